@@ -1,0 +1,205 @@
+"""The `privnews` command line: parse arguments, dispatch, print. No logic of its own."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from flows.settings import ConfigError, load_settings
+from warehouse.db import WarehouseError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="privnews: privacy-news facts (actors, statistics, legal claims) from Dutch and English feeds.")
+console = Console()
+err = Console(stderr=True)
+
+DbOption = typer.Option(None, "--db", help="DuckDB file (default: PRIVNEWS_DB or data/privnews.duckdb).")
+
+
+def fail(message: str, code: int = 2) -> None:
+    err.print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
+    raise typer.Exit(code)
+
+
+def settings_or_fail(**overrides):
+    try:
+        return load_settings(**overrides)
+    except ConfigError as exc:
+        fail(str(exc))
+
+
+def print_rows(columns: list[str], rows: list, fmt: str = "table", title: str | None = None) -> None:
+    if fmt == "json":
+        for row in rows:
+            sys.stdout.write(json.dumps(dict(zip(columns, row)), default=str, ensure_ascii=False) + "\n")
+    elif fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf)
+        writer.writerow(columns)
+        writer.writerows(rows)
+        sys.stdout.write(buf.getvalue())
+    else:
+        table = Table(title=title, show_lines=False)
+        for col in columns:
+            table.add_column(col, overflow="fold")
+        for row in rows:
+            table.add_row(*("" if v is None else str(v) for v in row))
+        console.print(table)
+
+
+@app.command()
+def run(db: Optional[Path] = DbOption,
+        profile: Optional[str] = typer.Option(None, help="Feed registry profile (default: sample)."),
+        digest: bool = typer.Option(True, help="Write the default subscription's digest.")) -> None:
+    """Run the main job once: ingest feeds, extract facts, load them, write the digest, print a summary."""
+    from flows.pipeline import run_all
+    from flows.summary import print_summary
+
+    settings = settings_or_fail(db=db, profile=profile)
+    try:
+        counts = run_all(settings, digest=digest)
+    except (WarehouseError, ConfigError) as exc:
+        fail(str(exc))
+    print_summary(settings, counts, console)
+
+
+@app.command()
+def extract(files: list[Path] = typer.Argument(None, help="Plain-text files, one document each."),
+            jsonl: Optional[str] = typer.Option(None, "--jsonl", help='JSONL input ("-" = stdin), lines {"id","text"}.'),
+            lang: str = typer.Option("auto", help="nl | en | auto"),
+            ner_backend: Optional[str] = typer.Option(None, "--ner-backend", help="spacy | transformers")) -> None:
+    """Print the facts of each document as one JSON object per line (the fact contract), in input order."""
+    from flows.documents import read_documents
+    from nlp.pipeline import Extractor
+
+    if lang not in ("nl", "en", "auto"):
+        fail(f"--lang must be nl, en or auto, not {lang!r}")
+    settings = settings_or_fail(ner_backend=ner_backend)
+    try:
+        docs = list(read_documents(files or [], jsonl))
+    except ValueError as exc:
+        fail(str(exc))
+    if not docs:
+        fail("nothing to extract: give FILE arguments or --jsonl IN")
+    extractor = Extractor(ner_backend=settings.ner_backend, batch_size=settings.extract_batch_size,
+                          max_chars=settings.extract_max_chars)
+    for facts in extractor.extract_many(docs, lang=lang):
+        sys.stdout.write(json.dumps(facts, ensure_ascii=False) + "\n")
+
+
+@app.command()
+def query(sql: str = typer.Argument(..., help="One read-only SQL query (SELECT)."),
+          db: Optional[Path] = DbOption,
+          format: str = typer.Option("table", "--format", help="table | csv | json")) -> None:
+    """Run a read-only SQL query on the warehouse and print the result."""
+    from warehouse.query import run_query
+
+    if format not in ("table", "csv", "json"):
+        fail("--format must be table, csv or json")
+    settings = settings_or_fail(db=db)
+    try:
+        columns, rows = run_query(settings.db, sql, lock_timeout=settings.lock_timeout)
+    except WarehouseError as exc:
+        fail(str(exc))
+    print_rows(columns, rows, format)
+
+
+@app.command("eval")
+def evaluate(gold: Path = typer.Option(..., "--gold", exists=True, dir_okay=False, help="Gold JSONL (fact contract + text)."),
+             pred: Optional[Path] = typer.Option(None, "--pred", help="Predictions JSONL; default: run the extractor."),
+             ner_backend: Optional[str] = typer.Option(None, "--ner-backend"),
+             format: str = typer.Option("table", "--format", help="table | markdown | json")) -> None:
+    """Score extraction against a gold file, per language (precision, recall, F1, attribute accuracy)."""
+    from flows.documents import read_jsonl
+    from nlp.evaluate import markdown, rows, score
+    from nlp.pipeline import Extractor
+
+    settings = settings_or_fail(ner_backend=ner_backend)
+    try:
+        gold_docs = read_jsonl(gold)
+        if pred:
+            pred_docs = read_jsonl(pred)
+        else:
+            extractor = Extractor(ner_backend=settings.ner_backend)
+            pred_docs = list(extractor.extract_many(
+                [{"id": d["id"], "text": d["text"], "lang": d.get("lang", "auto")} for d in gold_docs]))
+    except ValueError as exc:
+        fail(str(exc))
+    table = score(gold_docs, pred_docs)
+    if format == "markdown":
+        print(markdown(table))
+    elif format == "json":
+        print(json.dumps(rows(table), indent=1))
+    else:
+        data = rows(table)
+        print_rows(list(data[0]), [list(r.values()) for r in data], "table", title=f"privnews eval: {gold.name}")
+
+
+@app.command()
+def config() -> None:
+    """Print the effective settings (secrets masked)."""
+    settings = settings_or_fail()
+    print(json.dumps(settings.masked(), indent=2))
+
+
+@app.command()
+def reprocess(db: Optional[Path] = DbOption,
+              all_articles: bool = typer.Option(False, "--all", help="Re-extract every article, not only stale ones.")) -> None:
+    """Re-run extraction on stored articles (e.g. after a model update) without refetching anything."""
+    from flows.extract import extract_pending
+
+    settings = settings_or_fail(db=db)
+    try:
+        counts = extract_pending(settings, force=all_articles)
+    except WarehouseError as exc:
+        fail(str(exc))
+    print_rows(list(counts), [list(counts.values())])
+
+
+@app.command()
+def train(backend: str = typer.Option("spacy", help="spacy (Dutch NER) | transformers"),
+          output: Optional[Path] = typer.Option(None, help="Where to write the model.")) -> None:
+    """Train the statistical models on the project's own annotated data (offline, reproducible)."""
+    if backend == "spacy":
+        from models.training.train_ner import DEFAULT_OUTPUT, train as train_spacy
+
+        metrics = train_spacy(output or DEFAULT_OUTPUT)
+        print(json.dumps(metrics, indent=1, default=str))
+    elif backend == "transformers":
+        from models.training.train_hf import train as train_hf
+
+        settings = settings_or_fail()
+        path = train_hf(output or settings.data_dir / "models")
+        print(f"model written to {path}")
+    else:
+        fail("--backend must be spacy or transformers")
+
+
+def _register_plugins() -> None:
+    """Commands that live with their feature (ingest, digest) register themselves here."""
+    import importlib
+
+    for module in ("flows.ingest.commands", "flows.digest.commands"):
+        try:
+            importlib.import_module(module).register(app)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+
+
+_register_plugins()
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,73 @@
+"""Prefect tasks and flow: extract facts for stored articles that need it, and load them atomically."""
+from __future__ import annotations
+
+import logging
+from functools import lru_cache
+
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+
+from flows.settings import Settings
+from nlp.language import SUPPORTED
+from nlp.pipeline import Extractor
+from warehouse.db import connect, named_query, open_warehouse
+from warehouse.load import replace_facts
+
+logger = logging.getLogger(__name__)
+
+
+@lru_cache(maxsize=4)
+def extractor_for(ner_backend: str, batch_size: int, max_chars: int) -> Extractor:
+    """One Extractor (and so one set of loaded models) per process and configuration."""
+    return Extractor(ner_backend=ner_backend, batch_size=batch_size, max_chars=max_chars)
+
+
+def get_extractor(settings: Settings) -> Extractor:
+    return extractor_for(settings.ner_backend, settings.extract_batch_size, settings.extract_max_chars)
+
+
+@task(cache_policy=NO_CACHE)
+def select_pending(settings: Settings, version: str, force: bool = False) -> list[dict]:
+    con = connect(settings.db, lock_timeout=settings.lock_timeout)
+    try:
+        sql = "SELECT article_id, text, lang FROM articles ORDER BY article_id" if force \
+            else named_query("pending_extraction")
+        cur = con.execute(sql, None if force else {"version": version})
+        return [dict(zip(("article_id", "text", "lang"), row)) for row in cur.fetchall()]
+    finally:
+        con.close()
+
+
+@task(cache_policy=NO_CACHE)
+def extract_batch(settings: Settings, articles: list[dict]) -> tuple[list[tuple[str, dict]], dict[str, str]]:
+    extractor = get_extractor(settings)
+    todo = [a for a in articles if a["lang"] in SUPPORTED and a["text"]]
+    skipped = {a["article_id"]: ("language not supported: " + str(a["lang"]) if a["text"] else "empty text")
+               for a in articles if a not in todo}
+    docs = [{"id": a["article_id"], "text": a["text"], "lang": a["lang"]} for a in todo]
+    facts = [(f["id"], f) for f in extractor.extract_many(docs)]
+    return facts, skipped
+
+
+@task(cache_policy=NO_CACHE)
+def load_facts(settings: Settings, facts: list[tuple[str, dict]], skipped: dict[str, str], version: str) -> dict:
+    # The write lock is taken only for this step, so readers are blocked as briefly as possible.
+    with open_warehouse(settings.db, lock_timeout=settings.lock_timeout) as con:
+        return replace_facts(con, facts, version, skipped)
+
+
+@flow(name="privnews-extract", log_prints=False)
+def extract_pending(settings: Settings, force: bool = False, chunk: int = 64) -> dict:
+    """Extract every stored article whose facts are missing or stale; returns counts."""
+    version = get_extractor(settings).version
+    pending = select_pending(settings, version, force)
+    totals = {"articles_extracted": 0, "articles_skipped": 0, "actors": 0, "mentions": 0,
+              "statistics": 0, "claims": 0}
+    for i in range(0, len(pending), chunk):
+        facts, skipped = extract_batch(settings, pending[i:i + chunk])
+        counts = load_facts(settings, facts, skipped, version)
+        totals["articles_extracted"] += len(facts)
+        totals["articles_skipped"] += len(skipped)
+        for key, n in counts.items():
+            totals[key] += n
+    return totals

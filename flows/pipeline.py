@@ -1,0 +1,71 @@
+"""The main job: ingest -> extract -> load -> digest, as one Prefect flow, with a run record."""
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from importlib import metadata
+
+from prefect import flow
+
+from flows.extract import extract_pending, get_extractor
+from flows.settings import Settings
+from warehouse.db import named_query, open_warehouse
+
+logger = logging.getLogger(__name__)
+
+
+def privnews_version() -> str:
+    try:
+        return metadata.version("privnews")
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
+def _record_run_start(settings: Settings, run_id: str, flow_name: str, version: str) -> None:
+    with open_warehouse(settings.db, lock_timeout=settings.lock_timeout) as con:
+        con.execute(named_query("run_start"), {"run_id": run_id, "flow": flow_name,
+                                               "privnews_version": privnews_version(),
+                                               "extractor_version": version})
+
+
+def _record_run_end(settings: Settings, run_id: str, status: str, counts: dict, error: str | None) -> None:
+    with open_warehouse(settings.db, lock_timeout=settings.lock_timeout) as con:
+        con.execute(named_query("run_finish"), {"run_id": run_id, "status": status,
+                                                "counts": json.dumps(counts, default=str), "error": error})
+
+
+def _ingest(settings: Settings) -> dict:
+    from flows.ingest.flow import ingest
+
+    return ingest(settings)
+
+
+def _digest(settings: Settings) -> list[str]:
+    try:
+        from flows.digest.flow import run_default_digest
+    except ImportError:  # digests not installed in this build
+        return []
+    return [str(p) for p in run_default_digest(settings)]
+
+
+@flow(name="privnews-run")
+def run_all(settings: Settings, digest: bool = True) -> dict:
+    """Ingest the configured feeds, extract facts for new or stale articles, load them, write digests."""
+    version = get_extractor(settings).version
+    run_id = uuid.uuid4().hex[:16]
+    _record_run_start(settings, run_id, "privnews-run", version)
+    counts: dict = {}
+    try:
+        counts["ingest"] = _ingest(settings)
+        counts["extract"] = extract_pending(settings)
+        counts["digests"] = _digest(settings) if digest else []
+    except BaseException as exc:
+        try:
+            _record_run_end(settings, run_id, "failed", counts, f"{type(exc).__name__}: {exc}")
+        except Exception:  # the original error matters more than the bookkeeping
+            logger.exception("could not record the failed run %s", run_id)
+        raise
+    _record_run_end(settings, run_id, "completed", counts, None)
+    counts["run_id"] = run_id
+    return counts

@@ -1,0 +1,135 @@
+"""The one settings object. Sources, highest first: explicit overrides (CLI flags), environment variables
+prefixed PRIVNEWS_ (nested with __, e.g. PRIVNEWS_HTTP__READ_TIMEOUT), the TOML file (privnews.toml in the
+working directory, or the path in PRIVNEWS_CONFIG), then the defaults below. Nothing else reads os.environ."""
+from __future__ import annotations
+
+import os
+import tomllib
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+PACKAGE_ROOT = Path(__file__).resolve().parent
+SAMPLE_DIR = PACKAGE_ROOT / "sample"
+
+
+class ConfigError(RuntimeError):
+    """Broken configuration, with a message naming the file and field."""
+
+
+class HttpSettings(BaseModel):
+    connect_timeout: float = 5.0
+    read_timeout: float = 15.0
+    total_timeout: float = 30.0          # wall-clock cap for one download, headers to last byte
+    max_bytes: int = 5_000_000           # size cap for any download
+    max_redirects: int = 5
+    retries: int = 3                     # transient failures only (timeouts, 5xx, 429)
+    backoff: float = 0.5                 # seconds, doubled per retry
+    max_retry_after: float = 60.0        # longest Retry-After we honour
+    per_host_concurrency: int = 2
+    per_host_delay: float = 0.0          # pause between requests to one host, seconds
+    concurrency: int = 8                 # feeds fetched at once
+    user_agent: str = "privnews/0.1 (+privacy-news research pipeline)"
+    allow_private_pages: bool = False    # may pages linked from feeds point at loopback/private addresses?
+    proxy: str | None = None
+
+
+class SmtpSettings(BaseModel):
+    host: str = "127.0.0.1"
+    port: int = 25
+    security: Literal["none", "starttls", "ssl"] = "none"
+    username: str | None = None
+    password: SecretStr | None = None   # environment only (PRIVNEWS_SMTP__PASSWORD)
+    sender: str = "privnews@localhost"
+    timeout: float = 20.0
+
+
+class ScheduleSettings(BaseModel):
+    ingest_interval_minutes: float = 60.0
+    daily_digest_cron: str = "0 7 * * *"
+    weekly_digest_cron: str = "0 7 * * 1"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="PRIVNEWS_", env_nested_delimiter="__", extra="forbid")
+
+    db: Path = Path("data/privnews.duckdb")
+    data_dir: Path = Path("data")                 # digests, reports, caches of this installation
+    feeds_file: Path | None = None                # None = the bundled registry (flows/feeds.toml)
+    profile: str = "sample"                       # which registry profile `privnews run` ingests
+    rules_file: Path | None = None                # None = the bundled default rules (flows/digest/rules.toml)
+    ner_backend: Literal["spacy", "transformers"] = "spacy"
+    hf_model: str | None = None                   # local dir or hub id for the transformers backend
+    extract_batch_size: int = 16
+    extract_max_chars: int = 200_000
+    lock_timeout: float = 30.0                    # seconds a writer waits for another writer
+    http: HttpSettings = Field(default_factory=HttpSettings)
+    smtp: SmtpSettings = Field(default_factory=SmtpSettings)
+    schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
+
+    @field_validator("extract_batch_size", "extract_max_chars")
+    @classmethod
+    def _positive(cls, v: int) -> int:
+        if v <= 0:
+            raise ValueError("must be positive")
+        return v
+
+    @classmethod
+    def settings_customise_sources(cls, settings_cls, init_settings, env_settings, dotenv_settings,
+                                   file_secret_settings) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, env_settings, _TomlSource(settings_cls))
+
+    def masked(self) -> dict[str, Any]:
+        """Effective settings as plain data, secrets masked."""
+        data = self.model_dump(mode="json")
+        if self.smtp.password is not None:
+            data["smtp"]["password"] = "********"
+        data["config_file"] = str(config_path()) if config_path().exists() else None
+        return data
+
+
+def config_path() -> Path:
+    return Path(os.environ.get("PRIVNEWS_CONFIG", "privnews.toml"))
+
+
+class _TomlSource(PydanticBaseSettingsSource):
+    def get_field_value(self, field, field_name):  # pragma: no cover - unused, __call__ does the work
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        path = config_path()
+        if not path.exists():
+            if "PRIVNEWS_CONFIG" in os.environ:
+                raise ConfigError(f"PRIVNEWS_CONFIG points at {path}, which does not exist. "
+                                  "Create it or unset PRIVNEWS_CONFIG.")
+            return {}
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: not valid TOML ({exc}). Fix the file or move it away.") from exc
+        if "password" in data.get("smtp", {}):
+            raise ConfigError(f"{path}: [smtp] password must not be in a file; "
+                              "set PRIVNEWS_SMTP__PASSWORD in the environment instead.")
+        return data
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build the settings; configuration mistakes become ConfigError naming the source and field."""
+    try:
+        return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+        )
+        raise ConfigError(
+            f"invalid settings ({problems}). Check {config_path()} and PRIVNEWS_* environment variables."
+        ) from exc
+
+
+@lru_cache(maxsize=1)
+def runtime_env_ok() -> bool:
+    """True when HF_HUB_OFFLINE is set: model hubs must never be contacted at run time."""
+    return os.environ.get("HF_HUB_OFFLINE") == "1"

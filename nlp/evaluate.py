@@ -1,0 +1,192 @@
+"""Score predicted facts against gold facts (both in the fact contract), per language.
+
+Matching, as DESIGN.md defines it: actors by normalised name or mention, statistics by unit and value
+(within 0.5 %), claims by kind and overlapping span; each one to one. On matched pairs we report the
+accuracy of actor type, comparator, claimant, target and basis.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+
+def norm(s: str | None) -> str:
+    if not s:
+        return ""
+    s = unicodedata.normalize("NFKD", s)
+    s = "".join(ch for ch in s if not unicodedata.combining(ch))
+    s = re.sub(r"[^\w\s]", " ", s.lower())
+    return " ".join(s.split())
+
+
+@dataclass
+class Counts:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    attrs: dict = field(default_factory=lambda: defaultdict(lambda: [0, 0]))  # name -> [right, total]
+
+    def add_attr(self, name: str, right: bool) -> None:
+        self.attrs[name][0] += int(right)
+        self.attrs[name][1] += 1
+
+    def merge(self, other: "Counts") -> None:
+        self.tp += other.tp
+        self.fp += other.fp
+        self.fn += other.fn
+        for k, (r, t) in other.attrs.items():
+            self.attrs[k][0] += r
+            self.attrs[k][1] += t
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def accuracy(self, name: str) -> float | None:
+        right, total = self.attrs.get(name, (0, 0))
+        return right / total if total else None
+
+
+def _greedy(pairs: list[tuple[float, int, int]]) -> list[tuple[int, int]]:
+    """One-to-one matching from (score, gold_i, pred_i) candidates, best score first."""
+    used_g, used_p, out = set(), set(), []
+    for _score, g, p in sorted(pairs, key=lambda x: -x[0]):
+        if g not in used_g and p not in used_p:
+            used_g.add(g)
+            used_p.add(p)
+            out.append((g, p))
+    return out
+
+
+def _actor_keys(actor: dict) -> set[str]:
+    keys = {norm(actor.get("name"))}
+    keys.update(norm(m.get("text")) for m in actor.get("mentions", []))
+    return {k for k in keys if k}
+
+
+def match_actors(gold: list[dict], pred: list[dict]) -> list[tuple[int, int]]:
+    gk = [_actor_keys(a) for a in gold]
+    pk = [_actor_keys(a) for a in pred]
+    pairs = []
+    for gi, g in enumerate(gold):
+        for pi, p in enumerate(pred):
+            common = gk[gi] & pk[pi]
+            if common:
+                same_name = norm(g.get("name")) == norm(p.get("name"))
+                pairs.append((2.0 * same_name + len(common) / len(gk[gi] | pk[pi]), gi, pi))
+    return _greedy(pairs)
+
+
+def match_statistics(gold: list[dict], pred: list[dict]) -> list[tuple[int, int]]:
+    pairs = []
+    for gi, g in enumerate(gold):
+        for pi, p in enumerate(pred):
+            if g.get("unit") != p.get("unit"):
+                continue
+            gv, pv = float(g.get("value") or 0), float(p.get("value") or 0)
+            if abs(gv - pv) <= 0.005 * max(abs(gv), 1e-9):
+                overlap = _overlap(g, p)
+                distance = abs(g.get("start", 0) - p.get("start", 0))
+                pairs.append((1.0 + (overlap > 0) - distance / 1e6, gi, pi))
+    return _greedy(pairs)
+
+
+def _overlap(a: dict, b: dict) -> int:
+    return max(0, min(a["end"], b["end"]) - max(a["start"], b["start"]))
+
+
+def match_claims(gold: list[dict], pred: list[dict]) -> list[tuple[int, int]]:
+    pairs = []
+    for gi, g in enumerate(gold):
+        for pi, p in enumerate(pred):
+            if g.get("kind") == p.get("kind"):
+                ov = _overlap(g, p)
+                if ov > 0:
+                    pairs.append((ov / max(g["end"] - g["start"], p["end"] - p["start"]), gi, pi))
+    return _greedy(pairs)
+
+
+def _same_party(gold_party, pred_party, alias_of: dict[str, str]) -> bool:
+    g, p = norm(gold_party), norm(pred_party)
+    return g == p or alias_of.get(p, p) == g
+
+
+def score_document(gold: dict, pred: dict) -> dict[str, Counts]:
+    out = {"actors": Counts(), "statistics": Counts(), "claims": Counts()}
+    ga, pa = gold.get("actors", []), pred.get("actors", [])
+    am = match_actors(ga, pa)
+    c = out["actors"]
+    c.tp, c.fp, c.fn = len(am), len(pa) - len(am), len(ga) - len(am)
+    alias_of = {}  # predicted actor name -> gold actor name, so a claimant named by alias still counts
+    for gi, pi in am:
+        c.add_attr("type", ga[gi].get("type") == pa[pi].get("type"))
+        alias_of[norm(pa[pi]["name"])] = norm(ga[gi]["name"])
+    gs, ps = gold.get("statistics", []), pred.get("statistics", [])
+    sm = match_statistics(gs, ps)
+    c = out["statistics"]
+    c.tp, c.fp, c.fn = len(sm), len(ps) - len(sm), len(gs) - len(sm)
+    for gi, pi in sm:
+        c.add_attr("comparator", gs[gi].get("comparator") == ps[pi].get("comparator"))
+    gc, pc = gold.get("claims", []), pred.get("claims", [])
+    cm = match_claims(gc, pc)
+    c = out["claims"]
+    c.tp, c.fp, c.fn = len(cm), len(pc) - len(cm), len(gc) - len(cm)
+    for gi, pi in cm:
+        g, p = gc[gi], pc[pi]
+        if g.get("claimant"):
+            c.add_attr("claimant", _same_party(g["claimant"], p.get("claimant"), alias_of))
+        if g.get("target"):
+            c.add_attr("target", _same_party(g["target"], p.get("target"), alias_of))
+        if g.get("basis") or p.get("basis"):
+            c.add_attr("basis", g.get("basis") == p.get("basis"))
+    return out
+
+
+def score(gold_docs: list[dict], pred_docs: list[dict]) -> dict[str, dict[str, Counts]]:
+    """Return {lang: {"actors"|"statistics"|"claims": Counts}} plus an "all" language."""
+    preds = {p["id"]: p for p in pred_docs}
+    table: dict[str, dict[str, Counts]] = defaultdict(lambda: {k: Counts() for k in ("actors", "statistics", "claims")})
+    for gold in gold_docs:
+        pred = preds.get(gold["id"], {"actors": [], "statistics": [], "claims": []})
+        doc_scores = score_document(gold, pred)
+        for lang in (gold.get("lang", "?"), "all"):
+            for kind, counts in doc_scores.items():
+                table[lang][kind].merge(counts)
+    return dict(table)
+
+
+ATTRS = {"actors": ["type"], "statistics": ["comparator"], "claims": ["claimant", "target", "basis"]}
+
+
+def rows(table: dict[str, dict[str, Counts]]) -> list[dict]:
+    """Flatten a score table into printable rows."""
+    out = []
+    for lang in sorted(table, key=lambda l: (l == "all", l)):
+        for kind in ("actors", "statistics", "claims"):
+            c = table[lang][kind]
+            row = {"lang": lang, "facts": kind, "gold": c.tp + c.fn, "pred": c.tp + c.fp,
+                   "P": round(c.precision, 3), "R": round(c.recall, 3), "F1": round(c.f1, 3)}
+            row["attribute accuracy"] = ", ".join(
+                f"{a} {acc:.2f}" for a in ATTRS[kind] if (acc := c.accuracy(a)) is not None
+            )
+            out.append(row)
+    return out
+
+
+def markdown(table: dict[str, dict[str, Counts]]) -> str:
+    data = rows(table)
+    cols = list(data[0].keys()) if data else []
+    lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+    lines += ["| " + " | ".join(str(r[c]) for c in cols) + " |" for r in data]
+    return "\n".join(lines)
