@@ -54,10 +54,10 @@ STATUSES = {
 }
 KNOWN_LAWS = {
     "GDPR", "UAVG", "ePrivacy", "DSA", "DMA", "AI Act", "Data Act", "DGA", "NIS2", "LED", "Charter",
-    "ECHR", "TFEU", "Telecommunicatiewet", "Wpg", "Wbp", "UK GDPR", "DPA 2018", "PECR", "CCPA", "Wet politiegegevens",
+    "ECHR", "TFEU", "Loi Informatique et Libertés", "French Data Protection Act", "Telecommunicatiewet", "Wpg", "Wbp", "UK GDPR", "DPA 2018", "PECR", "CCPA", "Wet politiegegevens",
 }
 # "GDPR", "GDPR Art. 6(1)(f)", "GDPR Art. 44-49", "DSA Art. 34", "AI Act Art. 5(1)(a)"
-ARTICLE_RE = re.compile(r"^(?P<law>[A-Za-z][A-Za-z0-9 .]*?)(?: Art\. \d+[a-z]?(?:-\d+[a-z]?)?(?:\(\w+\))*)?$")
+ARTICLE_RE = re.compile(r"^(?P<law>[^\W\d_][\w .'-]*?)(?: Art\. \d+[a-z]?(?:-\d+[a-z]?)?(?:\(\w+\))*)?$")
 CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
 
 TOP_FIELDS = ("id", "lang", "split", "outlet", "url", "title", "published", "summary", "syndicated_from",
