@@ -190,7 +190,7 @@ def _register_plugins() -> None:
         try:
             importlib.import_module(module).register(app)
         except ModuleNotFoundError as exc:
-            if exc.name != module:
+            if not (exc.name and (module == exc.name or module.startswith(exc.name + "."))):
                 raise
 
 

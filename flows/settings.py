@@ -9,7 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, SecretStr, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
@@ -21,6 +21,7 @@ class ConfigError(RuntimeError):
 
 
 class HttpSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
     connect_timeout: float = 5.0
     read_timeout: float = 15.0
     total_timeout: float = 30.0          # wall-clock cap for one download, headers to last byte
@@ -38,6 +39,7 @@ class HttpSettings(BaseModel):
 
 
 class SmtpSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
     host: str = "127.0.0.1"
     port: int = 25
     security: Literal["none", "starttls", "ssl"] = "none"
@@ -48,6 +50,7 @@ class SmtpSettings(BaseModel):
 
 
 class ScheduleSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
     ingest_interval_minutes: float = 60.0
     daily_digest_cron: str = "0 7 * * *"
     weekly_digest_cron: str = "0 7 * * 1"
