@@ -7,6 +7,7 @@ from functools import lru_cache
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
+from flows.faults import checkpoint
 from flows.settings import Settings
 from nlp.language import SUPPORTED
 from nlp.pipeline import Extractor
@@ -65,7 +66,9 @@ def extract_pending(settings: Settings, force: bool = False, chunk: int = 64) ->
               "statistics": 0, "claims": 0}
     for i in range(0, len(pending), chunk):
         facts, skipped = extract_batch(settings, pending[i:i + chunk])
+        checkpoint(settings, "extract.before_load")
         counts = load_facts(settings, facts, skipped, version)
+        checkpoint(settings, "extract.after_load")
         totals["articles_extracted"] += len(facts)
         totals["articles_skipped"] += len(skipped)
         for key, n in counts.items():

@@ -9,6 +9,7 @@ from importlib import metadata
 from prefect import flow
 
 from flows.extract import extract_pending, get_extractor
+from flows.faults import checkpoint
 from flows.settings import Settings
 from warehouse.db import named_query, open_warehouse
 
@@ -57,9 +58,13 @@ def run_all(settings: Settings, digest: bool = True) -> dict:
     _record_run_start(settings, run_id, "privnews-run", version)
     counts: dict = {}
     try:
+        checkpoint(settings, "run.started")
         counts["ingest"] = _ingest(settings)
+        checkpoint(settings, "run.ingested")
         counts["extract"] = extract_pending(settings)
+        checkpoint(settings, "run.extracted")
         counts["digests"] = _digest(settings) if digest else []
+        checkpoint(settings, "run.digested")
     except BaseException as exc:
         try:
             _record_run_end(settings, run_id, "failed", counts, f"{type(exc).__name__}: {exc}")
