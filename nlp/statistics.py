@@ -1,0 +1,712 @@
+"""privnews_statistics: find the numbers a privacy-news article reports (fines, shares, counts).
+
+Sets `doc._.statistics` to a list of contract dicts {"value","unit","comparator","text","start","end",
+"measures","population","source"}. Hand-written, lexicon-driven parser over light tokens (nlp/numbers.py);
+lexicons in models/patterns/statistics_*.toml. Never a statistic: dates and years, durations, ages,
+article and case numbers, ordinals, phone numbers, times, version numbers, numbers in product names and
+vague quantities ("tientallen", "dozens").
+"""
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import srsly
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from nlp.numbers import Lexicon, NumberRead, PhraseTable, Tok, load_lexicon, read_number, tokenize
+
+logger = logging.getLogger(__name__)
+
+if not Doc.has_extension("statistics"):
+    Doc.set_extension("statistics", default=None)
+if not Doc.has_extension("actors"):
+    Doc.set_extension("actors", default=None)
+
+MAX_VALUE = 1e15  # larger "numbers" are identifiers, not statistics
+CLAUSE_END = {".", ";", ":", "!", "?", "(", ")", "\"", "“", "”", "—"}
+
+
+@dataclass
+class Rules:
+    """Compiled lexicon for one language."""
+
+    lex: Lexicon
+    comparators: PhraseTable
+    fillers: set[str]
+    fractions: PhraseTable
+    fractions_require_of: set[tuple[str, ...]]
+    ratio_connectors: PhraseTable
+    percent_words: PhraseTable
+    currency_words: PhraseTable
+    currency_symbols: PhraseTable
+    currency_codes: set[str]
+    range_openers: PhraseTable
+    range_joiners: PhraseTable
+    neg_before: PhraseTable
+    neg_after: PhraseTable
+    months: set[str]
+    vague: PhraseTable
+    not_nouns: set[str]
+    adjectives: set[str]
+    survey_cues: set[str]
+    source_cues: PhraseTable
+    measure_units: set[str]
+    ordinal_suffixes: set[str]
+    percent_symbols: set[str]
+    share_licensors: set[str]
+    ordinal_nouns: set[str]
+    alternative_words: set[str]
+    partitive: PhraseTable
+    of_words: set[str] = field(default_factory=set)
+
+
+@lru_cache(maxsize=None)
+def load_rules(lang: str) -> Rules:
+    lex = load_lexicon(lang)
+    raw, common = lex.raw, lex.common
+    comps: dict[str, str] = {}
+    for key, sym in (("lt", "<"), ("gt", ">"), ("approx", "~")):
+        for phrase in raw["comparators"][key]:
+            comps[phrase] = sym
+    from nlp.numbers import phrase_tokens
+
+    return Rules(
+        lex=lex,
+        comparators=PhraseTable(comps),
+        fillers=set(raw["comparators"].get("filler", [])),
+        fractions=PhraseTable({k: float(v) for k, v in raw["fractions"].items()}),
+        fractions_require_of={phrase_tokens(p) for p in raw.get("fractions_require_of", {}).get("words", [])},
+        ratio_connectors=PhraseTable(raw["ratio"]["connectors"]),
+        percent_words=PhraseTable(raw["percent"]["words"]),
+        currency_words=PhraseTable(dict(raw["currency"])),
+        currency_symbols=PhraseTable(dict(common["currency_symbols"])),
+        currency_codes=set(common["currency_codes"]["codes"]),
+        range_openers=PhraseTable(raw["ranges"]["openers"]),
+        range_joiners=PhraseTable(raw["ranges"]["joiners"]),
+        neg_before=PhraseTable(raw["negative"]["before"]),
+        neg_after=PhraseTable(raw["negative"]["after"]),
+        months=set(raw["negative"]["months"]),
+        vague=PhraseTable(raw["negative"]["vague"]),
+        not_nouns=set(raw["count"]["not_nouns"]),
+        adjectives=set(raw["count"]["adjectives"]),
+        survey_cues=set(raw["count"]["survey_cues"]),
+        source_cues=PhraseTable(raw["source"]["before_actor"]),
+        measure_units=set(common["measure_units"]["units"]),
+        ordinal_suffixes=set(common["ordinal_suffixes"]["suffixes"]),
+        percent_symbols=set(common["percent"]["symbols"]),
+        share_licensors=set(raw["fractions_require_of"].get("licensors", [])),
+        ordinal_nouns=set(raw["fractions_require_of"].get("ordinal_nouns", [])),
+        alternative_words=set(raw["comparators"].get("alternative", [])),
+        partitive=PhraseTable(raw["count"].get("partitive", [])),
+        of_words={"van", "of"},
+    )
+
+
+@dataclass
+class Quantity:
+    value: float
+    unit: str | None  # "percent" | "count" | ISO code | None (bare)
+    start_i: int  # first token of the expression (comparator included)
+    num_start_i: int  # first token of the number (currency prefix included)
+    num_end_i: int  # end of the number core (scale included)
+    end_i: int  # end of the expression (unit / counted noun included)
+    comparator: str = "="
+    from_words: bool = False
+    has_scale: bool = False
+    noun_end_i: int | None = None
+
+
+class StatisticsParser:
+    """Finds statistics in one text. Stateless apart from the compiled rules."""
+
+    def __init__(self, lang: str):
+        self.lang = lang if lang in ("nl", "en") else "en"
+        self.r = load_rules(self.lang)
+
+    # ------------------------------------------------------------ helpers
+    def _currency_prefix(self, toks: list[Tok], i: int) -> tuple[int, str] | None:
+        m = self.r.currency_symbols.match(toks, i, adjacent_only=True)
+        if m:
+            return m[0], str(m[1])
+        if i < len(toks) and toks[i].text in self.r.currency_codes:
+            return 1, toks[i].text
+        return None
+
+    def _currency_suffix(self, toks: list[Tok], i: int) -> tuple[int, str] | None:
+        if i >= len(toks):
+            return None
+        if toks[i].text in self.r.currency_codes:
+            return 1, toks[i].text
+        m = self.r.currency_words.match(toks, i)
+        if m:
+            return m[0], str(m[1])
+        m = self.r.currency_symbols.match(toks, i, adjacent_only=True)
+        if m and toks[i].text in ("€", "£"):
+            return m[0], str(m[1])
+        return None
+
+    def _percent_suffix(self, toks: list[Tok], i: int) -> int:
+        if i >= len(toks):
+            return 0
+        if toks[i].text in self.r.percent_symbols:
+            return 1
+        m = self.r.percent_words.match(toks, i)
+        return m[0] if m else 0
+
+    def _core(self, toks: list[Tok], i: int, currency_known: bool) -> NumberRead | None:
+        return read_number(toks, i, self.r.lex, allow_spaced_m=currency_known)
+
+    def _fraction(self, toks: list[Tok], i: int, licensed: bool = False) -> tuple[int, float] | None:
+        """A share written as a fraction. Ambiguous ones ("een derde", "a third", "half") need "van"/"of"
+        after them, or a licensing context before them (a comparator, "slechts"/"only", a sentence start)."""
+        m = self.r.fractions.match(toks, i)
+        if not m:
+            return None
+        n, val = m
+        key = tuple(t.low for t in toks[i:i + n])
+        if key in self.r.fractions_require_of and not licensed:
+            nxt = toks[i + n] if i + n < len(toks) else None
+            prev = toks[i - 1] if i > 0 else None
+            ok = nxt is not None and nxt.low in self.r.of_words
+            ok = ok or (nxt is not None and nxt.low in ("the", "all") and key[-1] == "half")
+            ok = ok or prev is None or prev.text in (".", "!", "?", "\"", "“", ":", "\n") or (
+                prev.low in self.r.share_licensors)
+            ok = ok and not (nxt is not None and nxt.kind == "word" and nxt.low in self.r.ordinal_nouns)
+            if not ok:
+                return None
+        return n, float(val)
+
+    # ------------------------------------------------------------ negatives
+    def _bad_number_token(self, toks: list[Tok], nr: NumberRead, text: str) -> bool:
+        """Digits that belong to an identifier, a date, a time, a phone number or a name."""
+        t = toks[nr.start_i]
+        n = len(toks)
+        if not nr.has_digits:
+            return False
+        s = nr.digits_text
+        if len(s) > 1 and s[0] == "0" and s[1] != "," and s[1] != ".":
+            return True  # "020 ...", "06-...": phone numbers, codes
+        prev = toks[nr.start_i - 1] if nr.start_i > 0 else None
+        nxt = toks[nr.start_i + 1] if nr.start_i + 1 < n else None
+        if prev is not None and not t.space_before:
+            if prev.kind == "word":
+                return True  # "S24", "GPT4"
+            if prev.text in ("+", "#", "/", ":", "-", "‐", "–", ".", "§", "@", "_", "(", "[", "&"):
+                if prev.text in ("-", "‐", "–") and nr.start_i >= 2 and toks[nr.start_i - 2].kind == "num":
+                    pass  # "28-36": range, checked by the caller
+                elif prev.text in ("(", "["):
+                    pass
+                else:
+                    return True  # "C-252/21", "+31", "#3", "v.2"
+        if nxt is not None and not nxt.space_before and nr.end_i == nr.start_i + 1:
+            if nxt.text in ("/", ":", "+", "°", "'") and nr.start_i + 2 < n and (
+                    toks[nr.start_i + 2].kind == "num" or nxt.text in ("+", "°")):
+                return True  # "252/21", "10:15", "16+"
+            if nxt.text in ("+", "°", "′", "″"):
+                return True
+            if nxt.text == "(" and nr.start_i + 2 < n and toks[nr.start_i + 2].kind in ("num", "word") \
+                    and len(toks[nr.start_i + 2].text) <= 3:
+                return True  # "83(5)", "6(1)(f)"
+            if nxt.text == "." and nr.start_i + 2 < n and toks[nr.start_i + 2].kind == "num" \
+                    and not toks[nr.start_i + 2].space_before:
+                return True  # "10.15" read as two tokens: times, dotted codes
+        # year-like bare integers
+        return False
+
+    def _is_year(self, nr: NumberRead) -> bool:
+        return nr.has_digits and not nr.has_scale and re.fullmatch(r"(1[89]|20|21)[0-9]{2}", nr.digits_text) is not None
+
+    def _negative_context_before(self, toks: list[Tok], i: int) -> bool:
+        """Citation / identifier / age words right before token i (the expression start)."""
+        if i == 0:
+            return False
+        m = self.r.neg_before.match_ending(toks, i)
+        if m:
+            return True
+        prev = toks[i - 1]
+        if prev.low in self.r.months:
+            return True  # "May 22", "mei 2023"
+        # "artikel 6 lid 1": a number right after a citation fragment "6(1)" or "lid 1 sub"
+        return False
+
+    def _negative_after(self, toks: list[Tok], j: int) -> bool:
+        n = len(toks)
+        if j >= n:
+            return False
+        k = j
+        if toks[k].text in ("-", "‐") and not toks[k].space_before and k + 1 < n:
+            k += 1  # "45-jarige", "16-year-old", "six-month"
+        m = self.r.neg_after.match(toks, k)
+        if m:
+            return True
+        if toks[k].low in self.r.measure_units:
+            return True
+        if toks[j].low in self.r.months:
+            return True
+        return False
+
+    def _name_number(self, toks: list[Tok], i: int, sent_starts: set[int]) -> bool:
+        """'Windows 11', 'iPhone 15', 'Galaxy S 24': a bare number right after a capitalised name word."""
+        if i == 0:
+            return False
+        prev = toks[i - 1]
+        if prev.kind != "word" or not prev.text[:1].isupper():
+            return False
+        if (i - 1) in sent_starts:
+            return False
+        if self.r.comparators.match_ending(toks, i) or self.r.currency_symbols.match_ending(toks, i):
+            return False
+        if prev.text in self.r.currency_codes or prev.low in self.r.months:
+            return prev.low in self.r.months
+        return True
+
+    # ------------------------------------------------------------ count nouns
+    def _count_noun(self, toks: list[Tok], j: int, pos_at: dict[int, str]) -> int | None:
+        """Index one past the counted noun phrase starting at token j, or None if no noun is counted."""
+        n = len(toks)
+        k = j
+        if k < n and toks[k].text in ("-", "‐") and not toks[k].space_before and k + 1 < n \
+                and toks[k + 1].low in ("strong", "koppige", "koppig", "man", "member"):
+            k += 2  # "40,000-strong safety team"
+        steps = 0
+        while k < n and steps < 4:
+            t = toks[k]
+            if t.kind != "word":
+                return None
+            low = t.low
+            if low in self.r.not_nouns or low in self.r.lex.article_words:
+                return None
+            pos = pos_at.get(t.start)
+            if pos is not None:
+                if pos in ("VERB", "AUX", "ADP", "DET", "PRON", "CCONJ", "SCONJ", "ADV", "PART", "NUM", "INTJ"):
+                    return None
+                nxt = toks[k + 1] if k + 1 < n else None
+                nxt_pos = pos_at.get(nxt.start) if nxt is not None and nxt.kind == "word" else None
+                if pos in ("ADJ", "PROPN", "NOUN") and nxt_pos in ("NOUN", "PROPN") and not (
+                        pos == "NOUN" and nxt_pos == "PROPN") and nxt is not None and nxt.low not in self.r.not_nouns:
+                    k += 1
+                    steps += 1
+                    continue
+                if pos in ("NOUN", "PROPN"):
+                    return self._extend_compound(toks, k + 1)
+                return None
+            # no POS (Dutch): adjectives end in -e/-se/-sche or are listed
+            nxt = toks[k + 1] if k + 1 < n else None
+            is_adj = low in self.r.adjectives or (
+                len(low) > 3 and low.endswith(("se", "sche", "ische", "ige", "ele", "ale", "ieve", "ente", "ende"))
+            )
+            if is_adj and nxt is not None and nxt.kind == "word" and nxt.low not in self.r.not_nouns:
+                k += 1
+                steps += 1
+                continue
+            return self._extend_compound(toks, k + 1)
+        return None
+
+    def _extend_compound(self, toks: list[Tok], k: int) -> int:
+        # "Meta-gebruikers": hyphenated continuation belongs to the noun
+        while k + 1 < len(toks) and toks[k].text in ("-", "‐") and not toks[k].space_before \
+                and not toks[k + 1].space_before and toks[k + 1].kind == "word":
+            k += 2
+        return k
+
+    # ------------------------------------------------------------ main reader
+    def read_at(self, toks: list[Tok], i: int, pos_at: dict[int, str], sent_starts: set[int]) -> list[Quantity]:
+        n = len(toks)
+        start_i = i
+        comparator = "="
+        ranged = False
+        m = self.r.range_openers.match(toks, i)
+        if m and i + m[0] < n:
+            opener_len = m[0]
+            # only an opener when a number follows (optionally after a currency)
+            k = i + opener_len
+            cp = self._currency_prefix(toks, k)
+            if cp:
+                k += cp[0]
+            if k < n and (toks[k].kind == "num" or self._core(toks, k, bool(cp))):
+                ranged = True
+                i += opener_len
+        if not ranged:
+            m = self.r.comparators.match(toks, i)
+            if m:
+                j = i + m[0]
+                # comparator must be followed by a number (allow a filler word "de"/"the")
+                if j < n and (self._starts_number(toks, j) or (toks[j].low in self.r.fillers and j + 1 < n
+                                                               and self._starts_number(toks, j + 1))):
+                    comparator = str(m[1])
+                    i = j
+                    if toks[i].low in self.r.fillers and not self._fraction(toks, i) and not self._core(toks, i, False):
+                        i += 1
+                else:
+                    return []
+        first = self._read_simple(toks, i, pos_at, sent_starts, start_i, comparator)
+        if first is None:
+            return []
+        # ranges: "X en/and/tot/to/- Y"
+        j = first.num_end_i if first.unit in (None,) or first.end_i == first.num_end_i else first.end_i
+        jm = self.r.range_joiners.match(toks, j) if j < n else None
+        if jm and (ranged or toks[j].text in ("-", "–", "tot", "to")):
+            k = j + jm[0]
+            second = self._read_simple(toks, k, pos_at, sent_starts, k, "=")
+            if second is not None and second.value > 0 and (
+                    toks[j].text not in ("-", "–") or toks[j].space_before == toks[k].space_before or True):
+                if first.unit is None and second.unit is not None:
+                    first.unit = second.unit
+                    if second.noun_end_i is not None:
+                        first.noun_end_i = second.noun_end_i
+                if not first.has_scale and second.has_scale and first.value < 1000:
+                    scale = self._scale_of(toks, second)
+                    if scale:
+                        first.value *= scale
+                if first.unit is not None and first.value < second.value * 1.0001 or ranged:
+                    first.comparator = "=" if comparator == "=" else comparator
+                    out = [first, second]
+                    return [q for q in out if q.unit is not None]
+        if first.unit is None:
+            return []
+        return [first]
+
+    def _scale_of(self, toks: list[Tok], q: Quantity) -> float | None:
+        for t in toks[q.num_start_i:q.num_end_i]:
+            low = t.low
+            if low in self.r.lex.scale:
+                return self.r.lex.scale[low]
+            sv = self.r.lex.common.get("scale_abbreviations", {}).get(low)
+            if sv is not None and t.kind == "word":
+                return float(sv)
+        return None
+
+    def _starts_number(self, toks: list[Tok], j: int) -> bool:
+        cp = self._currency_prefix(toks, j)
+        k = j + (cp[0] if cp else 0)
+        if k >= len(toks):
+            return False
+        if toks[k].kind == "num":
+            return True
+        if self._fraction(toks, k):
+            return True
+        nr = self._core(toks, k, bool(cp))
+        return nr is not None
+
+    def _read_simple(self, toks: list[Tok], i: int, pos_at: dict[int, str], sent_starts: set[int],
+                     start_i: int, comparator: str) -> Quantity | None:
+        n = len(toks)
+        if i >= n:
+            return None
+        # vague quantities never count ("tientallen", "dozens of")
+        if self.r.vague.match(toks, i):
+            return None
+        # fractions: "driekwart", "de helft van", "two-thirds of"
+        fr = self._fraction(toks, i, licensed=comparator != "=")
+        if fr:
+            ln, val = fr
+            return Quantity(val, "percent", start_i, i, i + ln, i + ln, comparator, True)
+        unit = None
+        cp = self._currency_prefix(toks, i)
+        num_i = i + (cp[0] if cp else 0)
+        if cp:
+            unit = cp[1]
+        nr = self._core(toks, num_i, bool(cp))
+        if nr is None:
+            return None
+        if self._bad_number_token(toks, nr, ""):
+            return None
+        if nr.value > MAX_VALUE or nr.value < 0:
+            return None
+        j = nr.end_i
+        # ratio "een op de drie", "one in ten", "1 op 5"
+        if unit is None:
+            rc = self.r.ratio_connectors.match(toks, j)
+            if rc:
+                den = self._core(toks, j + rc[0], False)
+                if den is not None and den.value > 0 and nr.value < den.value and den.value in (
+                        2, 3, 4, 5, 6, 7, 8, 10, 20, 25, 50, 100, 1000) and not (
+                        den.has_digits and self._is_year(den)):
+                    pct = round(100.0 * nr.value / den.value, 1)
+                    return Quantity(pct, "percent", start_i, i, den.end_i, den.end_i, comparator, True)
+        if nr.words_only_article:
+            return None
+        if self._negative_after(toks, j):
+            return None
+        if unit is None:
+            if self._percent_suffix(toks, j):
+                k = self._percent_suffix(toks, j)
+                return Quantity(nr.value, "percent", start_i, num_i, j, j + k, comparator, not nr.has_digits,
+                                nr.has_scale)
+            cs = self._currency_suffix(toks, j)
+            if cs:
+                unit = cs[1]
+                j2 = j + cs[0]
+                if unit == "EUR_CENT":
+                    return None
+                return Quantity(nr.value, unit, start_i, i, j, j2, comparator, not nr.has_digits, nr.has_scale)
+            # bare: only a count if a noun follows and no negative context
+            if self._is_year(nr) and comparator == "=":
+                return None
+            if self._negative_context_before(toks, start_i):
+                return None
+            if nr.has_digits and not nr.has_scale and self._name_number(toks, num_i, sent_starts):
+                return None
+            if not nr.has_digits and nr.value < self.r.lex.min_word_count and not nr.has_scale:
+                return None
+            if nr.value != int(nr.value) and not nr.has_scale:
+                return None  # "2,5 kinderen": decimals are measurements, not counts
+            noun_end = self._count_noun(toks, j, pos_at)
+            q = Quantity(nr.value, None, start_i, num_i, j, j, comparator, not nr.has_digits, nr.has_scale)
+            if noun_end is not None:
+                # "times" is a count of its own ("20 times the revenue")
+                q.unit = "count"
+                q.end_i = noun_end
+                q.noun_end_i = noun_end
+            elif not nr.has_digits and self.r.partitive.match(toks, j) and (
+                    noun_end := self._count_noun(toks, j + self.r.partitive.match(toks, j)[0], pos_at)) is not None:
+                q.unit = "count"  # "twee van de partijen", "three of the companies"
+                q.end_i = noun_end
+                q.noun_end_i = noun_end
+            elif j < n and toks[j].low in ("times", "keer"):
+                q.unit = "count"
+                q.end_i = j + 1
+                q.noun_end_i = j + 1
+            return q
+        if unit == "EUR_CENT":
+            return None
+        # prefix currency: optional trailing code repeat ("€ 5 miljoen euro") is unusual; stop here
+        if unit and j < n and toks[j].kind == "word" and toks[j].low in ("mln", "mld"):
+            j += 1
+        return Quantity(nr.value, unit, start_i, i, j, j, comparator, not nr.has_digits, nr.has_scale)
+
+
+# ---------------------------------------------------------------- description: measures, population, source
+
+
+def _clause_words(text: str, toks: list[Tok], j: int, limit: int, stop: int) -> str:
+    """Words from token j up to the end of the clause (at most `limit` tokens, before char `stop`)."""
+    out_start = out_end = None
+    count = 0
+    k = j
+    while k < len(toks) and count < limit and toks[k].start < stop:
+        t = toks[k]
+        if t.text in CLAUSE_END or (t.text == "," and count > 0):
+            break
+        if out_start is None:
+            out_start = t.start
+        out_end = t.end
+        count += 1
+        k += 1
+    if out_start is None:
+        return ""
+    return text[out_start:out_end]
+
+
+def _actor_mentions(actors) -> list[tuple[int, int, str, str]]:
+    out = []
+    for a in actors or []:
+        try:
+            name = a.get("name")
+            typ = a.get("type")
+            for m in a.get("mentions", []) or []:
+                out.append((int(m["start"]), int(m["end"]), str(name), str(typ)))
+        except Exception:  # malformed actor data from another component: ignore it
+            continue
+    out.sort()
+    return out
+
+
+class StatisticsExtractor:
+    def __init__(self, lang: str):
+        self.parser = StatisticsParser(lang)
+        self.r = self.parser.r
+
+    def extract(self, text: str, sents: list[tuple[int, int]], pos_at: dict[int, str], actors) -> list[dict]:
+        toks = tokenize(text)
+        if not toks:
+            return []
+        # sentence index per token and sentence-initial token indexes
+        sent_starts: set[int] = set()
+        sent_of: list[int] = []
+        si = 0
+        prev_sent = -1
+        for idx, t in enumerate(toks):
+            while si + 1 < len(sents) and t.start >= sents[si][1]:
+                si += 1
+            sent_of.append(si)
+            if si != prev_sent:
+                sent_starts.add(idx)
+                prev_sent = si
+            elif idx > 0 and toks[idx - 1].text in ("\"", "“", "'", "(", "‘", ":", "«", "„"):
+                sent_starts.add(idx)
+        mentions = _actor_mentions(actors)
+        out: list[dict] = []
+        i = 0
+        n = len(toks)
+        last: Quantity | None = None
+        while i < n:
+            qs = []
+            t = toks[i]
+            if t.kind in ("num", "word") or t.text in ("€", "$", "£", "¥"):
+                try:
+                    qs = self.parser.read_at(toks, i, pos_at, sent_starts)
+                except (ValueError, OverflowError, IndexError):
+                    qs = []
+            if not qs:
+                i += 1
+                continue
+            if last is not None and qs[0].comparator == "=" and last.comparator != "=" \
+                    and qs[0].start_i == last.end_i + 1 and toks[last.end_i].low in self.r.alternative_words:
+                qs[0].comparator = last.comparator  # "tot 35 miljoen euro of 7 procent", "up to €20m or 4%"
+            last = qs[-1]
+            for q in qs:
+                d = self._describe(text, toks, q, sents, sent_of, mentions)
+                if d:
+                    out.append(d)
+            i = max(q.end_i for q in qs)
+        return out
+
+    def _describe(self, text: str, toks: list[Tok], q: Quantity, sents, sent_of, mentions) -> dict | None:
+        start = toks[q.start_i].start
+        end = toks[max(q.end_i, q.num_end_i) - 1].end
+        value = q.value
+        if value == int(value) and abs(value) < 1e15:
+            value = int(value)
+        else:
+            value = round(value, 4)
+        s_idx = sent_of[q.start_i]
+        s_start, s_end = sents[s_idx] if sents else (0, len(text))
+        measures = ""
+        population = None
+        if q.unit == "count" and q.noun_end_i is not None:
+            measures = text[toks[q.num_end_i].start:toks[q.noun_end_i - 1].end] if q.noun_end_i > q.num_end_i else ""
+        else:
+            j = q.end_i
+            # "procent van de X" / "% of X": X is the population
+            if j < len(toks) and toks[j].low in self.r.of_words:
+                k = j + 1
+                while k < len(toks) and toks[k].low in ("de", "het", "deze", "the", "these", "those", "all", "alle"):
+                    k += 1
+                pop = _clause_words(text, toks, k, 5, s_end)
+                pop = re.split(r"\s+(?:is|zijn|was|waren|wil|willen|kan|kunnen|heeft|hebben|had|has|have|say|said|"
+                               r"zegt|zeggen|are|were|who|die|dat|that|which)\b", pop, maxsplit=1)[0]
+                population = pop or None
+                jj = k
+                while jj < len(toks) and toks[jj].start < s_end and toks[jj].end <= toks[k].start + len(pop or ""):
+                    jj += 1
+                measures = _clause_words(text, toks, jj, 10, s_end)
+            else:
+                measures = _clause_words(text, toks, j, 10, s_end)
+            if not measures:
+                measures = text[s_start:start].strip()[-80:]
+        source = self._source(text, toks, q, s_start, s_end, mentions, sents, s_idx)
+        stat = {
+            "value": value, "unit": q.unit, "comparator": q.comparator, "text": text[start:end],
+            "start": start, "end": end, "measures": measures.strip() or None, "population": population,
+            "source": source,
+        }
+        return stat
+
+    def _source(self, text, toks, q, s_start, s_end, mentions, sents, s_idx) -> str | None:
+        if not mentions:
+            return None
+        in_sent = [m for m in mentions if m[0] >= s_start and m[1] <= s_end]
+        low_sent = text[s_start:s_end].lower()
+        cue_re = r"\b(?:volgens|aldus|according to|said|says|zegt|stelt|meldt|a survey by|onderzoek van|by)\s+(?:de |het |the )?$"
+        for m in in_sent:
+            before = low_sent[: m[0] - s_start]
+            if re.search(cue_re, before[-40:]):
+                return m[2]
+        # the first named regulator/ngo/company in the sentence (the acting party in "X fined Y €Z")
+        preferred = [m for m in in_sent if m[3] in ("regulator", "ngo", "court", "government")]
+        if preferred:
+            return preferred[0][2]
+        if in_sent:
+            return in_sent[0][2]
+        # previous sentence
+        if s_idx > 0 and sents:
+            p_start, p_end = sents[s_idx - 1]
+            prev = [m for m in mentions if m[0] >= p_start and m[1] <= p_end]
+            pref = [m for m in prev if m[3] in ("regulator", "ngo", "court", "government")]
+            if pref:
+                return pref[0][2]
+        return None
+
+
+def _pos_map(doc: Doc) -> dict[int, str]:
+    try:
+        if doc.has_annotation("POS"):
+            return {t.idx: t.pos_ for t in doc}
+        if doc.has_annotation("TAG"):
+            return {t.idx: t.pos_ for t in doc if t.pos_}
+    except Exception:
+        pass
+    return {}
+
+
+def _sentences(doc: Doc) -> list[tuple[int, int]]:
+    try:
+        if doc.has_annotation("SENT_START"):
+            return [(s.start_char, s.end_char) for s in doc.sents]
+    except Exception:
+        pass
+    return [(0, len(doc.text))]
+
+
+class StatisticsComponent:
+    """spaCy component: doc._.statistics = list of contract statistic dicts."""
+
+    def __init__(self, nlp: Language, name: str, use_pos: bool = True):
+        self.name = name
+        self.lang = nlp.lang if nlp.lang in ("nl", "en") else "en"
+        self.use_pos = use_pos
+        self.extractor = StatisticsExtractor(self.lang)
+
+    def __call__(self, doc: Doc) -> Doc:
+        try:
+            pos = _pos_map(doc) if self.use_pos else {}
+            stats = self.extractor.extract(doc.text, _sentences(doc), pos, getattr(doc._, "actors", None))
+            doc._.statistics = [s for s in stats if doc.text[s["start"]:s["end"]] == s["text"]]
+        except Exception:  # never let one odd document break the pipeline
+            logger.exception("privnews_statistics failed on a document; emitting no statistics")
+            doc._.statistics = []
+        return doc
+
+    # serialization: the component's state is its config; lexicons are versioned files under models/
+    def to_bytes(self, *, exclude=tuple()) -> bytes:
+        return srsly.msgpack_dumps({"lang": self.lang, "use_pos": self.use_pos})
+
+    def from_bytes(self, data: bytes, *, exclude=tuple()):
+        cfg = srsly.msgpack_loads(data)
+        self.lang = cfg.get("lang", self.lang)
+        self.use_pos = cfg.get("use_pos", self.use_pos)
+        self.extractor = StatisticsExtractor(self.lang)
+        return self
+
+    def to_disk(self, path, *, exclude=tuple()):
+        from pathlib import Path
+
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        srsly.write_json(path / "cfg.json", {"lang": self.lang, "use_pos": self.use_pos})
+
+    def from_disk(self, path, *, exclude=tuple()):
+        from pathlib import Path
+
+        cfg = srsly.read_json(Path(path) / "cfg.json")
+        self.lang = cfg.get("lang", self.lang)
+        self.use_pos = cfg.get("use_pos", self.use_pos)
+        self.extractor = StatisticsExtractor(self.lang)
+        return self
+
+
+@Language.factory("privnews_statistics", assigns=["doc._.statistics"], default_config={"use_pos": True})
+def make_statistics(nlp: Language, name: str, use_pos: bool) -> StatisticsComponent:
+    return StatisticsComponent(nlp, name, use_pos=use_pos)
+
+
+def extract_statistics(text: str, lang: str = "nl", actors=None) -> list[dict]:
+    """Convenience for tests and scripts: statistics of a plain text without a spaCy pipeline
+    (one sentence per line break / full stop boundary is approximated by the whole text)."""
+    sents = [(m.start(), m.end()) for m in re.finditer(r"[^.!?\n]+(?:[.!?]+|$)|\n", text)] or [(0, len(text))]
+    return StatisticsExtractor(lang).extract(text, sents, {}, actors)
