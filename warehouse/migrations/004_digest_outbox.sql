@@ -43,5 +43,5 @@ CREATE TABLE actor_countries (
     name          VARCHAR NOT NULL,
     type          VARCHAR,
     country       VARCHAR,                      -- ISO 3166-1 alpha-2, or EU for EU bodies; NULL unknown
-    aliases       VARCHAR[]
+    names         VARCHAR[]                     -- lower-cased canonical name and aliases, for name matching
 );
