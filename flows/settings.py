@@ -47,6 +47,7 @@ class SmtpSettings(BaseModel):
     password: SecretStr | None = None   # environment only (PRIVNEWS_SMTP__PASSWORD)
     sender: str = "privnews@localhost"
     timeout: float = 20.0
+    ca_file: Path | None = None         # digest: CA bundle that signs the server's certificate (internal CA)
 
 
 class ScheduleSettings(BaseModel):
