@@ -1,0 +1,332 @@
+"""Who asserts or acts (claimant) and against whom (target), from word order, prepositions, reported
+speech and, for English, the dependency parse.
+
+Works on plain character offsets: parties are actor mentions (from doc._.actors), definite descriptions
+that refer back to an actor ("het bedrijf", "the watchdog"), and unnamed groups ("gebruikers", "users").
+All cue words come from the `[speech]`, `[roles]` and `[anaphora]` tables of models/patterns/claims_<lang>.toml.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+
+logger = logging.getLogger(__name__)
+
+QUOTES = "\"“”„«»"
+UNNAMED = "unnamed"
+
+
+def words_re(forms: list[str], flags: int = re.I) -> re.Pattern | None:
+    """One regex matching any of `forms` as whole words (None when the list is empty)."""
+    forms = [f for f in forms if f]
+    if not forms:
+        return None
+    alt = "|".join(sorted(forms, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alt})(?![\w-])", flags)
+
+
+@dataclass(frozen=True)
+class Party:
+    name: str  # actor canonical name, or a short description for an unnamed party
+    type: str  # actor type, or "unnamed"
+    start: int
+    end: int
+    anaphor: bool = False
+
+
+@dataclass
+class Cues:
+    """Compiled cue words for one language."""
+
+    lang: str
+    speech_verbs: re.Pattern | None
+    before: re.Pattern | None
+    claimant_before: re.Pattern | None
+    target_before: re.Pattern | None
+    claimant_after_trigger: re.Pattern | None
+    passive: re.Pattern | None
+    pronouns: set[str]
+    unnamed: re.Pattern | None
+    anaphora: dict[str, re.Pattern] = field(default_factory=dict)
+    speech_alt: str = ""
+    before_alt: str = ""
+    split_left: str = ""
+    split_right: str = ""
+
+    @classmethod
+    def from_lexicon(cls, lex: dict) -> "Cues":
+        sp, roles, ana = lex.get("speech", {}), lex.get("roles", {}), lex.get("anaphora", {})
+        verbs = sp.get("verbs", [])
+        return cls(
+            lang=lex.get("lang", ""),
+            speech_verbs=words_re(verbs),
+            before=words_re(sp.get("before", [])),
+            claimant_before=words_re(roles.get("claimant_before", [])),
+            target_before=words_re(roles.get("target_before", [])),
+            claimant_after_trigger=words_re(roles.get("claimant_after_trigger", [])),
+            passive=words_re(roles.get("passive", [])),
+            pronouns={p.lower() for p in roles.get("pronouns", [])},
+            unnamed=words_re(roles.get("unnamed", [])),
+            anaphora={t: rx for t, forms in ana.items() if (rx := words_re(forms))},
+            speech_alt="|".join(sorted(verbs, key=len, reverse=True)) or "(?!)",
+            before_alt="|".join(sorted(sp.get("before", []), key=len, reverse=True)) or "(?!)",
+            split_left="|".join(sp.get("split_left", [])),
+            split_right="|".join(sp.get("split_right", [])),
+        )
+
+
+def collect_parties(text: str, actors, cues: Cues) -> list[Party]:
+    """Named actor mentions, resolved anaphors and unnamed groups, in text order, non-overlapping."""
+    named: list[Party] = []
+    for actor in actors or []:
+        try:
+            name, typ = actor.get("name"), actor.get("type") or "other"
+            for m in actor.get("mentions") or []:
+                s, e = m.get("start"), m.get("end")
+                if isinstance(s, int) and isinstance(e, int) and 0 <= s < e <= len(text) and name:
+                    named.append(Party(str(name), str(typ), s, e))
+        except (AttributeError, TypeError):
+            continue
+    named.sort(key=lambda p: (p.start, -p.end))
+    parties: list[Party] = []
+    last_end = -1
+    for p in named:  # drop nested mentions ("noyb" inside "privacyorganisatie noyb")
+        if p.start >= last_end:
+            parties.append(p)
+            last_end = p.end
+    taken = [(p.start, p.end) for p in parties]
+
+    def free(s: int, e: int) -> bool:
+        return not any(s < te and ts < e for ts, te in taken)
+
+    extra: list[Party] = []
+    for typ, rx in cues.anaphora.items():
+        for m in rx.finditer(text):
+            if not free(m.start(), m.end()):
+                continue
+            # a description directly followed by a name is an apposition, not an anaphor
+            if any(0 <= p.start - m.end() <= 1 for p in parties):
+                continue
+            ante = _antecedent(parties, typ, m.start())
+            if ante:
+                extra.append(Party(ante.name, ante.type, m.start(), m.end(), anaphor=True))
+    if cues.unnamed:
+        for m in cues.unnamed.finditer(text):
+            if free(m.start(), m.end()):
+                extra.append(Party(m.group(0).lower(), UNNAMED, m.start(), m.end()))
+    out = sorted(parties + extra, key=lambda p: (p.start, -p.end))
+    res: list[Party] = []
+    last_end = -1
+    for p in out:
+        if p.start >= last_end:
+            res.append(p)
+            last_end = p.end
+    return res
+
+
+def _antecedent(parties: list[Party], typ: str, pos: int) -> Party | None:
+    before = [p for p in parties if p.type == typ and p.end <= pos]
+    if before:
+        return before[-1]
+    after = [p for p in parties if p.type == typ]
+    return after[0] if after else None
+
+
+def find_speaker(text: str, start: int, end: int, parties: list[Party], cues: Cues) -> Party | None:
+    """The party a sentence (text[start:end]) is attributed to: "volgens X", "aldus X", "..., stelt X",
+    "X zegt dat", "according to X", "X said"."""
+    inside = [p for p in parties if start <= p.start and p.end <= end]
+    best: tuple[int, Party] | None = None
+    for p in inside:
+        left = text[max(start, p.start - 60): p.start]
+        right = text[p.end: min(end, p.end + 60)]
+        rank = None
+        if re.search(rf"(?<![\w])(?:{cues.before_alt})\s+(?:[^\s,;.]+\s+){{0,2}}\Z", left, re.I):
+            if re.search(rf"(?:^|[,{QUOTES}:]\s*|(?:zo|so)\s+|(?<![\w]))(?:{cues.before_alt})\s+(?:[^\s,;.]+\s+){{0,2}}\Z", left, re.I):
+                rank = 0
+        if rank is None and re.search(rf"[,{QUOTES}]\s*(?:zo\s+)?(?:{cues.speech_alt})\s+(?:[^\s,;.]+\s+){{0,2}}\Z", left, re.I):
+            rank = 0
+        if rank is None and cues.split_left and re.search(rf"[,{QUOTES}]\s*(?:{cues.split_left})\s+(?:[^\s,;.]+\s+){{0,2}}\Z", left, re.I) \
+                and re.match(rf"\s+(?:{cues.split_right})(?![\w])", right, re.I):
+            rank = 0
+        if rank is None and re.match(rf"\s*(?:[^\s,;.]+\s+)?(?:{cues.speech_alt})(?:\s+(?:dat|that|:)|\s*[:,]|\s*\Z)", right, re.I):
+            rank = 1
+        if rank is None and cues.lang == "en" and re.match(rf"\s*(?:[^\s,;.]+\s+)?(?:{cues.speech_alt})(?![\w])", right, re.I):
+            rank = 2
+        if rank is None and re.search(rf"(?<![\w])(?:{cues.speech_alt})\s+(?:[^\s,;.]+\s+){{0,2}}\Z", left, re.I) and re.match(r"\s*(?:dat|that|[:.,]|\Z)", right, re.I):
+            rank = 1
+        if rank is not None and (best is None or rank < best[0]):
+            best = (rank, p)
+    return best[1] if best else None
+
+
+def quote_regions(text: str, parties: list[Party], cues: Cues) -> list[tuple[int, int, Party]]:
+    """Quoted passages followed by their speaker: '"...", aldus X' / '"...", gaat X verder' /
+    '"...," said X'. The opening quote is the farthest quote mark that opens a sentence in the same
+    paragraph, so straight quotes nested inside the quote do not cut it short."""
+    out = []
+    rx = re.compile(
+        rf"[{QUOTES}]\s*,?\s*(?:[{QUOTES}]\s*)?(?:zo\s+)?(?:(?:{cues.before_alt})|(?:{cues.speech_alt}){'|(?:' + cues.split_left + ')' if cues.split_left else ''})\s+(?:[^\s,;.]+\s+){{0,3}}?",
+        re.I,
+    )
+    for m in rx.finditer(text):
+        sp = next((p for p in parties if m.end() <= p.start <= m.end() + 40), None)
+        if sp is None:
+            continue
+        close = m.start()
+        para_start = text.rfind("\n", 0, close) + 1
+        open_pos = None
+        for q in re.finditer(rf"[{QUOTES}]", text[para_start:close]):
+            pos = para_start + q.start()
+            prev = text[max(para_start, pos - 2):pos]
+            if pos == para_start or re.search(r"(?:^|[.!?:]\s|\s)\Z", prev) and (pos == para_start or re.search(r"[.!?:]\s*\Z|\A\s*\Z", text[para_start:pos])):
+                open_pos = pos
+                break
+        if open_pos is None:
+            continue
+        out.append((open_pos, close, sp))
+    return out
+
+
+def dep_role(doc, party: Party) -> str | None:
+    """English dependency cues for a party: 'agent' (by X), 'subj', 'passive_subj', 'obj'."""
+    if doc is None or not doc.has_annotation("DEP"):
+        return None
+    span = doc.char_span(party.start, party.end, alignment_mode="expand")
+    if span is None or len(span) == 0:
+        return None
+    root = span.root
+    dep = root.dep_
+    if dep == "pobj" and root.head.lower_ == "by" and root.head.dep_ == "agent":
+        return "agent"
+    if dep == "nsubjpass":
+        return "passive_subj"
+    if dep == "nsubj":
+        return "subj"
+    if dep in ("dobj", "dative"):
+        return "obj"
+    if dep == "poss":
+        return "poss"
+    if dep == "compound" and root.head.dep_ == "nsubj":
+        return "subj"
+    return None
+
+
+@dataclass
+class RoleContext:
+    kind: str
+    clause: tuple[int, int]
+    sentence: tuple[int, int]
+    trigger: tuple[int, int]
+    claimant_types: list[str]
+    target_types: list[str]
+    subject_is_target: bool = False
+    speaker: Party | None = None
+    assertion: bool = False  # legal_basis, violation, article_citation: the speaker is the claimant
+    nearest_subject: bool = False  # the party closest before the trigger is its subject ("... dat ze bezwaar maken")
+
+
+def assign_roles(text: str, ctx: RoleContext, parties: list[Party], cues: Cues, doc=None) -> tuple[Party | None, Party | None]:
+    """Best (claimant, target) among the parties of the clause (and, weaker, the sentence)."""
+    cs, ce = ctx.clause
+    ss, se = ctx.sentence
+    ts, te = ctx.trigger
+    clause_text = text[cs:ce]
+    passive = bool(cues.passive and cues.passive.search(clause_text))
+    cands = [p for p in parties if ss <= p.start and p.end <= se]
+    if not cands:
+        return None, None
+    in_clause = [p for p in cands if cs <= p.start and p.end <= ce]
+    # the clause subject: first party of the clause before the trigger, unless a pronoun opens the clause
+    first_word = re.match(r"\W*(\w+)", clause_text)
+    pronoun_subject = bool(first_word and first_word.group(1).lower() in cues.pronouns
+                           and not any(p.start - cs <= len(first_word.group(0)) + 1 for p in in_clause[:1]))
+    subject = None
+    if not pronoun_subject and ctx.nearest_subject:
+        before_trigger = [p for p in in_clause if p.start < ts and not _marked(text, cs, p, cues.target_before)]
+        subject = before_trigger[-1] if before_trigger else None
+    elif not pronoun_subject:
+        for p in in_clause:
+            if p.start < ts and not _marked(text, cs, p, cues.claimant_before) and not _marked(text, cs, p, cues.target_before):
+                subject = p
+                break
+    scores: dict[Party, list[float]] = {}
+    for p in cands:
+        c = t = 0.0
+        if not (cs <= p.start and p.end <= ce):
+            c -= 1.5
+            t -= 1.5
+        if _marked(text, cs, p, cues.claimant_before):
+            between = text[te:p.start] if p.start >= te else ""
+            if p.start >= te and cues.claimant_after_trigger and len(between.split()) <= 4 and cues.claimant_after_trigger.search(between):
+                c += 5
+            elif re.search(r"(?<![\w])(?:door|by|namens|on behalf of)\s+(?:[^\s,;.]+\s+){0,2}\Z", text[max(cs, p.start - 40):p.start], re.I):
+                c += 5
+            elif p.start >= te and len(between.split()) <= 4:
+                c += 3
+            elif passive and p.start < ts:
+                c += 4  # "dat van de toezichthouder CNPD 746 miljoen euro kreeg"
+            else:
+                t += 0.5  # "de aanpak van Meta", "Meta's practices": the party acted on
+        if _marked(text, cs, p, cues.target_before):
+            t += 4
+        role = dep_role(doc, p) if doc is not None else None
+        if role == "agent":
+            c += 5
+        elif role == "passive_subj":
+            t += 4
+        elif role == "obj":
+            t += 2
+        if p is subject:
+            if passive or ctx.subject_is_target or role == "passive_subj":
+                t += 3.5
+            else:
+                c += 3
+        elif p.start < ts and cs <= p.start and (subject is not None or pronoun_subject):
+            t += 1.5  # Dutch inversion: "legde de AP Clearview een boete op"; "Dat stuurde Meta een brief"
+            if pronoun_subject:
+                c -= 2
+        elif p.start >= te and cs <= p.start:
+            t += 1.5 if not ctx.subject_is_target else 0.5
+        if ctx.speaker is not None and p.name == ctx.speaker.name:
+            c += 4 if ctx.assertion else 1.5
+            t -= 3
+        c += _type_score(p.type, ctx.claimant_types) if p.type != UNNAMED or UNNAMED in ctx.claimant_types else -4.0
+        t += _type_score(p.type, ctx.target_types) if p.type != UNNAMED else -4.0
+        c -= abs(p.start - ts) / 400
+        t -= abs(p.start - ts) / 400
+        prev = scores.get(p)
+        scores[p] = [max(c, prev[0]) if prev else c, max(t, prev[1]) if prev else t]
+    claimant = _best(scores, 0, None)
+    target = _best(scores, 1, claimant.name if claimant else None)
+    if claimant is None and ctx.speaker is not None and ctx.assertion:
+        claimant = ctx.speaker
+    return claimant, target
+
+
+def _best(scores: dict[Party, list[float]], idx: int, exclude: str | None) -> Party | None:
+    ranked = sorted(((v[idx], -p.start, p) for p, v in scores.items() if p.name != exclude), key=lambda x: (x[0], x[1]), reverse=True)
+    if ranked and ranked[0][0] > 0.5:
+        return ranked[0][2]
+    return None
+
+
+def _type_score(typ: str, allowed: list[str]) -> float:
+    if typ in allowed:
+        return 2.0 - 0.3 * allowed.index(typ)
+    return -4.0
+
+
+def _marked(text: str, clause_start: int, p: Party, rx: re.Pattern | None) -> bool:
+    """Whether a role preposition governs the party: "tegen Meta", "door de Ierse DPC", "by the ICO"."""
+    if rx is None:
+        return False
+    left = text[max(clause_start, p.start - 40):p.start]
+    m = None
+    for m in rx.finditer(left):
+        pass
+    if m is None:
+        return False
+    gap = left[m.end():]
+    return bool(re.fullmatch(r"\s+(?:[^\s,;.:]+\s+){0,3}", gap)) and not re.search(r"[,;:]", gap)

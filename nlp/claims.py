@@ -1,0 +1,636 @@
+"""privnews_claims: legal claims (fines, complaints, legal bases, violations, ...) as contract dicts.
+
+Reads doc._.actors (parties) and doc._.statistics (fine amounts), sets doc._.claims (list[dict]).
+Per sentence: trigger words from models/patterns/claims_<lang>.toml name the kind of event; one claim
+per event mention, spanning the clause that carries it; articles come from nlp.articles; claimant and
+target from nlp.attribution (word order, prepositions, reported speech, the English dependency parse).
+"""
+from __future__ import annotations
+
+import json
+import logging
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from nlp.articles import ARTICLES_FILE, Citation, CitationFinder
+from nlp.attribution import QUOTES, UNNAMED, Cues, Party, RoleContext, assign_roles, collect_parties, find_speaker, quote_regions, words_re
+
+logger = logging.getLogger(__name__)
+
+for _ext in ("claims", "actors", "statistics"):
+    if not Doc.has_extension(_ext):
+        Doc.set_extension(_ext, default=None)
+
+PATTERNS_DIR = Path(__file__).resolve().parent.parent / "models" / "patterns"
+ASSERTION_KINDS = {"legal_basis", "violation", "article_citation", "other"}
+MONEY_EXCLUDED_UNITS = {"percent", "count", None, ""}
+MAX_SPAN = 400
+
+
+@dataclass
+class _Kind:
+    name: str
+    priority: int
+    triggers: re.Pattern | None
+    weak: re.Pattern | None
+    support: re.Pattern | None
+    support_types: set[str]
+    exclude: re.Pattern | None
+    generic: re.Pattern | None
+    claimant: list[str]
+    target: list[str]
+    nearest_subject: bool = False
+    definite: bool = False
+    money_verbs: re.Pattern | None = None
+
+
+@dataclass
+class _Hit:
+    start: int
+    end: int
+    kind: str
+    priority: int
+    basis: str | None = None
+    definite: bool = False
+
+
+class ClaimExtractor:
+    """Finds legal claims in a Doc. Lexicons are data (TOML); the component saves them with itself."""
+
+    def __init__(self, lang: str, patterns_dir: str | None = None):
+        self.lang = lang if lang in ("nl", "en") else "en"
+        base = Path(patterns_dir) if patterns_dir else PATTERNS_DIR
+        with open(base / f"claims_{self.lang}.toml", "rb") as fh:
+            lexicon = tomllib.load(fh)
+        art_file = base / "articles.toml" if (base / "articles.toml").exists() else ARTICLES_FILE
+        with open(art_file, "rb") as fh:
+            articles = tomllib.load(fh)
+        self._setup({"lexicon": lexicon, "articles": articles})
+
+    # ---- set up from data ----------------------------------------------------------------------------
+    def _setup(self, data: dict) -> None:
+        self.data = data
+        lex = data["lexicon"]
+        self.lang = lex.get("lang", self.lang)
+        self.kinds: dict[str, _Kind] = {}
+        for name, spec in lex.get("kinds", {}).items():
+            self.kinds[name] = _Kind(
+                name=name,
+                priority=int(spec.get("priority", 0)),
+                triggers=words_re(spec.get("triggers", [])),
+                weak=_full_re(spec.get("weak", [])),
+                support=words_re(spec.get("support", [])),
+                support_types=set(spec.get("support_types", [])),
+                exclude=words_re(spec.get("exclude", [])),
+                generic=words_re(spec.get("generic", [])),
+                claimant=list(spec.get("claimant", [])),
+                target=list(spec.get("target", [])),
+                nearest_subject=bool(spec.get("nearest_subject", False)),
+                definite=bool(spec.get("definite", False)),
+                money_verbs=words_re(spec.get("money_verbs", [])),
+            )
+        basis = lex.get("basis", {})
+        self.basis_res = {
+            b: rx for b, forms in basis.items() if b not in ("weak", "weak_support", "anaphoric") and (rx := words_re(forms))
+        }
+        self.basis_anaphoric = words_re(basis.get("anaphoric", []))
+        self.basis_weak = _full_re(basis.get("weak", []))
+        self.basis_weak_support = words_re(basis.get("weak_support", []))
+        pol = lex.get("polarity", {})
+        self.deny_re = words_re(pol.get("deny", []))
+        self.affirm_re = words_re(pol.get("affirm", []))
+        self.self_claim_re = words_re(pol.get("self_claim", []))
+        self.status_res = [(s, rx) for s, forms in lex.get("status", {}).items() if (rx := words_re(forms))]
+        roles = lex.get("roles", {})
+        breaks = roles.get("clause_break", [])
+        self.soft_break = words_re(breaks)
+        dets = roles.get("determiners", [])
+        self.definite_re = re.compile(
+            rf"(?<![\w])(?:{'|'.join(dets)})\s+(?:[^\W\d]+\s+)?\Z", re.I) if dets else None
+        self.cues = Cues.from_lexicon(lex)
+        self.finder = CitationFinder(data["articles"])
+
+    # ---- spaCy component API -------------------------------------------------------------------------
+    def __call__(self, doc: Doc) -> Doc:
+        try:
+            doc._.claims = self.extract(doc)
+        except Exception:  # a component must never take the pipeline down
+            logger.exception("claim extraction failed; no claims for this document")
+            doc._.claims = []
+        return doc
+
+    def to_bytes(self, *, exclude=tuple()) -> bytes:
+        return json.dumps(self.data, ensure_ascii=False, sort_keys=True).encode("utf8")
+
+    def from_bytes(self, data: bytes, *, exclude=tuple()) -> "ClaimExtractor":
+        self._setup(json.loads(data.decode("utf8")))
+        return self
+
+    def to_disk(self, path, *, exclude=tuple()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        (path / "claims.json").write_bytes(self.to_bytes())
+
+    def from_disk(self, path, *, exclude=tuple()) -> "ClaimExtractor":
+        return self.from_bytes((Path(path) / "claims.json").read_bytes())
+
+    # ---- extraction ----------------------------------------------------------------------------------
+    def extract(self, doc: Doc) -> list[dict]:
+        text = doc.text
+        if not text or not text.strip():
+            return []
+        parties = collect_parties(text, doc._.actors, self.cues)
+        money = _money(doc._.statistics, len(text))
+        citations = self.finder.find(text)
+        quotes = quote_regions(text, parties, self.cues)
+        sentences = _sentences(doc)
+        enforcer, main_target = _doc_roles(parties)
+        claims: list[dict] = []
+        prev_topic: Party | None = None
+        for ss, se in sentences:
+            if not text[ss:se].strip():
+                continue
+            speaker = find_speaker(text, ss, se, parties, self.cues)
+            if speaker is None:
+                speaker = next((sp for qs, qe, sp in quotes if qs <= ss + 2 and se - 2 <= qe + 60 and qs < se), None)
+            if speaker is None:
+                speaker = next((sp for qs, qe, sp in quotes if ss <= qs < se or ss < qe <= se), None)
+            sent_claims = self._sentence(doc, text, ss, se, parties, citations, money, speaker, prev_topic,
+                                         enforcer, main_target, claims)
+            claims.extend(sent_claims)
+            topic = speaker
+            if topic is None:
+                in_sent = [p for p in parties if ss <= p.start < se and p.type != UNNAMED]
+                topic = in_sent[0] if in_sent else None
+            if sent_claims and sent_claims[-1].get("_claimant_party") is not None:
+                topic = sent_claims[-1]["_claimant_party"]
+            if topic is not None:
+                prev_topic = topic
+        out = []
+        for c in claims:
+            c.pop("_claimant_party", None)
+            c.pop("_target_party", None)
+            if 0 <= c["start"] < c["end"] <= len(text) and text[c["start"]:c["end"]] == c["text"]:
+                out.append(c)
+        return out
+
+    def _hits(self, text: str, ss: int, se: int, parties: list[Party]) -> list[_Hit]:
+        sent = text[ss:se]
+        types_here = {p.type for p in parties if ss <= p.start < se}
+        hits: list[_Hit] = []
+        for kind in self.kinds.values():
+            if kind.triggers is None:
+                continue
+            excl = [(m.start(), m.end()) for m in kind.exclude.finditer(sent)] if kind.exclude else []
+            for m in kind.triggers.finditer(sent):
+                if any(a <= m.start() < b or a < m.end() <= b for a, b in excl):
+                    continue
+                if kind.weak is not None and kind.weak.fullmatch(m.group(0)):
+                    near = sent[max(0, m.start() - 50): m.end() + 50]
+                    near_types = {p.type for p in parties if ss + m.start() - 80 <= p.start < ss + m.end() + 80}
+                    supported = (kind.support is not None and kind.support.search(near)) or (kind.support_types & near_types)
+                    if not supported:
+                        continue
+                definite = bool(kind.definite and self.definite_re is not None
+                                and self.definite_re.search(sent[max(0, m.start() - 30):m.start()]))
+                hits.append(_Hit(ss + m.start(), ss + m.end(), kind.name, kind.priority, definite=definite))
+        lb = self.kinds.get("legal_basis")
+        if self.basis_anaphoric is not None:
+            for m in self.basis_anaphoric.finditer(sent):
+                hits.append(_Hit(ss + m.start(), ss + m.end(), "legal_basis", lb.priority if lb else 50, "@anaphoric"))
+        for basis, rx in self.basis_res.items():
+            for m in rx.finditer(sent):
+                if self.basis_weak is not None and self.basis_weak.fullmatch(m.group(0)):
+                    if not (self.basis_weak_support and self.basis_weak_support.search(sent)):
+                        continue
+                hits.append(_Hit(ss + m.start(), ss + m.end(), "legal_basis", lb.priority if lb else 50, basis))
+        # a phrase claimed by two kinds (or two bases) counts once: the longer or higher-priority reading wins
+        hits.sort(key=lambda h: (h.start, -(h.end - h.start), -h.priority))
+        kept: list[_Hit] = []
+        for h in hits:
+            clash = next((k for k in kept if h.start < k.end and k.start < h.end), None)
+            if clash is None:
+                kept.append(h)
+            elif h.kind == "legal_basis" and clash.kind == "legal_basis" and h.basis == "no_legal_basis":
+                kept[kept.index(clash)] = h
+        return sorted(kept, key=lambda h: h.start)
+
+    def _sentence(self, doc, text, ss, se, parties, citations, money, speaker, prev_topic, enforcer,
+                  main_target, doc_claims) -> list[dict]:
+        hits = self._hits(text, ss, se, parties)
+        # generic background ("boetes kunnen oplopen tot ...") is no claim
+        segs = self._segments(text, ss, se)
+        kept = []
+        for h in hits:
+            seg = next(((a, b) for a, b in segs if a <= h.start < b), (ss, se))
+            kind = self.kinds.get(h.kind)
+            seg_text = text[seg[0]:seg[1]]
+            if kind and kind.generic and kind.generic.search(seg_text):
+                continue
+            if h.definite:
+                sub = self._soft_clause(text, seg, h.start, h.end)
+                if not self._reports_act(h.kind, sub, text[sub[0]:sub[1]], money, citations):
+                    continue
+            kept.append(h)
+        fine = self.kinds.get("fine")
+        if fine is not None and fine.money_verbs is not None:
+            for st in money:
+                if not (ss <= st["start"] < se):
+                    continue
+                seg = next(((a, b) for a, b in segs if a <= st["start"] < b), (ss, se))
+                if any(h.kind == "fine" and seg[0] <= h.start < seg[1] for h in kept):
+                    continue
+                if any(seg[0] <= h.start < seg[1] and h.priority > fine.priority for h in kept):
+                    continue
+                if fine.money_verbs.search(text[seg[0]:seg[1]]):
+                    kept.append(_Hit(st["start"], st["end"], "fine", fine.priority))
+            kept.sort(key=lambda h: h.start)
+        hits = kept
+        sent_cits = [c for c in citations if ss <= c.start < se]
+        groups = self._group(text, hits, segs, ss, se)
+        # citations that no claim covers: Art. 6(1)(x) names a legal basis, other articles are a citation
+        for c in sent_cits:
+            if any(a <= c.start < b for (a, b), _g in groups):
+                continue
+            if c.law_only:
+                continue
+            seg = next(((a, b) for a, b in segs if a <= c.start < b), (ss, se))
+            basis = next((b for art in c.articles if (b := self.finder.basis_of(art))), None)
+            kind = "legal_basis" if basis else "article_citation"
+            groups.append((seg, [_Hit(c.start, c.end, kind, self.kinds[kind].priority if kind in self.kinds else 10, basis)]))
+        if not groups and sent_cits and any(c.law_only for c in sent_cits):
+            c = next(c for c in sent_cits if c.law_only)
+            if self._law_claim_cue(text[ss:se]):
+                seg = next(((a, b) for a, b in segs if a <= c.start < b), (ss, se))
+                groups.append((seg, [_Hit(c.start, c.end, "article_citation", 10, None)]))
+        groups.sort(key=lambda g: g[0][0])
+        out: list[dict] = []
+        for (a, b), group in groups:
+            main = max(group, key=lambda h: (h.priority, -h.start))
+            claim = self._claim(doc, text, (a, b), (ss, se), main, group, parties, sent_cits, money, speaker,
+                                prev_topic, enforcer, main_target, doc_claims + out, out)
+            if claim:
+                out.append(claim)
+        return out
+
+    def _soft_clause(self, text: str, seg: tuple[int, int], start: int, end: int) -> tuple[int, int]:
+        """The part of a clause around a trigger between soft boundaries (en/and/maar/comma)."""
+        a, b = seg
+        lo, hi = a, b
+        if self.soft_break is not None:
+            for m in self.soft_break.finditer(text, a, start):
+                if text[max(a, m.start() - 1):m.start()] in (" ", ","):
+                    lo = max(lo, m.start())
+            m = self.soft_break.search(text, end, b)
+            while m is not None and text[max(a, m.start() - 1):m.start()] not in (" ", ","):
+                m = self.soft_break.search(text, m.end(), b)
+            if m is not None:
+                hi = min(hi, m.start())
+        for m in re.finditer(r",\s+", text[a:start]):
+            lo = max(lo, a + m.end())
+        m = re.search(r",\s+", text[end:b])
+        if m:
+            hi = min(hi, end + m.start())
+        return lo, hi
+
+    def _reports_act(self, kind: str, seg, seg_text: str, money, citations) -> bool:
+        """Whether a clause with a definite trigger noun ("de boete") reports the act itself."""
+        if kind == "fine" and any(seg[0] <= s["start"] < seg[1] for s in money):
+            return True
+        if any(seg[0] <= c.start < seg[1] and not c.law_only for c in citations):
+            return True
+        return self._status(seg_text, kind) is not None
+
+    def _law_claim_cue(self, sentence: str) -> bool:
+        rx = self.kinds.get("violation")
+        return bool((rx and rx.triggers and rx.triggers.search(sentence))
+                    or re.search(r"(?<![\w])(?:subject to|complie[sd]? with|comply with|in line with|in lijn met|valt onder|vallen onder|voldoet aan|voldoen aan|onder de|under the)(?![\w])", sentence, re.I))
+
+    def _segments(self, text: str, ss: int, se: int) -> list[tuple[int, int]]:
+        """Hard clause boundaries: ; and ': ', a comma before a conjunction or a speech verb, and the
+        closing quote of a quoted passage."""
+        sent = text[ss:se]
+        cuts = {0, len(sent)}
+        for m in re.finditer(r";\s*|:\s+(?!\d)", sent):
+            cuts.add(m.end())
+        if self.soft_break is not None:
+            for m in re.finditer(r",\s+", sent):
+                nxt = sent[m.end():m.end() + 30]
+                if self.soft_break.match(nxt) or (self.cues.speech_verbs and self.cues.speech_verbs.match(nxt)):
+                    cuts.add(m.end())
+        for m in re.finditer(rf"[{QUOTES}],\s+(?=\w)", sent):
+            if m.start() > 0:
+                cuts.add(m.end())
+        cuts_sorted = sorted(cuts)
+        out = []
+        for x, y in zip(cuts_sorted, cuts_sorted[1:]):
+            if y > x:
+                out.append((ss + x, ss + y))
+        return out or [(ss, se)]
+
+    def _group(self, text, hits: list[_Hit], segs, ss, se) -> list[tuple[tuple[int, int], list[_Hit]]]:
+        """One group per event mention: hits in one clause form one event, unless a soft boundary
+        (en/and/maar/but/omdat/a comma) lies between them."""
+        groups: list[tuple[tuple[int, int], list[_Hit]]] = []
+        for a, b in segs:
+            inside = [h for h in hits if a <= h.start < b]
+            if not inside:
+                continue
+            cur_start, cur = a, [inside[0]]
+            for h in inside[1:]:
+                prev = cur[-1]
+                cut = self._soft_cut(text, prev.end, h.start)
+                different = h.kind != prev.kind or (h.kind == "legal_basis" and h.basis != prev.basis)
+                if cut is not None and (different or h.start - prev.end > 40):
+                    groups.append(((cur_start, cut), cur))
+                    cur_start, cur = cut, [h]
+                else:
+                    cur.append(h)
+            groups.append(((cur_start, b), cur))
+        return groups
+
+    def _soft_cut(self, text: str, lo: int, hi: int) -> int | None:
+        between = text[lo:hi]
+        best = None
+        if self.soft_break is not None:
+            for m in self.soft_break.finditer(between):
+                pre = between[:m.start()]
+                if pre.endswith(" ") or pre.endswith(","):
+                    best = lo + m.start()
+        for m in re.finditer(r",\s+", between):
+            cand = lo + m.end()
+            if best is None or cand > best:
+                best = cand
+        return best
+
+    def _claim(self, doc, text, seg, sent, main: _Hit, group, parties, sent_cits, money, speaker, prev_topic,
+               enforcer, main_target, earlier, same_sentence) -> dict | None:
+        a, b = _trim(text, *seg)
+        if b <= a:
+            return None
+        if b - a > MAX_SPAN:  # keep a tight window around the trigger
+            a2 = max(a, main.start - MAX_SPAN // 2)
+            b2 = min(b, max(main.end, a2) + MAX_SPAN // 2)
+            a, b = _trim(text, a2, b2)
+        kind = main.kind
+        spec = self.kinds.get(kind)
+        clause = text[a:b]
+        # basis and polarity
+        basis = None
+        if kind == "legal_basis":
+            basis = next((h.basis for h in [main] + group if h.basis and h.basis != "@anaphoric"), None)
+            if basis is None and any(h.basis == "@anaphoric" for h in group):
+                basis = next((c["basis"] for c in reversed(earlier) if c["kind"] == "legal_basis" and c["basis"]
+                              and c["basis"] != "no_legal_basis"), None)
+                if basis is None:
+                    return None
+        arts = _articles([c for c in sent_cits if a <= c.start < b] or
+                         ([c for c in sent_cits] if len(same_sentence) == 0 and kind in ("violation", "legal_basis", "fine", "order") else []))
+        if kind == "legal_basis" and basis is None:
+            basis = next((bb for art in arts if (bb := self.finder.basis_of(art))), None)
+        polarity = None
+        if kind in ("legal_basis", "article_citation"):
+            polarity = self._polarity(text, a, b, main, basis)
+        # parties
+        assertion = kind in ASSERTION_KINDS
+        if kind == "violation" and speaker is not None and speaker.type in ("company", "government"):
+            speaker = None  # "X meldde dat lek niet": the party reporting is the one accused
+        ctx = RoleContext(
+            kind=kind, clause=(a, b), sentence=sent, trigger=(main.start, main.end),
+            claimant_types=spec.claimant if spec else [], target_types=spec.target if spec else [],
+            subject_is_target=kind in ("violation", "legal_basis", "article_citation"),
+            speaker=speaker, assertion=assertion, nearest_subject=bool(spec and spec.nearest_subject),
+        )
+        claimant, target = assign_roles(text, ctx, parties, self.cues, doc if doc.has_annotation("DEP") else None)
+        clause_starts_bare = bool(re.match(r"\W*(?:en|and|maar|but|of|or)\b", text[a:a + 8], re.I)) or not any(
+            a <= p.start < main.start for p in parties)
+        if kind == "legal_basis" and polarity == "affirm":
+            subj = self._self_claimer(text, a, b, sent, parties, main)
+            if subj is None and speaker is not None and speaker.type == "company":
+                subj = speaker
+            if subj is not None:
+                claimant, target = subj, subj
+        if kind in ("legal_basis", "violation", "article_citation") and speaker is not None and claimant is not None \
+                and claimant.type == "company" and speaker.type != "company" and kind != "legal_basis":
+            claimant, target = speaker, target or claimant
+        # inheritance: a clause without its own subject continues the previous claim of the sentence
+        if same_sentence and clause_starts_bare:
+            prev = same_sentence[-1]
+            if claimant is None or (prev.get("_claimant_party") and claimant is target):
+                claimant = prev.get("_claimant_party") or claimant
+            if target is None:
+                target = prev.get("_target_party")
+        if claimant is None and speaker is not None and (assertion or re.match(r"\W*\w+", text[sent[0]:sent[1]])):
+            if speaker.type in (spec.claimant if spec else []) or assertion:
+                claimant = speaker
+        if claimant is None and prev_topic is not None and _pronoun_start(text, sent[0], self.cues):
+            claimant = prev_topic
+        if claimant is None and assertion:
+            claimant = next((c["_claimant_party"] for c in reversed(earlier) if c.get("_claimant_party") is not None
+                             and c["_claimant_party"].type not in ("company", UNNAMED)), None)
+        if claimant is None and kind in ("fine", "order", "reprimand", "investigation", "violation", "legal_basis") \
+                and enforcer is not None:
+            claimant = enforcer
+        if target is not None and claimant is not None and target.name == claimant.name and not (
+                kind == "legal_basis" and polarity == "affirm") and kind != "article_citation":
+            target = None
+        if target is None and claimant is not None and claimant.type == "company" and kind in ("objection", "appeal"):
+            target = next((c["_claimant_party"] for c in reversed(earlier) if c["kind"] in _ENFORCEMENT
+                           and c.get("_claimant_party") is not None and c["_claimant_party"].name != claimant.name), enforcer)
+        if target is None:
+            target = self._fallback_target(earlier, kind, claimant, main_target, spec)
+        if kind == "legal_basis" and polarity == "affirm" and claimant is not None and claimant.type == "company":
+            target = claimant
+        if kind == "legal_basis" and polarity == "deny" and claimant is not None and target is not None and claimant.name == target.name:
+            target = self._fallback_target(earlier, kind, claimant, main_target)
+        # a non-company discussing a basis the target claimed for itself contests it
+        if kind == "legal_basis" and polarity == "affirm" and claimant is not None and target is not None \
+                and claimant.name != target.name and claimant.type != "company" and any(
+                    c["kind"] == "legal_basis" and c["basis"] == basis and c["polarity"] == "affirm"
+                    and c["claimant"] == target.name for c in earlier):
+            polarity = "deny"
+        # status and amount
+        status = self._status(clause, kind)
+        amount = None
+        if kind == "fine":
+            amount = _nearest_money(money, main, (a, b), sent)
+        return {
+            "kind": kind, "basis": basis, "articles": arts,
+            "claimant": claimant.name if claimant else None, "target": target.name if target else None,
+            "polarity": polarity, "status": status, "amount": amount,
+            "text": text[a:b], "start": a, "end": b,
+            "_claimant_party": claimant, "_target_party": target,
+        }
+
+    def _self_claimer(self, text, a, b, sent, parties, main) -> Party | None:
+        """The company claiming a basis for itself: "Meta claimt dat het ...", "Meta relies on ..."."""
+        if self.self_claim_re is None:
+            return None
+        window = text[max(sent[0], a - 80):main.start]
+        m = None
+        for m in self.self_claim_re.finditer(window):
+            pass
+        if m is None:
+            return None
+        cue_pos = max(sent[0], a - 80) + m.start()
+        before = [p for p in parties if sent[0] <= p.start < cue_pos and p.type in ("company", "government", "other")]
+        return before[-1] if before else None
+
+    def _polarity(self, text: str, a: int, b: int, main: _Hit, basis: str | None) -> str:
+        if basis == "no_legal_basis":
+            return "deny"
+        lo = max(a, main.start - 60)
+        hi = min(b, main.end + 40)
+        window = text[lo:hi]
+        if self.deny_re is not None and self.deny_re.search(window):
+            return "deny"
+        return "affirm"
+
+    def _status(self, clause: str, kind: str) -> str | None:
+        allowed = _STATUS_FOR.get(kind)
+        for status, rx in self.status_res:
+            if allowed is not None and status not in allowed:
+                continue
+            if rx.search(clause):
+                return status
+        return None
+
+    @staticmethod
+    def _fallback_target(earlier: list[dict], kind: str, claimant: Party | None, main_target: Party | None,
+                         spec: "_Kind | None" = None) -> Party | None:
+        cname = claimant.name if claimant else None
+        preferred = set(spec.target[:2]) if spec and spec.target else {"company", "government"}
+        for c in reversed(earlier):
+            t = c.get("_target_party")
+            if t is not None and t.name != cname and t.type in preferred:
+                return t
+        if main_target is not None and main_target.name != cname:
+            return main_target
+        return None
+
+
+_ENFORCEMENT = {"fine", "order", "reprimand", "investigation", "court_ruling"}
+
+_STATUS_FOR = {
+    "fine": {"imposed", "proposed", "considered", "announced", "upheld", "annulled", "rejected", "pending"},
+    "complaint": {"filed", "rejected", "upheld", "considered", "announced", "pending", "sent"},
+    "cease_and_desist": {"sent", "considered", "announced", "filed"},
+    "class_action": {"considered", "announced", "filed", "rejected", "pending"},
+    "objection": {"filed", "announced", "considered", "rejected", "upheld"},
+    "court_ruling": {"upheld", "annulled", "rejected", "pending"},
+    "investigation": {"pending", "announced", "considered", "concluded"},
+    "appeal": {"filed", "announced", "considered", "rejected", "upheld", "pending"},
+    "order": {"ordered", "imposed", "proposed", "announced", "considered", "upheld", "annulled"},
+    "reprimand": {"imposed", "announced"},
+    "other": {"proposed", "sent", "announced", "filed", "considered"},
+    "legal_basis": {"announced"},
+    "violation": set(),
+    "article_citation": set(),
+}
+
+
+def _full_re(forms: list[str]) -> re.Pattern | None:
+    forms = [f for f in forms if f]
+    if not forms:
+        return None
+    return re.compile("|".join(f"(?:{f})" for f in forms), re.I)
+
+
+def _sentences(doc: Doc) -> list[tuple[int, int]]:
+    """Sentence spans, further cut at blank lines / line breaks (headlines are sentences too)."""
+    try:
+        spans = [(s.start_char, s.end_char) for s in doc.sents]
+    except ValueError:
+        spans = [(0, len(doc.text))]
+    text = doc.text
+    out = []
+    for s, e in spans:
+        pos = s
+        for m in re.finditer(r"\n+", text[s:e]):
+            if s + m.start() > pos:
+                out.append((pos, s + m.start()))
+            pos = s + m.end()
+        if e > pos:
+            out.append((pos, e))
+    return out
+
+
+def _trim(text: str, a: int, b: int) -> tuple[int, int]:
+    junk = set(" \t\r\n,;:.!?()[]'" + QUOTES + "’‘—–-")
+    while a < b and text[a] in junk:
+        a += 1
+    while b > a and text[b - 1] in junk:
+        b -= 1
+    m = re.match(r"(?:en|and|maar|but|terwijl|while|omdat|because|zodat|waarna)\s+", text[a:b], re.I)
+    if m and a + m.end() < b:
+        a += m.end()
+    return a, b
+
+
+def _articles(cits: list[Citation]) -> list[str]:
+    arts: list[str] = []
+    for c in cits:
+        for art in c.articles:
+            if art not in arts:
+                arts.append(art)
+    specific_laws = {x.split(" Art. ")[0] for x in arts if " Art. " in x}
+    return [x for x in arts if " Art. " in x or x not in specific_laws]
+
+
+def _money(statistics, n: int) -> list[dict]:
+    out = []
+    for s in statistics or []:
+        try:
+            if s.get("unit") in MONEY_EXCLUDED_UNITS:
+                continue
+            if isinstance(s.get("start"), int) and isinstance(s.get("end"), int) and 0 <= s["start"] < s["end"] <= n:
+                out.append(s)
+        except AttributeError:
+            continue
+    return out
+
+
+def _nearest_money(money: list[dict], main: _Hit, clause: tuple[int, int], sent: tuple[int, int]) -> dict | None:
+    for lo, hi in (clause, sent):
+        cands = [s for s in money if lo <= s["start"] < hi]
+        if cands:
+            best = min(cands, key=lambda s: abs(s["start"] - main.start))
+            value = best.get("value")
+            return {"value": value, "unit": best.get("unit")}
+    return None
+
+
+def _pronoun_start(text: str, pos: int, cues: Cues) -> bool:
+    m = re.match(r"\W*(\w+)", text[pos:pos + 30])
+    return bool(m and m.group(1).lower() in cues.pronouns)
+
+
+def _doc_roles(parties: list[Party]) -> tuple[Party | None, Party | None]:
+    """The document's most mentioned regulator (default enforcer) and company (default target)."""
+    def top(types: tuple[str, ...]) -> Party | None:
+        counts: dict[str, int] = {}
+        first: dict[str, Party] = {}
+        for p in parties:
+            if p.type in types:
+                counts[p.name] = counts.get(p.name, 0) + 1
+                first.setdefault(p.name, p)
+        if not counts:
+            return None
+        name = max(counts, key=lambda k: (counts[k], -first[k].start))
+        return first[name]
+    return top(("regulator",)), top(("company",)) or top(("government", "other"))
+
+
+@Language.factory(
+    "privnews_claims",
+    assigns=["doc._.claims"],
+    requires=[],
+    default_config={"patterns_dir": None},
+)
+def make_claims(nlp: Language, name: str, patterns_dir: str | None) -> ClaimExtractor:
+    return ClaimExtractor(nlp.lang, patterns_dir)
