@@ -65,6 +65,18 @@ class IngestSettings(BaseModel):
     max_entries_per_feed: int = 200     # newest entries taken from one feed per run
 
 
+class ScaleSettings(BaseModel):
+    """Where extraction runs (flows/scale.py). "local": in this process. "dask": on a Dask cluster through
+    Prefect's DaskTaskRunner; loads still go through this process, the one DuckDB writer."""
+    model_config = ConfigDict(extra="forbid")
+    runner: Literal["local", "dask"] = "local"
+    scheduler_address: str | None = None   # e.g. tcp://10.0.0.5:8786; None = start a LocalCluster here
+    n_workers: int = Field(default=2, ge=1)          # LocalCluster worker processes (each loads the models once)
+    threads_per_worker: int = Field(default=1, ge=1)
+    chunk: int = Field(default=64, ge=1)             # articles per extraction task
+    max_in_flight: int | None = Field(default=None, ge=1)   # chunks submitted at once; None = 2 per worker
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PRIVNEWS_", env_nested_delimiter="__", extra="forbid")
 
@@ -82,6 +94,7 @@ class Settings(BaseSettings):
     smtp: SmtpSettings = Field(default_factory=SmtpSettings)
     schedule: ScheduleSettings = Field(default_factory=ScheduleSettings)
     ingest: IngestSettings = Field(default_factory=IngestSettings)
+    scale: ScaleSettings = Field(default_factory=ScaleSettings)
     test_kill_at: str | None = None               # tests only: flows.faults.checkpoint name to SIGKILL at
 
     @field_validator("extract_batch_size", "extract_max_chars")
