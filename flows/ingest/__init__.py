@@ -1,0 +1,1 @@
+"""Feed ingestion: registry, polite fetching, parsing, full text, dedupe, stories, and the ingest flow."""

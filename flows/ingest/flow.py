@@ -1,0 +1,366 @@
+"""The ingest flow: fetch feeds -> parse -> fetch pages -> extract text -> detect language -> dedupe ->
+group stories -> load. Feeds and pages are fetched concurrently by small Prefect tasks whose retries
+(transient failures only) live in the decorators; the DuckDB write connection is opened only to read the
+starting state (briefly) and for the load step, so readers are blocked as little as possible.
+
+`ingest(settings, feeds=None)` returns counts: feeds, feeds_failed, not_modified, entries, pages_fetched,
+articles_new, articles_updated, articles_unchanged, articles_failed, duplicates, stories_new.
+"""
+from __future__ import annotations
+
+import logging
+import sys
+import uuid
+from contextlib import ExitStack
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+from prefect.futures import as_completed
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from flows.ingest.canonical import article_id as make_article_id
+from flows.ingest.canonical import canonicalize, choose_canonical, content_hash
+from flows.ingest.dedupe import Candidate, Draft, merge_drafts, plan_entries
+from flows.ingest.fetch import Fetcher, FetchResult, TransientFetchError
+from flows.ingest.fulltext import choose_text, decode_html, extract_main_text, page_metadata
+from flows.ingest.parse import NotAFeed, ParsedFeed, parse_feed
+from flows.ingest.registry import FeedSpec, resolve_feeds
+from flows.ingest.sample_server import SampleServer, sample_hosts
+from flows.ingest import stories, store
+from flows.settings import Settings
+from nlp.language import detect_language
+from warehouse.db import connect, migrate
+
+logger = logging.getLogger(__name__)
+
+SKIP_OTHER_LANGUAGE = "language other than nl/en: stored, not extracted"
+SKIP_NO_TEXT = "no text: neither the page nor the feed had any"
+
+
+def _retry_transient(task, task_run, state) -> bool:
+    """Prefect retry_condition_fn: retry timeouts, connection errors, 5xx and 429; never 4xx."""
+    try:
+        state.result()
+    except TransientFetchError:
+        return True
+    except BaseException:
+        return False
+    return False
+
+
+@task(name="fetch-feed", cache_policy=NO_CACHE, retries=3, retry_delay_seconds=[0.5, 1, 2],
+      retry_condition_fn=_retry_transient)
+def fetch_feed(fetcher: Fetcher, spec: FeedSpec, etag: str | None, last_modified: str | None) -> FetchResult:
+    return fetcher.get(spec.url, kind="feed", feed_id=spec.feed_id, etag=etag, last_modified=last_modified)
+
+
+@task(name="parse-feed", cache_policy=NO_CACHE)
+def parse_feed_task(spec: FeedSpec, result: FetchResult) -> ParsedFeed:
+    return parse_feed(result.body, result.final_url or spec.url, result.headers.get("content-type"),
+                      result.headers.get("content-language"))
+
+
+@task(name="fetch-page", cache_policy=NO_CACHE, retries=3, retry_delay_seconds=[0.5, 1, 2],
+      retry_condition_fn=_retry_transient)
+def fetch_page(fetcher: Fetcher, url: str, feed_id: str) -> FetchResult:
+    return fetcher.get(url, kind="page", feed_id=feed_id)
+
+
+def _result_or_failure(future, url: str, kind: str) -> FetchResult:
+    """The task's FetchResult, or a failed one when the retries ran out on a transient error."""
+    try:
+        return future.result()
+    except TransientFetchError as exc:
+        return FetchResult(url=url, kind=kind, status=exc.status, error=f"{exc.reason} (retries exhausted)")
+
+
+@task(name="extract-text", cache_policy=NO_CACHE)
+def extract_text(candidates: list[Candidate], pages: dict[str, FetchResult],
+                 min_page_chars: int) -> tuple[list[Draft], list[tuple[Candidate, str]]]:
+    """Drafts from fetched pages (trafilatura main text, rel=canonical, explicit dates), falling back to the
+    feed's content or summary. Returns (drafts, [(candidate, why it failed)])."""
+    drafts, failed = [], []
+    now = datetime.now(timezone.utc)
+    for cand in candidates:
+        spec, entry = cand.primary
+        page = pages.get(cand.canonical_link)
+        page_text, raw_page, meta, encoding, page_error = "", None, None, None, None
+        if page is not None and page.ok and page.body:
+            ctype = page.headers.get("content-type", "")
+            if ctype and "html" not in ctype.lower() and not ctype.lower().startswith("text/"):
+                page_error = f"not an HTML page ({ctype.split(';')[0]})"
+            else:
+                decoded = decode_html(page.body, ctype)
+                raw_page, encoding = decoded.text, decoded.encoding
+                if decoded.note:
+                    logger.info("%s: %s", page.url, decoded.note)
+                meta = page_metadata(raw_page)
+                page_text = extract_main_text(raw_page, page.final_url or page.url)
+                if not page_text:
+                    page_error = "no main text found on the page"
+        elif page is not None:
+            page_error = page.error or "empty page"
+        text, source = choose_text(page_text, entry.content_html, entry.summary_html, min_page_chars)
+        if source is None:
+            failed.append((cand, page_error or "no text in the feed entry"))
+            continue
+        raw_html = raw_page if source == "page" else (entry.content_html if source == "feed_content"
+                                                      else entry.summary_html)
+        final = canonicalize(page.final_url) if page is not None and page.final_url else None
+        canonical = choose_canonical(cand.canonical_link, meta.canonical if meta else None,
+                                     page.final_url if page is not None else None)
+        if entry.published:
+            published, published_source = entry.published, "feed"
+        elif meta and meta.published:
+            published, published_source = meta.published, "page"
+        else:
+            published, published_source = None, None
+        urls = {cand.canonical_link, canonical, *cand.links} | ({final} if final else set())
+        drafts.append(Draft(
+            article_id=make_article_id(canonical), url=canonical,
+            title=entry.title or (meta.title if meta and meta.title else canonical),
+            published=published, published_source=published_source, lang="", text=text,
+            content_hash=content_hash(text), text_source=source, raw_html=raw_html, feed_id=spec.feed_id,
+            outlet=spec.outlet, skip_reason=None, fetched_at=now, urls={u for u in urls if u},
+            guids=cand.guids, page_status=page.status if page is not None else None,
+            page_error=page_error if source != "page" else None, encoding=encoding))
+    return drafts, failed
+
+
+@task(name="detect-language", cache_policy=NO_CACHE)
+def detect_languages(drafts: list[Draft]) -> list[Draft]:
+    for d in drafts:
+        d.lang = detect_language(f"{d.title}\n\n{d.text}")
+        if not d.text.strip():
+            d.skip_reason = SKIP_NO_TEXT
+        elif d.lang == "other":
+            d.skip_reason = SKIP_OTHER_LANGUAGE
+    return drafts
+
+
+@task(name="dedupe", cache_policy=NO_CACHE)
+def dedupe(drafts: list[Draft], state: store.KnownState) -> tuple[list[Draft], list, int]:
+    return merge_drafts(drafts, state.hashes)
+
+
+@task(name="embed-stories", cache_policy=NO_CACHE)
+def embed_stories(new: list[Draft], lead_chars: int) -> dict:
+    return stories.vectors_for([stories.NewArticle(d.article_id, d.title, d.text, d.published) for d in new],
+                               lead_chars)
+
+
+@task(name="load", cache_policy=NO_CACHE)
+def load_batch(settings: Settings, batch: store.LoadBatch, new: list[Draft], vectors: dict) -> dict:
+    """Open the write connection, assign stories against stored ones, write everything, close."""
+    now = datetime.now(timezone.utc)
+    con = connect(settings.db, lock_timeout=settings.lock_timeout)
+    try:
+        migrate(con)
+        members = store.story_members(con, [d.published for d in new], settings.ingest.story_window_days)
+        assigned, best = stories.assign(
+            [stories.NewArticle(d.article_id, d.title, d.text, d.published) for d in new], vectors, members,
+            settings.ingest.story_threshold, settings.ingest.story_window_days)
+        known_story_ids = {m.story_id for m in members}
+        created = set()
+        for d in new:
+            d.story_id = assigned.get(d.article_id)
+            if d.story_id == stories.story_id_for(d.article_id) and d.story_id not in known_story_ids:
+                created.add(d.story_id)     # a story is named after the article that started it
+                batch.stories.append({"story_id": d.story_id, "title": d.title, "first_seen_at": now})
+            batch.embeddings.append({"article_id": d.article_id, "model": stories.MODEL,
+                                     "embedding": vectors[d.article_id].tolist(), "created_at": now})
+        store.load(con, batch)
+    finally:
+        con.close()
+    return {"stories_new": len(created)}
+
+
+class _Progress:
+    """Feeds done and articles new/unchanged/failed on a terminal; nothing when stderr is not a TTY."""
+
+    def __init__(self, total_feeds: int):
+        self.enabled = sys.stderr.isatty()
+        self._p = None
+        if self.enabled:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+            self._p = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                               TextColumn("{task.fields[detail]}"), console=Console(stderr=True),
+                               transient=True)
+            self._p.start()
+            self._feeds = self._p.add_task("feeds", total=total_feeds, detail="")
+            self._pages = None
+
+    def feed_done(self, detail: str = "") -> None:
+        if self._p:
+            self._p.update(self._feeds, advance=1, detail=detail)
+
+    def pages(self, total: int) -> None:
+        if self._p:
+            self._pages = self._p.add_task("pages", total=total, detail="")
+
+    def page_done(self, detail: str = "") -> None:
+        if self._p and self._pages is not None:
+            self._p.update(self._pages, advance=1, detail=detail)
+
+    def close(self) -> None:
+        if self._p:
+            self._p.stop()
+
+
+def _feed_row(spec: FeedSpec, old: dict | None, res: FetchResult, parsed: ParsedFeed | None,
+              error: str | None, now: datetime) -> dict:
+    old = old or {}
+    row = {"feed_id": spec.feed_id, "url": spec.url, "name": spec.name, "outlet": spec.outlet, "lang": spec.lang,
+           "country": spec.country, "kind": spec.kind, "homepage": spec.homepage,
+           "etag": old.get("etag"), "last_modified": old.get("last_modified"), "last_fetched_at": now,
+           "last_success_at": old.get("last_success_at"), "last_status": res.status,
+           "last_error": None, "consecutive_failures": 0, "parse_warning": old.get("parse_warning"),
+           "entries_seen": old.get("entries_seen") or 0, "last_elapsed_ms": res.elapsed_ms}
+    if error:
+        row["last_error"] = error
+        row["consecutive_failures"] = (old.get("consecutive_failures") or 0) + 1
+        return row
+    row["last_success_at"] = now
+    if not res.not_modified:
+        row["etag"] = res.headers.get("etag")
+        row["last_modified"] = res.headers.get("last-modified")
+        row["parse_warning"] = parsed.warning if parsed else None
+        row["entries_seen"] = len(parsed.entries) if parsed else 0
+    return row
+
+
+def _specs(settings: Settings, feeds) -> list[FeedSpec]:
+    if feeds and all(isinstance(f, FeedSpec) for f in feeds):
+        return list(feeds)
+    return resolve_feeds(settings, [str(f) for f in feeds] if feeds else None)
+
+
+@flow(name="ingest", validate_parameters=False, task_runner=ThreadPoolTaskRunner(max_workers=16))
+def ingest(settings: Settings, feeds: list | None = None) -> dict:
+    """Ingest the given feeds (URLs or FeedSpecs), or the registry profile `settings.profile`."""
+    specs = _specs(settings, feeds)
+    run_id = uuid.uuid4().hex[:16]
+    counts = {"feeds": len(specs), "feeds_failed": 0, "not_modified": 0, "entries": 0, "pages_fetched": 0,
+              "articles_new": 0, "articles_updated": 0, "articles_unchanged": 0, "articles_failed": 0,
+              "duplicates": 0, "stories_new": 0}
+
+    # 1. starting state, on a connection held for milliseconds
+    con = connect(settings.db, lock_timeout=settings.lock_timeout)
+    try:
+        migrate(con)
+        state = store.read_state(con)
+    finally:
+        con.close()
+
+    progress = _Progress(len(specs))
+    with ExitStack() as stack:
+        stack.callback(progress.close)
+        proxy_hosts: dict[str, str] = {}
+        hosts = sample_hosts()
+        if settings.http.proxy is None and any(s.host in hosts for s in specs):
+            server = stack.enter_context(SampleServer())
+            proxy_hosts = {h: server.proxy_url for h in hosts}
+        fetcher = stack.enter_context(Fetcher(settings.http, proxy_hosts=proxy_hosts, run_id=run_id))
+        delays = [settings.http.backoff * 2 ** i for i in range(settings.http.retries)] or 0
+        feed_task = fetch_feed.with_options(retries=settings.http.retries, retry_delay_seconds=delays)
+        page_task = fetch_page.with_options(retries=settings.http.retries, retry_delay_seconds=delays)
+
+        # 2. feeds, concurrently; a failing feed is recorded and never stops the others
+        now = datetime.now(timezone.utc)
+        futures = {}
+        for spec in specs:
+            old = state.feeds.get(spec.feed_id) or {}
+            futures[feed_task.submit(fetcher, spec, old.get("etag"), old.get("last_modified"))] = spec
+        feed_rows, feed_entries = [], []
+        for fut in as_completed(list(futures)):
+            spec = futures[fut]
+            res = _result_or_failure(fut, spec.url, "feed")
+            parsed, error = None, res.error
+            if res.ok and res.not_modified:
+                counts["not_modified"] += 1
+            elif res.ok:
+                try:
+                    parsed = parse_feed_task(spec, res)
+                except NotAFeed as exc:
+                    error = str(exc)
+            if error:
+                counts["feeds_failed"] += 1
+            elif parsed is not None:
+                feed_entries.append((spec, parsed.entries))
+                counts["entries"] += len(parsed.entries)
+            feed_rows.append(_feed_row(spec, state.feeds.get(spec.feed_id), res, parsed, error, now))
+            progress.feed_done(f"{spec.outlet}: " + (error or ("not modified" if res.not_modified
+                                                             else f"{len(parsed.entries)} entries")))
+
+        # 3. which entries need their page; known articles are not fetched again
+        plan = plan_entries(feed_entries, state.urls, settings.ingest.max_entries_per_feed)
+        counts["articles_unchanged"] += plan.unchanged
+        counts["duplicates"] += plan.duplicates
+        counts["articles_failed"] += len(plan.no_link)
+        for spec, entry in plan.no_link:
+            logger.warning("%s: entry %r has no usable link; skipped", spec.url, entry.title)
+
+        # 4. pages, concurrently
+        cands = list(plan.candidates.values())
+        progress.pages(len(cands))
+        page_futures = {page_task.submit(fetcher, c.canonical_link, c.primary[0].feed_id): c for c in cands}
+        pages: dict[str, FetchResult] = {}
+        for fut in as_completed(list(page_futures)):
+            cand = page_futures[fut]
+            pages[cand.canonical_link] = _result_or_failure(fut, cand.canonical_link, "page")
+            progress.page_done(cand.canonical_link)
+        counts["pages_fetched"] = len(cands)
+
+    # 5. text, language, dedupe (CPU only; no connection open)
+    drafts, failed = extract_text(cands, pages, settings.ingest.min_page_chars)
+    for cand, why in failed:
+        logger.warning("%s: no text stored (%s); it will be tried again next run", cand.canonical_link, why)
+    counts["articles_failed"] += len(failed)
+    drafts = detect_languages(drafts)
+    drafts, aliases, dup = dedupe(drafts, state)
+    counts["duplicates"] += dup
+
+    to_store, new = [], []
+    for d in drafts:
+        old_hash = state.article_hash.get(d.article_id)
+        if old_hash is None:
+            counts["articles_new"] += 1
+            to_store.append(d)
+            new.append(d)
+        elif old_hash != d.content_hash:
+            counts["articles_updated"] += 1
+            to_store.append(d)
+        else:
+            counts["articles_unchanged"] += 1
+    vectors = embed_stories(new, settings.ingest.story_lead_chars) if new else {}
+
+    # 6. URL rows: every URL or feed link that leads to an article, new variants of known ones included
+    now = datetime.now(timezone.utc)
+    url_rows = []
+    for d in drafts:
+        for url in sorted(d.urls):
+            url_rows.append({"url": url, "article_id": d.article_id, "feed_id": d.feed_id,
+                             "guid": d.guids[0] if d.guids else None, "first_seen_at": now, "last_seen_at": now})
+    for url, aid, d in aliases:
+        url_rows.append({"url": url, "article_id": aid, "feed_id": d.feed_id,
+                         "guid": d.guids[0] if d.guids else None, "first_seen_at": now, "last_seen_at": now})
+    for url, aid, spec, entry in plan.known_links:
+        if url and url not in state.urls:
+            url_rows.append({"url": url, "article_id": aid, "feed_id": spec.feed_id, "guid": entry.guid,
+                             "first_seen_at": now, "last_seen_at": now})
+    # first mapping wins within a run, as it does against stored rows
+    seen, unique_urls = set(), []
+    for row in url_rows:
+        if row["url"] not in seen:
+            seen.add(row["url"])
+            unique_urls.append(row)
+
+    # 7. load: the only step that holds the write connection
+    batch = store.LoadBatch(feeds=feed_rows, articles=to_store, urls=unique_urls, fetch_log=list(fetcher.log))
+    counts.update(load_batch(settings, batch, new, vectors))
+    logger.info("ingest %s: %s", run_id, counts)
+    return counts
