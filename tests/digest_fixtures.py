@@ -37,9 +37,10 @@ def load_articles(db: Path, ids: list[str] | None = None) -> list[str]:
 
 
 def settings_for(tmp_path: Path, rules: Path | None = None, smtp_port: int | None = None, **kw):
-    smtp = {"host": "127.0.0.1", "port": smtp_port, "security": "none", "timeout": 5.0} if smtp_port else None
+    if smtp_port:
+        kw["smtp"] = {"host": "127.0.0.1", "port": smtp_port, "security": "none", "timeout": 5.0}
     return load_settings(db=tmp_path / "w.duckdb", data_dir=tmp_path / "data",
-                         rules_file=rules or DATA / "rules.toml", smtp=smtp, **kw)
+                         rules_file=rules or DATA / "rules.toml", **kw)
 
 
 def free_port() -> int:

@@ -80,14 +80,16 @@ def build_mime(*, sender: str, recipients: list[str], subject: str, text: str, h
 def send_smtp(smtp_settings, sender: str, recipients: list[str], mime: bytes) -> None:
     """Hand one message to the SMTP server. Raises DeliveryError (transient for network trouble and 4xx)."""
     s = smtp_settings
+    ca_file = getattr(s, "ca_file", None)
+    context = ssl.create_default_context(cafile=str(ca_file) if ca_file else None)
     try:
         if s.security == "ssl":
-            client = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=ssl.create_default_context())
+            client = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=context)
         else:
             client = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
         with client:
             if s.security == "starttls":
-                client.starttls(context=ssl.create_default_context())
+                client.starttls(context=context)
             if s.username:
                 if s.password is None:
                     raise DeliveryError(f"smtp.username is {s.username!r} but no password is set; set "

@@ -1,0 +1,185 @@
+"""One digest run for one subscription: deliver what is still pending in the outbox, then collect new
+matches of its rules, render them, enqueue the message (pending) and deliver it. See outbox.py for the
+exactly-once design. No Prefect here (flow.py wraps these steps in flows and tasks), so a run costs no
+orchestration start-up when called from the CLI or a test."""
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Callable
+
+from flows.digest import deliver as delivery
+from flows.digest import outbox
+from flows.digest.actors import KbActor, load_kb, sync_actor_countries
+from flows.digest.compile import Match, compile_rule, run_rule
+from flows.digest.content import Source, build_digest
+from flows.digest.render import render_html, render_text, subject
+from flows.digest.rules import RuleSet, Subscription, load_rules, rules_path
+from flows.faults import checkpoint
+from flows.settings import Settings
+from warehouse.db import named_query, open_warehouse
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_SINCE = timedelta(days=7)
+_DURATION = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$")
+_UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+def parse_duration(text: str) -> timedelta:
+    """'7d', '12h', '90d', '2w', '30m' -> timedelta."""
+    m = _DURATION.match(text or "")
+    if not m or int(m[1]) <= 0:
+        raise ValueError(f"{text!r} is not a duration; write a positive number and a unit m/h/d/w, e.g. 7d or 12h")
+    return timedelta(**{_UNITS[m[2]]: int(m[1])})
+
+
+@dataclass
+class Delivered:
+    message_id: str
+    destination: str
+    items: int
+    stories: int
+    state: str                  # sent | pending (delivery failed; retried by the next run)
+    resent: bool = False        # a pending message from an earlier run
+    path: Path | None = None
+    error: str | None = None
+
+
+@dataclass
+class DigestResult:
+    subscription: str
+    dry_run: bool
+    messages: list[Delivered] = field(default_factory=list)
+    preview: dict[str, str] = field(default_factory=dict)       # dry run: destination -> text
+    new_items: int = 0
+
+    @property
+    def paths(self) -> list[Path]:
+        return [m.path for m in self.messages if m.path is not None]
+
+    @property
+    def failed(self) -> list[Delivered]:
+        return [m for m in self.messages if m.state != "sent"]
+
+
+# ------------------------------------------------------------------------------------------- steps
+
+def deliver_message(settings: Settings, msg: outbox.OutboxMessage, formats: tuple[str, ...]) -> Path | None:
+    """Deliver one outbox message, exactly as stored. Raises delivery.DeliveryError."""
+    dest = delivery.Destination.from_key(msg.destination)
+    if dest.kind == "smtp":
+        delivery.send_smtp(settings.smtp, settings.smtp.sender, dest.recipients, msg.mime)
+        return None
+    if dest.kind == "dir":
+        stem = f"{msg.created_at:%Y-%m-%d}-{msg.subscription}-{msg.message_id[1:13]}"
+        path = delivery.digest_file(Path(dest.target), stem, formats)
+        return delivery.write_file(path, msg.body_html if path.suffix == ".html" else msg.body_text)
+    if dest.kind == "stdout":
+        delivery.write_stdout(msg.body_text if "text" in formats else msg.body_html)
+        return None
+    raise delivery.DeliveryError(f"unknown destination {msg.destination!r} in the outbox", transient=False)
+
+
+def collect_matches(con, ruleset: RuleSet, sub: Subscription, since: datetime | None,
+                    kb: list[KbActor]) -> list[Match]:
+    matches: list[Match] = []
+    for rule in ruleset.rules_of(sub):
+        found = run_rule(con, compile_rule(rule, kb, since))
+        logger.info("rule %s matched %d claims since %s", rule.name, len(found), since)
+        matches.extend(found)
+    return matches
+
+
+def story_sources(con, story_keys: list[str]) -> dict[str, list[Source]]:
+    out: dict[str, list[Source]] = {}
+    if not story_keys:
+        return out
+    for key, article_id, title, url, outlet, lang, published in con.execute(
+            named_query("digest_story_sources"), {"story_keys": story_keys}).fetchall():
+        out.setdefault(key, []).append(Source(article_id, title, url, outlet, lang, published))
+    return out
+
+
+def _report_link(settings: Settings, con, sub: Subscription, now: datetime) -> str | None:
+    if not sub.wants_report:
+        return None
+    from flows.digest.report import write_report
+
+    path = write_report(con, Path(settings.data_dir) / "reports" / f"report-{now:%Y-%m-%d}.html",
+                        since=now - timedelta(days=90), now=now)
+    return path.resolve().as_uri()
+
+
+# ------------------------------------------------------------------------------------------- run
+
+def run_digest(settings: Settings, subscription: str | None = None, since: timedelta | None = DEFAULT_SINCE,
+               dry_run: bool = False, now: datetime | None = None,
+               deliver: Callable = deliver_message) -> DigestResult:
+    """One subscription (None = the default one): re-deliver its pending messages, then collect, enqueue
+    and deliver what is new. A dry run renders what would be sent and records nothing."""
+    ruleset = load_rules(rules_path(settings))
+    sub = ruleset.subscription(subscription) if subscription else ruleset.default_subscription
+    now = now or datetime.now(timezone.utc)
+    result = DigestResult(subscription=sub.name, dry_run=dry_run)
+    with open_warehouse(settings.db, lock_timeout=settings.lock_timeout) as con:
+        if not dry_run:
+            for msg in outbox.pending(con, sub.name):
+                logger.warning("re-sending pending digest %s to %s (an earlier run did not record its delivery)",
+                               msg.message_id, msg.destination)
+                result.messages.append(_deliver(con, settings, msg, sub, deliver, resent=True))
+        kb = load_kb()
+        sync_actor_countries(con, kb)
+        for dest in delivery.destinations(sub.to, settings.data_dir):
+            default_start = now - since if since else None
+            start = default_start if dry_run else outbox.window_start(con, sub.name, dest.key, default_start)
+            claimed = outbox.claimed_keys(con, sub.name, dest.key)
+            matches = [m for m in collect_matches(con, ruleset, sub, start, kb) if m.item_key not in claimed]
+            if not matches:
+                logger.info("subscription %s -> %s: nothing new since %s", sub.name, dest.key, start)
+                if not dry_run:
+                    outbox.advance_cursor(con, sub.name, dest.key, now)
+                continue
+            sources = story_sources(con, sorted({m.story_key for m in matches}))
+            report_link = None if dry_run else _report_link(settings, con, sub, now)
+            d = build_digest(sub.name, list(sub.rules), matches, sources, now, start, report_link)
+            text, html = render_text(d), render_html(d)
+            result.new_items += d.counts["items"]
+            if dry_run:
+                result.preview[dest.key] = text
+                continue
+            msg_id = outbox.message_id(sub.name, dest.key, d.item_keys)
+            mime = delivery.build_mime(sender=settings.smtp.sender, recipients=dest.recipients, subject=subject(d),
+                                       text=text, html=html if "html" in sub.format else None,
+                                       message_id=msg_id, date=now)
+            firsts = {i.key: (i.key, i.rules[0], i.match.claim_id) for s in d.stories for i in s.items}
+            outbox.enqueue(con, subscription=sub.name, destination=dest.key, msg_id=msg_id, subject=subject(d),
+                           body_text=text, body_html=html, mime=mime, items=list(firsts.values()),
+                           story_count=d.counts["stories"], now=now)
+            msg = next(m for m in outbox.pending(con, sub.name) if m.message_id == msg_id)
+            result.messages.append(_deliver(con, settings, msg, sub, deliver, resent=False))
+    return result
+
+
+def _deliver(con, settings: Settings, msg: outbox.OutboxMessage, sub: Subscription, deliver: Callable,
+             resent: bool) -> Delivered:
+    out = Delivered(message_id=msg.message_id, destination=msg.destination, items=msg.item_count,
+                    stories=msg.story_count, state="pending", resent=resent)
+    try:
+        checkpoint(settings, "digest.before_send")
+        out.path = deliver(settings, msg, sub.format)
+        checkpoint(settings, "digest.after_send")
+    except delivery.DeliveryError as exc:
+        logger.error("digest %s to %s not delivered: %s", msg.message_id, msg.destination, exc)
+        outbox.mark_failed(con, msg.message_id, str(exc))
+        out.error = str(exc)
+        return out
+    outbox.mark_sent(con, msg.message_id)
+    out.state = "sent"
+    logger.info("digest %s (%d items) delivered to %s", msg.message_id, msg.item_count, msg.destination)
+    return out
+
+
