@@ -89,6 +89,9 @@ def collect_parties(text: str, actors, cues: Cues) -> list[Party]:
         except (AttributeError, TypeError):
             continue
     named.sort(key=lambda p: (p.start, -p.end))
+    # an "actor" inside an article citation ("Articles 13") is no party
+    cited = [(m.start(), m.end()) for m in re.finditer(r"(?i)\b(?:art(?:icles?|ikel(?:en)?)?\.?)\s*\d+", text)]
+    named = [p for p in named if not any(p.start < e and s < p.end for s, e in cited)]
     parties: list[Party] = []
     last_end = -1
     for p in named:  # drop nested mentions ("noyb" inside "privacyorganisatie noyb")
@@ -150,8 +153,10 @@ def find_speaker(text: str, start: int, end: int, parties: list[Party], cues: Cu
         if rank is None and cues.split_left and re.search(rf"[,{QUOTES}]\s*(?:{cues.split_left})\s+(?:[^\s,;.]+\s+){{0,2}}\Z", left, re.I) \
                 and re.match(rf"\s+(?:{cues.split_right})(?![\w])", right, re.I):
             rank = 0
-        if rank is None and re.match(rf"\s*(?:[^\s,;.]+\s+)?(?:{cues.speech_alt})(?:\s+(?:dat|that|:)|\s*[:,]|\s*\Z)", right, re.I):
+        if rank is None and re.match(rf"\s*(?:[^\s,;.]+\s+)?(?:{cues.speech_alt})(?:\s+[^\s,;.]+){{0,5}}?(?:\s+(?:dat|that|:)|\s*[:,]|\s*\Z)", right, re.I):
             rank = 1
+        if rank is None and re.match(rf"\s*,[^,;.]{{1,70}},\s*(?:{cues.speech_alt})(?![\w])", text[p.end:min(end, p.end + 110)], re.I):
+            rank = 1  # "Johnny Ryan, a senior fellow at the group, said ..."
         if rank is None and cues.lang == "en" and re.match(rf"\s*(?:[^\s,;.]+\s+)?(?:{cues.speech_alt})(?![\w])", right, re.I):
             rank = 2
         if rank is None and re.search(rf"(?<![\w])(?:{cues.speech_alt})\s+(?:[^\s,;.]+\s+){{0,2}}\Z", left, re.I) and re.match(r"\s*(?:dat|that|[:.,]|\Z)", right, re.I):
@@ -224,6 +229,7 @@ class RoleContext:
     subject_is_target: bool = False
     speaker: Party | None = None
     assertion: bool = False  # legal_basis, violation, article_citation: the speaker is the claimant
+    salient: dict = field(default_factory=dict)  # party name -> target prior (the story's main company)
     nearest_subject: bool = False  # the party closest before the trigger is its subject ("... dat ze bezwaar maken")
 
 
@@ -296,6 +302,7 @@ def assign_roles(text: str, ctx: RoleContext, parties: list[Party], cues: Cues, 
         t += _type_score(p.type, ctx.target_types) if p.type != UNNAMED else -4.0
         c -= abs(p.start - ts) / 400
         t -= abs(p.start - ts) / 400
+        t += ctx.salient.get(p.name, 0.0)
         prev = scores.get(p)
         scores[p] = [max(c, prev[0]) if prev else c, max(t, prev[1]) if prev else t]
     claimant = _best(scores, 0, None)

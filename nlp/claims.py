@@ -47,6 +47,7 @@ class _Kind:
     nearest_subject: bool = False
     definite: bool = False
     money_verbs: re.Pattern | None = None
+    support_before_only: bool = False
 
 
 @dataclass
@@ -93,6 +94,7 @@ class ClaimExtractor:
                 nearest_subject=bool(spec.get("nearest_subject", False)),
                 definite=bool(spec.get("definite", False)),
                 money_verbs=words_re(spec.get("money_verbs", [])),
+                support_before_only=bool(spec.get("support_before_only", False)),
             )
         basis = lex.get("basis", {})
         self.basis_res = {
@@ -109,6 +111,9 @@ class ClaimExtractor:
         roles = lex.get("roles", {})
         breaks = roles.get("clause_break", [])
         self.soft_break = words_re(breaks)
+        negs = roles.get("negators", [])
+        self.negated_re = re.compile(
+            rf"(?<![\w])(?:{'|'.join(negs)})\s+(?:[^\W\d]+\s+){{0,2}}\Z", re.I) if negs else None
         dets = roles.get("determiners", [])
         self.definite_re = re.compile(
             rf"(?<![\w])(?:{'|'.join(dets)})\s+(?:[^\W\d]+\s+)?\Z", re.I) if dets else None
@@ -181,7 +186,7 @@ class ClaimExtractor:
 
     def _hits(self, text: str, ss: int, se: int, parties: list[Party]) -> list[_Hit]:
         sent = text[ss:se]
-        types_here = {p.type for p in parties if ss <= p.start < se}
+        named = [(p.start, p.end) for p in parties if ss <= p.start < se and p.type != UNNAMED and not p.anaphor]
         hits: list[_Hit] = []
         for kind in self.kinds.values():
             if kind.triggers is None:
@@ -190,9 +195,15 @@ class ClaimExtractor:
             for m in kind.triggers.finditer(sent):
                 if any(a <= m.start() < b or a < m.end() <= b for a, b in excl):
                     continue
+                if any(a < ss + m.end() and ss + m.start() < b for a, b in named):
+                    continue  # "Privacy Appeals Board" names an actor, not an appeal
+                if kind.name not in ASSERTION_KINDS and self.negated_re is not None \
+                        and self.negated_re.search(sent[max(0, m.start() - 30):m.start()]):
+                    continue
                 if kind.weak is not None and kind.weak.fullmatch(m.group(0)):
-                    near = sent[max(0, m.start() - 50): m.end() + 50]
-                    near_types = {p.type for p in parties if ss + m.start() - 80 <= p.start < ss + m.end() + 80}
+                    after = 0 if kind.support_before_only else 50
+                    near = sent[max(0, m.start() - 50): m.end() + after]
+                    near_types = {p.type for p in parties if ss + m.start() - 150 <= p.start < ss + m.end() + after}
                     supported = (kind.support is not None and kind.support.search(near)) or (kind.support_types & near_types)
                     if not supported:
                         continue
@@ -243,7 +254,15 @@ class ClaimExtractor:
                 if not (ss <= st["start"] < se):
                     continue
                 seg = next(((a, b) for a, b in segs if a <= st["start"] < b), (ss, se))
-                if any(h.kind == "fine" and seg[0] <= h.start < seg[1] for h in kept):
+                fines_here = [h for h in kept if h.kind == "fine" and seg[0] <= h.start < seg[1]]
+                if fines_here:
+                    others = [m for m in money if seg[0] <= m["start"] < st["start"]]
+                    if others and re.search(r"(?<![\w])(?:and|en|plus)\s+(?:[^\s,;.]+\s+){0,3}\Z",
+                                            text[max(seg[0], st["start"] - 40):st["start"]], re.I):
+                        conj = re.search(r"(?<![\w])(?:and|en|plus)\s+(?:[^\s,;.]+\s+){0,3}\Z",
+                                         text[max(seg[0], st["start"] - 40):st["start"]], re.I)
+                        start = max(seg[0], st["start"] - 40) + conj.start()
+                        kept.append(_Hit(start, st["end"], "fine", fine.priority))
                     continue
                 if any(seg[0] <= h.start < seg[1] and h.priority > fine.priority for h in kept):
                     continue
@@ -254,10 +273,11 @@ class ClaimExtractor:
         sent_cits = [c for c in citations if ss <= c.start < se]
         groups = self._group(text, hits, segs, ss, se)
         # citations that no claim covers: Art. 6(1)(x) names a legal basis, other articles are a citation
+        event_groups = list(groups)
         for c in sent_cits:
             if any(a <= c.start < b for (a, b), _g in groups):
                 continue
-            if c.law_only:
+            if c.law_only or event_groups:
                 continue
             seg = next(((a, b) for a, b in segs if a <= c.start < b), (ss, se))
             basis = next((b for art in c.articles if (b := self.finder.basis_of(art))), None)
@@ -270,10 +290,12 @@ class ClaimExtractor:
                 groups.append((seg, [_Hit(c.start, c.end, "article_citation", 10, None)]))
         groups.sort(key=lambda g: g[0][0])
         out: list[dict] = []
-        for (a, b), group in groups:
+        for gi, ((a, b), group) in enumerate(groups):
             main = max(group, key=lambda h: (h.priority, -h.start))
+            # citations after the last clause of the sentence belong to it ("..., which covers Articles 44 to 49")
+            seg_next = groups[gi + 1][0][0] if gi + 1 < len(groups) else se
             claim = self._claim(doc, text, (a, b), (ss, se), main, group, parties, sent_cits, money, speaker,
-                                prev_topic, enforcer, main_target, doc_claims + out, out)
+                                prev_topic, enforcer, main_target, doc_claims + out, out, seg_next)
             if claim:
                 out.append(claim)
         return out
@@ -369,7 +391,7 @@ class ClaimExtractor:
         return best
 
     def _claim(self, doc, text, seg, sent, main: _Hit, group, parties, sent_cits, money, speaker, prev_topic,
-               enforcer, main_target, earlier, same_sentence) -> dict | None:
+               enforcer, main_target, earlier, same_sentence, seg_next: int = -1) -> dict | None:
         a, b = _trim(text, *seg)
         if b <= a:
             return None
@@ -389,8 +411,7 @@ class ClaimExtractor:
                               and c["basis"] != "no_legal_basis"), None)
                 if basis is None:
                     return None
-        arts = _articles([c for c in sent_cits if a <= c.start < b] or
-                         ([c for c in sent_cits] if len(same_sentence) == 0 and kind in ("violation", "legal_basis", "fine", "order") else []))
+        arts = _articles([c for c in sent_cits if a <= c.start < b or (c.start >= b and c.start < seg_next)])
         if kind == "legal_basis" and basis is None:
             basis = next((bb for art in arts if (bb := self.finder.basis_of(art))), None)
         polarity = None
@@ -400,21 +421,27 @@ class ClaimExtractor:
         assertion = kind in ASSERTION_KINDS
         if kind == "violation" and speaker is not None and speaker.type in ("company", "government"):
             speaker = None  # "X meldde dat lek niet": the party reporting is the one accused
+        claimant_types = list(spec.claimant) if spec else []
+        self_claimer = None
+        if kind == "legal_basis":
+            self_claimer = self._self_claimer(text, a, b, sent, parties, main)
+            if self_claimer is None and speaker is not None and speaker.type == "company":
+                self_claimer = speaker
+            if polarity == "deny" or self_claimer is None:
+                # a company names its own basis only through a claim verb ("Meta claimt", "relies on")
+                claimant_types = [t for t in claimant_types if t != "company"]
         ctx = RoleContext(
             kind=kind, clause=(a, b), sentence=sent, trigger=(main.start, main.end),
-            claimant_types=spec.claimant if spec else [], target_types=spec.target if spec else [],
+            claimant_types=claimant_types, target_types=spec.target if spec else [],
             subject_is_target=kind in ("violation", "legal_basis", "article_citation"),
             speaker=speaker, assertion=assertion, nearest_subject=bool(spec and spec.nearest_subject),
+            salient=self._salience(earlier, main_target),
         )
         claimant, target = assign_roles(text, ctx, parties, self.cues, doc if doc.has_annotation("DEP") else None)
         clause_starts_bare = bool(re.match(r"\W*(?:en|and|maar|but|of|or)\b", text[a:a + 8], re.I)) or not any(
             a <= p.start < main.start for p in parties)
-        if kind == "legal_basis" and polarity == "affirm":
-            subj = self._self_claimer(text, a, b, sent, parties, main)
-            if subj is None and speaker is not None and speaker.type == "company":
-                subj = speaker
-            if subj is not None:
-                claimant, target = subj, subj
+        if kind == "legal_basis" and polarity == "affirm" and self_claimer is not None:
+            claimant, target = self_claimer, self_claimer
         if kind in ("legal_basis", "violation", "article_citation") and speaker is not None and claimant is not None \
                 and claimant.type == "company" and speaker.type != "company" and kind != "legal_basis":
             claimant, target = speaker, target or claimant
@@ -444,7 +471,8 @@ class ClaimExtractor:
                            and c.get("_claimant_party") is not None and c["_claimant_party"].name != claimant.name), enforcer)
         if target is None:
             target = self._fallback_target(earlier, kind, claimant, main_target, spec)
-        if kind == "legal_basis" and polarity == "affirm" and claimant is not None and claimant.type == "company":
+        if kind == "legal_basis" and polarity == "affirm" and claimant is not None and claimant.type == "company" \
+                and self_claimer is not None:
             target = claimant
         if kind == "legal_basis" and polarity == "deny" and claimant is not None and target is not None and claimant.name == target.name:
             target = self._fallback_target(earlier, kind, claimant, main_target)
@@ -467,6 +495,17 @@ class ClaimExtractor:
             "_claimant_party": claimant, "_target_party": target,
         }
 
+    @staticmethod
+    def _salience(earlier: list[dict], main_target: Party | None) -> dict:
+        sal: dict[str, float] = {}
+        if main_target is not None:
+            sal[main_target.name] = 1.0
+        for c in earlier[-3:]:
+            t = c.get("_target_party")
+            if t is not None and t.type != UNNAMED:
+                sal[t.name] = max(sal.get(t.name, 0.0), 0.5)
+        return sal
+
     def _self_claimer(self, text, a, b, sent, parties, main) -> Party | None:
         """The company claiming a basis for itself: "Meta claimt dat het ...", "Meta relies on ..."."""
         if self.self_claim_re is None:
@@ -478,7 +517,8 @@ class ClaimExtractor:
         if m is None:
             return None
         cue_pos = max(sent[0], a - 80) + m.start()
-        before = [p for p in parties if sent[0] <= p.start < cue_pos and p.type in ("company", "government", "other")]
+        cue_end = max(sent[0], a - 80) + m.end()
+        before = [p for p in parties if sent[0] <= p.start < cue_end and p.type in ("company", "government", "other")]
         return before[-1] if before else None
 
     def _polarity(self, text: str, a: int, b: int, main: _Hit, basis: str | None) -> str:
