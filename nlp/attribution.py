@@ -148,8 +148,9 @@ def find_speaker(text: str, start: int, end: int, parties: list[Party], cues: Cu
         if re.search(rf"(?<![\w])(?:{cues.before_alt})\s+(?:[^\s,;.]+\s+){{0,2}}\Z", left, re.I):
             if re.search(rf"(?:^|[,{QUOTES}:]\s*|(?:zo|so)\s+|(?<![\w]))(?:{cues.before_alt})\s+(?:[^\s,;.]+\s+){{0,2}}\Z", left, re.I):
                 rank = 0
-        if rank is None and re.search(rf"[,{QUOTES}]\s*(?:zo\s+)?(?:{cues.speech_alt})\s+(?:[^\s,;.]+\s+){{0,2}}\Z", left, re.I):
-            rank = 0
+        if rank is None and re.search(rf"[,{QUOTES}]\s*(?:zo\s+)?(?:{cues.speech_alt})\s+(?:[^\s,;.]+\s+){{0,2}}\Z", left, re.I) \
+                and re.match(rf"\s*(?:[,.;:!?{QUOTES}]|\Z|(?:in|op|on|to|tegen|verder|toe)(?![\w]))", right, re.I):
+            rank = 0  # "..., stelt noyb." / "..., said the regulator." (not "said the firm was ...")
         if rank is None and cues.split_left and re.search(rf"[,{QUOTES}]\s*(?:{cues.split_left})\s+(?:[^\s,;.]+\s+){{0,2}}\Z", left, re.I) \
                 and re.match(rf"\s+(?:{cues.split_right})(?![\w])", right, re.I):
             rank = 0

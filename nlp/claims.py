@@ -45,7 +45,7 @@ class _Kind:
     claimant: list[str]
     target: list[str]
     nearest_subject: bool = False
-    definite: bool = False
+    definite: re.Pattern | None = None
     money_verbs: re.Pattern | None = None
     support_before_only: bool = False
 
@@ -92,7 +92,7 @@ class ClaimExtractor:
                 claimant=list(spec.get("claimant", [])),
                 target=list(spec.get("target", [])),
                 nearest_subject=bool(spec.get("nearest_subject", False)),
-                definite=bool(spec.get("definite", False)),
+                definite=_full_re(spec.get("definite", [])),
                 money_verbs=words_re(spec.get("money_verbs", [])),
                 support_before_only=bool(spec.get("support_before_only", False)),
             )
@@ -195,7 +195,7 @@ class ClaimExtractor:
             for m in kind.triggers.finditer(sent):
                 if any(a <= m.start() < b or a < m.end() <= b for a, b in excl):
                     continue
-                if any(a < ss + m.end() and ss + m.start() < b for a, b in named):
+                if any(a <= ss + m.start() and ss + m.end() <= b for a, b in named):
                     continue  # "Privacy Appeals Board" names an actor, not an appeal
                 if kind.name not in ASSERTION_KINDS and self.negated_re is not None \
                         and self.negated_re.search(sent[max(0, m.start() - 30):m.start()]):
@@ -207,7 +207,8 @@ class ClaimExtractor:
                     supported = (kind.support is not None and kind.support.search(near)) or (kind.support_types & near_types)
                     if not supported:
                         continue
-                definite = bool(kind.definite and self.definite_re is not None
+                definite = bool(kind.definite is not None and kind.definite.fullmatch(m.group(0))
+                                and self.definite_re is not None
                                 and self.definite_re.search(sent[max(0, m.start() - 30):m.start()]))
                 hits.append(_Hit(ss + m.start(), ss + m.end(), kind.name, kind.priority, definite=definite))
         lb = self.kinds.get("legal_basis")
@@ -448,8 +449,11 @@ class ClaimExtractor:
         # inheritance: a clause without its own subject continues the previous claim of the sentence
         if same_sentence and clause_starts_bare:
             prev = same_sentence[-1]
-            if claimant is None or (prev.get("_claimant_party") and claimant is target):
-                claimant = prev.get("_claimant_party") or claimant
+            inherited = prev.get("_claimant_party")
+            if inherited is not None and inherited.type not in ctx.claimant_types:
+                inherited = None
+            if claimant is None or (inherited is not None and claimant is target):
+                claimant = inherited or claimant
             if target is None:
                 target = prev.get("_target_party")
         if claimant is None and speaker is not None and (assertion or re.match(r"\W*\w+", text[sent[0]:sent[1]])):
