@@ -133,7 +133,7 @@ def build_report(con: duckdb.DuckDBPyConnection, since: datetime | None, now: da
             body.append(fig.to_html(full_html=False, include_plotlyjs=False,
                                     config={"displaylogo": False, "responsive": True}))
     period = f"since {since:%Y-%m-%d}" if since else "all time"
-    summary = (f"{len(fines)} fines, {len(claims)} claims, {len({s['measure_key'] for s in stats})} statistics that "
+    summary = (f"{len(fines)} fines, {len(claims)} claims, {len({s['measure_key'] for s in stats})} statistic(s) that "
                f"changed; {period}; generated {now:%Y-%m-%d %H:%M} UTC.")
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             "<title>privnews overview</title>"
