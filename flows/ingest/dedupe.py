@@ -38,12 +38,17 @@ class Candidate:
 
     @property
     def primary(self) -> tuple[FeedSpec, Entry]:
-        """The entry from the publisher whose site hosts the page (not a cross-listing), else the first."""
+        """The entry that owns the page: from the publisher whose site hosts it (not a cross-listing), with
+        the clean link (no tracking parameters, no AMP variant); else the first."""
         host = (urlsplit(self.canonical_link).hostname or "").removeprefix("www.")
-        for spec, entry in self.entries:
-            if spec.homepage and (urlsplit(spec.homepage).hostname or "").removeprefix("www.") == host:
-                return spec, entry
-        return self.entries[0]
+
+        def score(item: tuple[FeedSpec, Entry]) -> tuple[bool, bool]:
+            spec, entry = item
+            own_site = bool(spec.homepage) and \
+                (urlsplit(spec.homepage).hostname or "").removeprefix("www.") == host
+            return own_site, entry.link == self.canonical_link
+
+        return max(self.entries, key=score)    # max keeps the first of equals
 
     @property
     def guids(self) -> list[str]:

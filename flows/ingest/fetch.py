@@ -212,7 +212,8 @@ class Fetcher:
                              "(set http.allow_private_pages = true to allow)")
             else:
                 with self.gate(host), self._slots:
-                    self._download(res, etag, last_modified, time.monotonic())
+                    started, t0 = datetime.now(timezone.utc), time.monotonic()   # after any wait at the gate
+                    self._download(res, etag, last_modified, t0)
                 if res.status in TRANSIENT_STATUS:
                     transient = True
                     retry_after = parse_retry_after(res.headers.get("retry-after"))

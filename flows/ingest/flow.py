@@ -111,10 +111,10 @@ def extract_text(candidates: list[Candidate], pages: dict[str, FetchResult],
         final = canonicalize(page.final_url) if page is not None and page.final_url else None
         canonical = choose_canonical(cand.canonical_link, meta.canonical if meta else None,
                                      page.final_url if page is not None else None)
-        if entry.published:
-            published, published_source = entry.published, "feed"
-        elif meta and meta.published:
+        if meta and meta.published:     # the page's own explicit date is the most authoritative
             published, published_source = meta.published, "page"
+        elif entry.published:
+            published, published_source = entry.published, "feed"
         else:
             published, published_source = None, None
         urls = {cand.canonical_link, canonical, *cand.links} | ({final} if final else set())

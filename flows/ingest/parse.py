@@ -98,7 +98,9 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None,
             content = max((c.get("value", "") for c in e.content), key=len, default="")
         entries.append(Entry(
             link=link, guid=guid, title=plain(e.get("title")),
-            published=_utc(e.get("published_parsed")) or _utc(e.get("created_parsed")),
+            # an entry's only date (RSS 1.0 dc:date, Atom <updated> alone) is its publication date
+            published=(_utc(e.get("published_parsed")) or _utc(e.get("created_parsed"))
+                       or _utc(e.get("updated_parsed"))),
             updated=_utc(e.get("updated_parsed")),
             summary_html=e.get("summary", "") or "", content_html=content,
             lang=((e.get("language") or "").split("-")[0].lower() or feed_lang),
