@@ -61,6 +61,7 @@ class Rules:
     ordinal_nouns: set[str]
     alternative_words: set[str]
     partitive: PhraseTable
+    multiplier_after: set[str]
     of_words: set[str] = field(default_factory=set)
 
 
@@ -102,6 +103,7 @@ def load_rules(lang: str) -> Rules:
         ordinal_nouns=set(raw["fractions_require_of"].get("ordinal_nouns", [])),
         alternative_words=set(raw["comparators"].get("alternative", [])),
         partitive=PhraseTable(raw["count"].get("partitive", [])),
+        multiplier_after=set(raw["count"].get("multiplier_after", [])),
         of_words={"van", "of"},
     )
 
@@ -467,7 +469,8 @@ class StatisticsParser:
                 q.unit = "count"  # "twee van de partijen", "three of the companies"
                 q.end_i = noun_end
                 q.noun_end_i = noun_end
-            elif j < n and toks[j].low in ("times", "keer"):
+            elif j < n and toks[j].low in ("times", "keer") and not (
+                    j + 1 < n and toks[j + 1].low in self.r.multiplier_after):  # "20 times the revenue": a ratio
                 q.unit = "count"
                 q.end_i = j + 1
                 q.noun_end_i = j + 1

@@ -1,0 +1,242 @@
+"""privnews_statistics: what counts as a statistic (and what never does) in Dutch and English news text."""
+import json
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+import spacy
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import nlp.statistics  # noqa: F401  (registers the factory and the extension)
+from nlp.contract import STAT_KEYS
+from nlp.statistics import extract_statistics
+
+SEED = Path(__file__).resolve().parents[2] / "shared" / "seed"
+
+
+def facts(text, lang):
+    return [(s["value"], s["unit"], s["comparator"]) for s in extract_statistics(text, lang)]
+
+
+POSITIVE = [
+    # fines and amounts
+    ("nl", "De AP legt Clearview een boete op van 30,5 miljoen euro.", [(30_500_000, "EUR", "=")]),
+    ("nl", "Meta moet 290 miljoen euro betalen.", [(290_000_000, "EUR", "=")]),
+    ("nl", "De toezichthouder eist EUR 4 miljoen van het bedrijf.", [(4_000_000, "EUR", "=")]),
+    ("nl", "Het bedrijf kreeg een boete van € 750.000.", [(750_000, "EUR", "=")]),
+    ("nl", "De schade loopt op tot € 2.000 per kind.", [(2000, "EUR", "<")]),
+    ("nl", "Ze riskeren een boete van maximaal 20 miljoen euro of 4 procent van de omzet.",
+     [(20_000_000, "EUR", "<"), (4, "percent", "<")]),
+    ("nl", "De boete bedraagt 1,2 miljard euro.", [(1_200_000_000, "EUR", "=")]),
+    ("nl", "Het Britse bedrijf betaalt 7,5 miljoen pond.", [(7_500_000, "GBP", "=")]),
+    ("nl", "Een boete van anderhalf miljoen euro.", [(1_500_000, "EUR", "=")]),
+    ("en", "The DPC fined Meta €1.2bn for the transfers.", [(1_200_000_000, "EUR", "=")]),
+    ("en", "The ICO fined TikTok £12.7m on Tuesday.", [(12_700_000, "GBP", "=")]),
+    ("en", "The company agreed to pay $5 billion to settle.", [(5_000_000_000, "USD", "=")]),
+    ("en", "It faces penalty payments of up to €5.1 million.", [(5_100_000, "EUR", "<")]),
+    ("en", "The firm was fined £250,000 by the regulator.", [(250_000, "GBP", "=")]),
+    ("en", "Fines can reach €20 million or 4% of global turnover.", [(20_000_000, "EUR", "<"), (4, "percent", "<")]),
+    ("en", "The settlement is worth 1.4 billion dollars.", [(1_400_000_000, "USD", "=")]),
+    ("en", "It paid EUR 3 million.", [(3_000_000, "EUR", "=")]),
+    # percentages
+    ("nl", "Zesenzestig procent wil dit niet.", [(66, "percent", "=")]),
+    ("nl", "Driekwart van de deelnemers kende de plannen.", [(75, "percent", "=")]),
+    ("nl", "Minder dan vijftig procent zag de melding.", [(50, "percent", "<")]),
+    ("nl", "Ruim 40 procent van de ondervraagden is bezorgd.", [(40, "percent", ">")]),
+    ("nl", "Bijna de helft van de Nederlanders wil een verbod.", [(50, "percent", "<")]),
+    ("nl", "Twee op de drie Nederlanders klikt de melding weg.", [(66.7, "percent", "=")]),
+    ("nl", "Ongeveer een op de vijf verzekeraars gebruikt AI.", [(20, "percent", "~")]),
+    ("nl", "De foutmarge is maximaal 2,5 procentpunt.", [(2.5, "percent", "<")]),
+    ("nl", "Van de jongeren zegt 28% zich zorgen te maken.", [(28, "percent", "=")]),
+    ("nl", "Ongeveer een derde zegt minder te delen.", [(33.3, "percent", "~")]),
+    ("nl", "Een derde van de gebruikers weet het niet.", [(33.3, "percent", "=")]),
+    ("nl", "Slechts een kwart weet dat.", [(25, "percent", "=")]),
+    ("en", "Two-thirds of adults in the UK are worried.", [(66.7, "percent", "=")]),
+    ("en", "About 42% of respondents deleted an app.", [(42, "percent", "~")]),
+    ("en", "Almost half said they did not trust the government.", [(50, "percent", "<")]),
+    ("en", "Only 12 per cent had ever asked for their data.", [(12, "percent", "=")]),
+    ("en", "Forty percent assumed their messages could be read.", [(40, "percent", "=")]),
+    ("en", "Fewer than one in ten knew they could complain.", [(10, "percent", "<")]),
+    ("en", "More than half of users never change the settings.", [(50, "percent", ">")]),
+    ("en", "Around 70% said the regulator should act.", [(70, "percent", "~")]),
+    ("en", "Three quarters of parents want stricter rules.", [(75, "percent", "=")]),
+    ("en", "The margin of error is about 2.5 percentage points.", [(2.5, "percent", "~")]),
+    # counts
+    ("nl", "Het onderzoek liep onder duizend Duitse Meta-gebruikers.", [(1000, "count", "=")]),
+    ("nl", "De AP legde zeven boetes op.", [(7, "count", "=")]),
+    ("nl", "Er kwamen 63 klachten binnen.", [(63, "count", "=")]),
+    ("nl", "De app is ruim 800.000 keer gedownload.", [(800_000, "count", ">")]),
+    ("nl", "Het gaat om circa 10 miljoen Nederlanders.", [(10_000_000, "count", "~")]),
+    ("nl", "De databank bevat meer dan 30 miljard foto's.", [(30_000_000_000, "count", ">")]),
+    ("nl", "Het bedrijf heeft minder dan 40 werknemers.", [(40, "count", "<")]),
+    ("nl", "Er werden zo'n 25.000 gezichten per dag gescand.", [(25_000, "count", "~")]),
+    ("nl", "Het bedrijf heeft de koppelingen met twee van de partijen uitgeschakeld.", [(2, "count", "=")]),
+    ("en", "Complaints were filed in 11 European countries.", [(11, "count", "=")]),
+    ("en", "The poll of 2,000 adults ran for a week.", [(2000, "count", "=")]),
+    ("en", "Health Data Watch counted at least a dozen similar attacks.", [(12, "count", ">")]),
+    ("en", "The group says nearly 5,000 people have used its tool.", [(5000, "count", "<")]),
+    ("en", "Its 40,000-strong safety team works around the clock.", [(40_000, "count", "=")]),
+    ("en", "The bank serves more than 15 million customers.", [(15_000_000, "count", ">")]),
+    ("en", "Up to 1.4 million UK children were using the app.", [(1_400_000, "count", "<")]),
+    ("en", "La Quadrature du Net and 14 other organisations went to court.", [(14, "count", "=")]),
+]
+
+
+@pytest.mark.parametrize("lang,text,expected", POSITIVE)
+def test_statistics_found(lang, text, expected):
+    got = facts(text, lang)
+    assert len(got) == len(expected), got
+    for (gv, gu, gc), (ev, eu, ec) in zip(got, expected):
+        assert gu == eu and gc == ec and gv == pytest.approx(ev, rel=0.005), got
+
+
+RANGES = [
+    ("en", "The fine will be between €28m and €36m.", [(28e6, "EUR"), (36e6, "EUR")]),
+    ("nl", "De boete ligt tussen de 28 en 36 miljoen euro.", [(28e6, "EUR"), (36e6, "EUR")]),
+    ("nl", "Tussen 10 en 20 procent van de klanten stapte over.", [(10, "percent"), (20, "percent")]),
+    ("en", "Fines of 2 to 4 percent of turnover are possible.", [(2, "percent"), (4, "percent")]),
+    ("nl", "De schade wordt geschat op 28-36 miljoen euro.", [(28e6, "EUR"), (36e6, "EUR")]),
+]
+
+
+@pytest.mark.parametrize("lang,text,expected", RANGES)
+def test_ranges_are_two_statistics(lang, text, expected):
+    got = [(s["value"], s["unit"]) for s in extract_statistics(text, lang)]
+    assert len(got) == len(expected), got
+    for (gv, gu), (ev, eu) in zip(got, expected):
+        assert gu == eu and gv == pytest.approx(ev)
+
+
+NEGATIVE = [
+    # dates and years
+    ("nl", "Het besluit van 3 september 2024 werd gisteren gepubliceerd."),
+    ("nl", "In 2024 kreeg de AP meer meldingen."),
+    ("en", "The decision, announced on 22 May 2023, ends the inquiry."),
+    ("en", "The breach happened in March 2023 and was reported in 2024."),
+    ("en", "Between May 2018 and July 2020 TikTok processed data."),
+    # durations and deadlines
+    ("nl", "Een datalek moet binnen 72 uur worden gemeld."),
+    ("nl", "Het bedrijf krijgt 30 dagen om te reageren."),
+    ("en", "Meta must comply within three months."),
+    ("en", "After ten years of litigation the case ended."),
+    ("en", "OpenAI must run a six-month campaign."),
+    # ages
+    ("nl", "Een 45-jarige man diende een klacht in."),
+    ("nl", "Kinderen onder de 16 jaar hebben toestemming nodig."),
+    ("en", "Children aged 16 need consent."),
+    ("en", "It used the data of children under 13 without consent."),
+    ("en", "A 16-year-old complained to the regulator."),
+    # article and case numbers
+    ("nl", "Dat is in strijd met artikel 6 lid 1 sub f AVG."),
+    ("en", "The maximum is set in Art. 83(5) GDPR."),
+    ("en", "The right to be forgotten in Article 17 GDPR applies."),
+    ("en", "The case, C-252/21, started in Germany."),
+    ("en", "Chapter V covers Articles 44 to 49."),
+    # ordinals
+    ("nl", "Het is de tweede boete voor het bedrijf."),
+    ("nl", "Op de 1e dag van de maand."),
+    ("en", "It is the third fine this year."),
+    ("en", "The 2nd complaint was rejected."),
+    # phone numbers, times, versions, names
+    ("nl", "Bel de klantenservice op 055 - 760 1234."),
+    ("nl", "De hoorzitting begint om 10:15 uur."),
+    ("en", "Call +31 20 123 4567 for details."),
+    ("en", "Update to version 2.3.1 of the app."),
+    ("en", "Users of Windows 11 and the Galaxy S24 are affected."),
+    ("nl", "Canal+ en Windows 11 verwerken data."),
+    # vague quantities and articles
+    ("nl", "Tientallen organisaties en honderden mensen protesteerden."),
+    ("en", "Dozens of groups and thousands of people signed."),
+    ("nl", "Er kwam een klacht binnen."),
+    ("en", "One complaint was filed by a user."),
+    ("en", "The fine is nearly 20 times the revenue it made in Italy."),
+    ("en", "The AI Act applies from 2025."),
+]
+
+
+@pytest.mark.parametrize("lang,text", NEGATIVE)
+def test_never_a_statistic(lang, text):
+    assert facts(text, lang) == []
+
+
+def test_contract_fields_and_offsets():
+    text = "Volgens de AP kregen ruim 1.200 bedrijven een brief. Bijna 60 procent van de ondervraagden is boos."
+    stats = extract_statistics(text, "nl")
+    assert [(s["value"], s["unit"], s["comparator"]) for s in stats] == [(1200, "count", ">"), (60, "percent", "<")]
+    for s in stats:
+        assert set(STAT_KEYS) <= set(s)
+        assert text[s["start"]:s["end"]] == s["text"]
+    assert stats[1]["population"] == "ondervraagden"
+
+
+def test_source_from_actor_mentions():
+    text = "Volgens noyb wil 66 procent dit niet."
+    actors = [{"name": "noyb", "type": "ngo", "kb_id": None, "mentions": [{"text": "noyb", "start": 8, "end": 12}]}]
+    stats = extract_statistics(text, "nl", actors=actors)
+    assert stats[0]["source"] == "noyb"
+    # malformed or missing actor data is tolerated
+    assert extract_statistics(text, "nl", actors=None)[0]["source"] is None
+    assert extract_statistics(text, "nl", actors=[{"name": "x", "mentions": [{"start": "?"}]}])[0]["value"] == 66
+
+
+@lru_cache(maxsize=None)
+def _pipeline(lang):
+    nlp = spacy.blank(lang)
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("privnews_statistics")
+    return nlp
+
+
+def test_component_sets_extension_and_round_trips(tmp_path):
+    nlp = _pipeline("nl")
+    text = "De AP legt een boete op van 30,5 miljoen euro aan zeven bedrijven."
+    before = nlp(text)._.statistics
+    assert [(s["value"], s["unit"]) for s in before] == [(30_500_000, "EUR"), (7, "count")]
+    nlp.to_disk(tmp_path / "p")
+    loaded = spacy.load(tmp_path / "p")
+    assert "privnews_statistics" in loaded.pipe_names
+    assert loaded(text)._.statistics == before
+    comp = nlp.get_pipe("privnews_statistics")
+    comp2 = type(comp)(nlp, "x").from_bytes(comp.to_bytes())
+    assert comp2.lang == "nl"
+
+
+def test_component_handles_empty_and_actors_none():
+    nlp = _pipeline("en")
+    assert nlp("")._.statistics == []
+    doc = nlp.make_doc("The ICO fined TikTok £12.7m.")
+    doc._.actors = None
+    doc = nlp.get_pipe("privnews_statistics")(doc)
+    assert doc._.statistics[0]["unit"] == "GBP"
+
+
+@pytest.mark.skipif(not (SEED / "article.txt").exists(), reason="seed article not available")
+def test_seed_article_statistics_exactly():
+    text = (SEED / "article.txt").read_text(encoding="utf-8")
+    expected = json.loads((SEED / "expected.json").read_text(encoding="utf-8"))["statistics"]
+    got = _pipeline("nl")(text)._.statistics
+    assert sorted((s["value"], s["unit"], s["comparator"]) for s in got) == sorted(
+        (e["value"], e["unit"], e["comparator"]) for e in expected)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=300), st.sampled_from(["nl", "en"]))
+def test_any_text_never_raises_and_offsets_are_exact(text, lang):
+    for s in extract_statistics(text, lang):
+        assert text[s["start"]:s["end"]] == s["text"]
+        assert s["unit"] is not None and s["comparator"] in ("=", "<", ">", "~")
+
+
+NUMBERISH = st.lists(st.sampled_from(
+    ["1.200", "30,5", "2,000", "€", "$", "£", "%", "procent", "miljoen", "bn", "m", "meer dan", "tussen", "en",
+     "and", "-", "tot", "twee", "op de", "drie", "helft", "de", "9" * 40, "0,", ".", "(", ")", "\u200f", "\x00",
+     "artikel", "jaar", "één", "a dozen", "of", "keer", "Meta-gebruikers", "users", "1e", "\n"]), max_size=30)
+
+
+@settings(max_examples=200, deadline=None)
+@given(NUMBERISH, st.sampled_from(["nl", "en"]))
+def test_number_soup_never_raises(parts, lang):
+    text = " ".join(parts)
+    for s in _pipeline(lang)(text)._.statistics:
+        assert text[s["start"]:s["end"]] == s["text"]
