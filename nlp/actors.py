@@ -1,0 +1,656 @@
+"""privnews_actors: who is named in a privacy-news article.
+
+Three sources of candidate names, in order of trust:
+1. the knowledge base (models/kb/actors.jsonl): every alias of a known actor, matched over the text
+   (case-sensitive; long multi-word aliases also case-insensitively; "context" aliases such as a surname or
+   "Commissie" only count when the same actor is also named in full in the document);
+2. context rules from models/patterns/actor_cues.toml: a descriptor or title right before a capitalised name
+   ("privacy group Acme", "het techbedrijf Acme", "minister Jan de Vries"), or a legal-form suffix ("Acme B.V.");
+3. the base pipeline's statistical NER (English: en_core_web_sm ORG/PERSON; Dutch: models/ner-nl PER/ORG).
+
+Candidates are cleaned (no lowercase phrases, places, laws, dates or numbers), typed from the knowledge base or
+from context cues, and clustered into one actor per real-world entity: knowledge-base aliases, an acronym
+introduced in brackets ("Autoriteit Persoonsgegevens (AP)"), a person's surname after the full name and a
+shorter form of an organisation's name ("Acme" after "Acme Analytics") all join one actor.
+
+Output: doc._.actors = [{"name", "type", "kb_id", "mentions": [{"text", "start", "end"}]}] (plain data,
+character offsets into doc.text).
+"""
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import re
+import tomllib
+import unicodedata
+from pathlib import Path
+
+import srsly
+from spacy.language import Language
+from spacy.tokens import Doc
+
+logger = logging.getLogger(__name__)
+
+MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+DEFAULT_KB = MODELS_DIR / "kb" / "actors.jsonl"
+DEFAULT_CUES = MODELS_DIR / "patterns" / "actor_cues.toml"
+ACTOR_TYPES = ("company", "regulator", "ngo", "person", "court", "government", "other")
+
+if not Doc.has_extension("actors"):
+    Doc.set_extension("actors", default=None)
+
+_WORD = re.compile(r"[^\W_][\w'’.&-]*")
+_ACRONYM = re.compile(r"[A-ZÀ-Þ][A-Za-zÀ-ÿ0-9&.\-]{1,11}")
+_LEFT = r"(?<![\w@/.\-])"
+_RIGHT = r"(?![\w])"
+
+
+def norm(s: str) -> str:
+    s = unicodedata.normalize("NFKD", s or "")
+    s = "".join(ch for ch in s if not unicodedata.combining(ch))
+    s = re.sub(r"[^\w\s]", " ", s.lower())
+    return " ".join(s.split())
+
+
+def load_kb(path: Path) -> list[dict]:
+    rows = []
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            line = line.strip()
+            if line:
+                rows.append(json.loads(line))
+    return rows
+
+
+def load_cues(path: Path) -> dict:
+    with open(path, "rb") as fh:
+        return tomllib.load(fh)
+
+
+@functools.lru_cache(maxsize=32)
+def _compile_cached(pattern: str, flags: int) -> re.Pattern:
+    return re.compile(pattern, flags)
+
+
+def _alternation(aliases) -> str:
+    return "|".join(re.escape(a) for a in sorted(set(aliases), key=lambda a: (-len(a), a)))
+
+
+class _CueSet:
+    """Cue phrases (exact, lowercase) and word-ending cues ("*bedrijf") for each type."""
+
+    def __init__(self, by_type: dict[str, list[str]], order: list[str]):
+        self.order = order
+        self.exact: dict[str, str] = {}
+        self.suffix: list[tuple[str, str]] = []
+        for typ in order:
+            for cue in by_type.get(typ, []):
+                cue = cue.lower()
+                if cue.startswith("*"):
+                    self.suffix.append((cue[1:], typ))
+                else:
+                    self.exact.setdefault(cue, typ)
+        self.suffix.sort(key=lambda x: -len(x[0]))
+        self.max_words = max((len(c.split()) for c in self.exact), default=1)
+
+    def match_tail(self, words: list[str]) -> tuple[str, int] | None:
+        """Type of the longest cue that ends `words` (lowercase), and how many words it spans."""
+        for k in range(min(self.max_words, len(words)), 0, -1):
+            phrase = " ".join(words[-k:])
+            if phrase in self.exact:
+                return self.exact[phrase], k
+        if words:
+            last = words[-1]
+            for suf, typ in self.suffix:
+                if last.endswith(suf) and len(last) >= len(suf):
+                    return typ, 1
+        return None
+
+
+class ActorRecognizer:
+    def __init__(self, nlp: Language, name: str, kb_path: str = "", cues_path: str = "", use_ner: bool = True,
+                 ner_labels: dict | None = None):
+        self.name = name
+        self.lang = nlp.lang
+        self.use_ner = use_ner
+        self.ner_labels = dict(ner_labels or {"PERSON": "person", "PER": "person", "ORG": "org"})
+        self.kb = load_kb(Path(kb_path) if kb_path else DEFAULT_KB)
+        self.cues = load_cues(Path(cues_path) if cues_path else DEFAULT_CUES)
+        self._compile()
+
+    # ------------------------------------------------------------------ setup
+    def _compile(self) -> None:
+        self.by_id = {row["id"]: row for row in self.kb}
+        strong: dict[str, str] = {}
+        context: dict[str, str] = {}
+        weak: dict[str, str] = {}
+        for row in self.kb:
+            names = list(row.get("aliases", [])) + list(row.get("lang_aliases", {}).get(self.lang, []))
+            own_name = [] if row["name"] in row.get("weak_aliases", []) + row.get("context_aliases", []) else [row["name"]]
+            for alias in own_name * bool(row.get("aliases")) + names:
+                strong.setdefault(alias, row["id"])
+            for alias in row.get("weak_aliases", []):
+                weak.setdefault(alias, row["id"])
+            for alias in row.get("context_aliases", []):
+                if alias not in strong:
+                    context.setdefault(alias, row["id"])
+        self.strong, self.context, self.weak = strong, context, weak
+        self.re_weak = _compile_cached(_LEFT + "(?:" + _alternation(weak) + ")" + _RIGHT, 0) if weak else None
+        self.strong_ci = {a.lower(): i for a, i in strong.items() if " " in a and len(a) >= 10}
+        self.re_strong = _compile_cached(_LEFT + "(?:" + _alternation(strong) + ")" + _RIGHT, 0) if strong else None
+        self.re_strong_ci = (_compile_cached(_LEFT + "(?:" + _alternation(self.strong_ci) + ")" + _RIGHT, re.IGNORECASE)
+                             if self.strong_ci else None)
+        self.re_context = _compile_cached(_LEFT + "(?:" + _alternation(context) + ")" + _RIGHT, 0) if context else None
+        c = self.cues
+        self.type_cues = _CueSet(c["types"], c["types"]["order"])
+        self.title_cues = _CueSet({"person": c["types"]["person_titles"]}, ["person"])
+        self.inside = _CueSet({k: v for k, v in c["inside"].items() if k != "order"}, c["inside"]["order"])
+        self.suffixes = set(c["suffixes"]["company"])
+        self.descriptors = {d.lower() for d in c["mentions"]["descriptor_prefixes"]}
+        self.particles = {p.lower() for p in c["names"]["particles"]}
+        self.name_heads = {k.lower(): v for k, v in c["names"].get("name_heads", {}).items()}
+        self.place_heads = {w.lower() for w in c["names"].get("place_heads", [])}
+        self.court_heads = {"court", "tribunal", "rechtbank", "hof", "gerechtshof"}
+        self.reject_first = {w.lower() for w in c["reject"].get("first_words", [])}
+        self.reject_last = {w.lower() for w in c["reject"].get("last_words", [])}
+        self.connectors = {p.lower() for p in c["names"]["connectors"]}
+        self.reject = {norm(r) for r in c["reject"]["exact"]}
+        self.max_chars = int(c["reject"].get("max_chars", 70))
+        self.max_words = int(c["reject"].get("max_words", 8))
+        self.articles = {"the", "a", "an", "de", "het", "een", "die", "dat"}
+
+    # ------------------------------------------------------------------ call
+    def __call__(self, doc: Doc) -> Doc:
+        try:
+            doc._.actors = self.find(doc)
+        except Exception:  # never break the pipeline on odd input
+            logger.exception("privnews_actors failed on a document of %d chars", len(doc.text))
+            doc._.actors = []
+        return doc
+
+    def find(self, doc: Doc) -> list[dict]:
+        text = doc.text
+        if not text.strip():
+            return []
+        taken = [False] * (len(text) + 1)
+        mentions: list[dict] = []  # {"start","end","kb","type","src","label"}
+
+        def free(s: int, e: int) -> bool:
+            return not any(taken[s:e])
+
+        def take(m: dict) -> None:
+            for k in range(m["start"], m["end"]):
+                taken[k] = True
+            mentions.append(m)
+
+        # 1. knowledge base, longest first
+        kb_hits = []
+        for rx in (self.re_strong, self.re_strong_ci):
+            if rx is None:
+                continue
+            for m in rx.finditer(text):
+                kb_id = self.strong.get(m.group()) or self.strong_ci.get(m.group().lower())
+                if kb_id:
+                    kb_hits.append((m.start(), m.end(), kb_id))
+        if self.re_weak is not None:
+            # generic names ("High Court") only when no other capitalised word makes them a longer name
+            for m in self.re_weak.finditer(text):
+                prev = re.search(r"(\S+)\s+$", text[max(0, m.start() - 40):m.start()])
+                if prev and prev.group(1)[:1].isupper() and not prev.group(1).endswith(("'s", "’s", ".", ":", '"')) \
+                        and norm(prev.group(1)) not in self.reject:
+                    continue
+                if re.match(r"\s+(?:of|in|van|te|for)\s+[A-Z]", text[m.end():m.end() + 6]):
+                    continue
+                kb_hits.append((m.start(), m.end(), self.weak[m.group()]))
+        for s, e, kb_id in sorted(kb_hits, key=lambda h: (-(h[1] - h[0]), h[0])):
+            if free(s, e):
+                take({"start": s, "end": e, "kb": kb_id, "type": None, "src": "kb"})
+        present = {m["kb"] for m in mentions}
+        if self.re_context is not None:
+            for m in self.re_context.finditer(text):
+                kb_id = self.context[m.group()]
+                if kb_id in present and free(m.start(), m.end()):
+                    take({"start": m.start(), "end": m.end(), "kb": kb_id, "type": None, "src": "kb"})
+
+        # 2. context rules, 3. statistical NER
+        candidates = self._rule_candidates(doc) + (self._ner_candidates(doc) if self.use_ner else [])
+        candidates.sort(key=lambda c: (c["prio"], -(c["end"] - c["start"]), c["start"]))
+        for cand in candidates:
+            span = self._clean(doc, cand)
+            if span is None:
+                continue
+            s, e = span
+            if free(s, e):
+                cand.update(start=s, end=e)
+                take(cand)
+
+        actors = self._cluster(text, mentions, take)
+        actors = self._finish(doc, actors, free, take)
+        return self._emit(text, actors)
+
+    # ------------------------------------------------------------------ candidates
+    def _is_cap(self, tok) -> bool:
+        t = tok.text
+        return bool(t) and (t[0].isupper() or (t[0].isdigit() and any(ch.isalpha() for ch in t))) and t[0] != "\u2019"
+
+    def _cap_run(self, doc, i: int, person: bool) -> int:
+        """End token index of a capitalised name starting at token i (i itself if none)."""
+        joiners = self.particles if person else self.connectors | self.particles
+        j, last = i, i
+        while j < len(doc) and j - i < self.max_words:
+            tok = doc[j]
+            if j > i and tok.is_sent_start:
+                break
+            if tok.text in self.suffixes and j > i:
+                last = j + 1
+                break  # a legal-form suffix ends the name ("Acme Ltd. DFA said ...")
+            if self._is_cap(tok) and not tok.is_punct:
+                last = j + 1
+                j += 1
+                continue
+            if j > i and tok.lower_ in joiners:
+                if person and tok.lower_ in self.particles and sum(
+                        1 for t in doc[i:j] if self._is_cap(t) and not t.text.endswith(".")) > 1:
+                    break  # "Sanne Bakkum van FitPuls": the particle starts a new phrase
+                j += 1
+                continue
+            break
+        return last
+
+    @staticmethod
+    def _sent_initial(doc, i: int) -> bool:
+        if i == 0 or doc[i].is_sent_start:
+            return True
+        prev = doc[i - 1]
+        return prev.is_space or prev.text in (".", "!", "?", ":", ";", '"', "“", "'", "‘", "(", "-", "–", "—", "•")
+
+    def _words_before(self, doc, i: int, n: int = 4) -> list[str]:
+        out = []
+        k = i - 1
+        while k >= 0 and len(out) < n:
+            tok = doc[k]
+            if tok.is_punct or tok.is_space:
+                break
+            out.append(tok.lower_)
+            if tok.is_sent_start:
+                break
+            k -= 1
+        return out[::-1]
+
+    def _rule_candidates(self, doc) -> list[dict]:
+        out = []
+        n = len(doc)
+        i = 0
+        while i < n:
+            tok = doc[i]
+            if not self._is_cap(tok) or tok.is_punct:
+                i += 1
+                continue
+            before = self._words_before(doc, i)
+            head = None
+            if before and before[-1] in self.name_heads:
+                head = (i - 1, self.name_heads[before[-1]])
+            elif len(before) >= 2 and before[-2] in self.name_heads and before[-1] in ("van", "in", "te"):
+                head = (i - 2, self.name_heads[before[-2]])
+            if head:
+                end = self._cap_run(doc, i, person=True)
+                if end > i:
+                    out.append(self._cand(doc, head[0], end, head[1], "cue", 0))
+                    i = end
+                    continue
+            title = self.title_cues.match_tail(before)
+            cue = self.type_cues.match_tail(before)
+            if title and (not cue or title[1] >= cue[1]):
+                end = self._cap_run(doc, i, person=True)
+                if end > i:
+                    out.append(self._cand(doc, i, end, "person", "title", 1))
+                    i = end
+                    continue
+            if cue:
+                end = self._cap_run(doc, i, person=False)
+                if end > i:
+                    out.append(self._cand(doc, i, end, cue[0], "cue", 1))
+                    i = end
+                    continue
+            # a full name introduced with its acronym: "Koninklijke Nederlandse Lawn Tennisbond (KNLTB)"
+            end = self._cap_run(doc, i, person=False)
+            if (end - i >= 2 and end + 2 < n and doc[end].text == "(" and doc[end + 2].text == ")"
+                    and _ACRONYM.fullmatch(doc[end + 1].text) and doc[end + 1].text[0] == tok.text[0]
+                    and sum(ch.isupper() for ch in doc[end + 1].text) >= 2):
+                out.append(self._cand(doc, i, end, None, "acronym", 1, label="org"))
+                i = end
+                continue
+            # Legal-form suffix: "Acme Data B.V."
+            end = self._cap_run(doc, i, person=False)
+            if end - i >= 2 and doc[end - 1].text in self.suffixes:
+                out.append(self._cand(doc, i, end, "company", "suffix", 1))
+                i = end
+                continue
+            # "Stichting Acme"
+            if tok.lower_ == "stichting" and end - i >= 2:
+                out.append(self._cand(doc, i, end, "ngo", "cue", 1))
+                i = end
+                continue
+            i += 1
+        return out
+
+    def _cand(self, doc, i, j, typ, src, prio, label=None) -> dict:
+        return {"start": doc[i].idx, "end": doc[j - 1].idx + len(doc[j - 1].text), "kb": None, "type": typ,
+                "src": src, "prio": prio, "label": label, "tok": (i, j)}
+
+    def _ner_candidates(self, doc) -> list[dict]:
+        out = []
+        for ent in doc.ents:
+            kind = self.ner_labels.get(ent.label_)
+            if kind is None:
+                continue
+            out.append(self._cand(doc, ent.start, ent.end, None, "ner", 2, label=kind))
+        return out
+
+    # ------------------------------------------------------------------ cleaning and typing
+    def _clean(self, doc, cand: dict) -> tuple[int, int] | None:
+        text = doc.text
+        s, e = cand["start"], cand["end"]
+        i, j = cand["tok"]
+        # strip leading articles, trailing possessive and punctuation
+        while True:
+            m = re.match(r"(?:the|de|het|een|a|an)\s+", text[s:e])
+            if m is None and text[s:e].startswith("The ") and len(text[s:e].split()) >= 3:
+                m = re.match(r"The\s+", text[s:e])
+            if m is None:
+                break
+            s += m.end()
+        m = re.search(r"(?:['’]s|['’])$", text[s:e])
+        if m:
+            e = s + m.start()
+        while e > s and not (text[e - 1].isalnum() or text[s:e].endswith(tuple(self.suffixes))):
+            e -= 1
+        surface = text[s:e]
+        if not surface or "\n" in surface or len(surface) > self.max_chars:
+            return None
+        words = surface.split()
+        if len(words) > self.max_words or not any(ch.isalpha() for ch in surface):
+            return None
+        if not (surface[0].isupper() or surface[0].isdigit() or words[0].lower() in self.name_heads):
+            return None
+        if norm(surface) in self.reject or all(norm(w) in self.reject for w in words):
+            return None
+        if norm(words[0]) in self.reject_first or norm(words[-1]) in self.reject_last:
+            return None
+        prev = re.search(r"(?:(\S+)\s+)?(\S+)\s+$", text[max(0, s - 60):s])
+        if prev and (norm(prev.group(2) + " " + surface) in self.reject
+                     or norm((prev.group(1) or "") + " " + prev.group(2) + " " + surface) in self.reject):
+            return None  # "Verenigde Staten", "Europese Economische Ruimte"
+        if words[-1].lower() in self.place_heads:
+            preps = "in|of|van|te" if words[-1].lower() in self.court_heads else "of|van"
+            ext = re.match(r"\s+(?:" + preps + r")\s+[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?", text[e:e + 60])
+            if ext:
+                e += ext.end()
+                surface = text[s:e]
+                words = surface.split()
+        joiners = self.particles if (cand.get("type") or cand.get("label")) == "person" else self.connectors
+        for w in words[1:]:
+            if not (w[0].isupper() or w[0].isdigit() or w.lower() in joiners or w.lower() in self.particles
+                    or w in self.suffixes or not w[0].isalpha()):
+                return None
+        if words[-1].lower() in self.connectors | self.particles:
+            return None
+        if cand["src"] == "ner" and len(words) == 1:
+            tok = doc[i]
+            if surface.isdigit():
+                return None
+            if self._sent_initial(doc, i):
+                # a capitalised sentence opener is kept only if the word recurs inside a sentence
+                again = [h for h in re.finditer(r"(?<![\w-])" + re.escape(surface) + r"(?!\w)", text)
+                         if h.start() != s and not re.search(r"(?:^|[.!?:\n\"“]\s*)$", text[max(0, h.start() - 3):h.start()])]
+                if not again and self._type_from_context(doc, {"start": s, "end": e, "label": None}) is None:
+                    return None
+        return s, e
+
+    def _type_from_context(self, doc, m: dict) -> str | None:
+        """Type from words inside the name, a descriptor/title right before it, or an apposition after it."""
+        text = doc.text
+        surface = text[m["start"]:m["end"]]
+        words = [w.lower() for w in surface.split()]
+        if words and surface.split()[-1] in self.suffixes:
+            return "company"
+        is_acronym = len(words) == 1 and sum(ch.isupper() for ch in surface) >= 2 and surface.upper() == surface
+        if m.get("label") != "person" or is_acronym or len(words) >= 3:
+            low = " " + " ".join(words) + " "
+            best = None
+            for cue, typ in self.inside.exact.items():
+                if " " + cue + " " in low and (best is None or len(cue) > len(best[0])):
+                    best = (cue, typ)
+            if best is None:
+                for w in words:
+                    for suf, typ in self.inside.suffix:
+                        if w.endswith(suf):
+                            best = (suf, typ)
+                            break
+                    if best:
+                        break
+            if best:
+                return best[1]
+        span = doc.char_span(m["start"], m["end"], alignment_mode="expand")
+        if span is None:
+            return None
+        before = self._words_before(doc, span.start)
+        if not before or before == [doc[span.start - 1].lower_] and doc[span.start - 1].lower_ in self.articles:
+            # "the competition authority, the Bundeskartellamt"
+            k = span.start - len(before) - 1
+            if k > 0 and doc[k].text == ",":
+                before = self._words_before(doc, k)
+        title = self.title_cues.match_tail(before)
+        cue = self.type_cues.match_tail(before)
+        if title and (not cue or title[1] >= cue[1]):
+            return "person"
+        if cue:
+            return cue[0]
+        # apposition: "Acme, a Dutch data broker" / "Acme, een Brits techbedrijf"
+        k = span.end
+        if k + 2 < len(doc) and doc[k].text == ",":
+            words_after = []
+            first = k + 2 if doc[k + 1].lower_ in self.articles else k + 1
+            for tok in doc[first: first + 5]:
+                if tok.is_punct:
+                    break
+                words_after.append(tok.lower_)
+                hit_title = self.title_cues.match_tail(words_after[:1])
+                hit = self.type_cues.match_tail(words_after)
+                if hit_title and first == k + 1:
+                    return "person"  # "Tobias Judin, hoofd internationaal bij ..."
+                if hit and first == k + 2:
+                    return hit[0]
+        return None
+
+    # ------------------------------------------------------------------ clustering
+    def _cluster(self, text: str, mentions: list[dict], take) -> list[dict]:
+        # acronyms introduced in brackets right after a mention: "Autoriteit Persoonsgegevens (AP)"
+        alias_to_mention: dict[str, dict] = {}
+        for m in sorted(mentions, key=lambda m: m["start"]):
+            after = text[m["end"]:m["end"] + 16]
+            am = re.match(r"\s?\(\s?(" + _ACRONYM.pattern + r")\s?\)", after)
+            if am and sum(ch.isupper() for ch in am.group(1)) >= 2:
+                alias_to_mention.setdefault(am.group(1), m)
+        for acr, owner in alias_to_mention.items():
+            for hit in re.finditer(_LEFT + re.escape(acr) + _RIGHT, text):
+                s, e = hit.start(), hit.end()
+                clash = [m for m in mentions if m["start"] < e and s < m["end"]]
+                if clash and all(c["start"] == s and c["end"] == e for c in clash):
+                    for c in clash:  # an acronym the text itself defines wins over a KB guess
+                        c.update(kb=owner["kb"], link=owner)
+                elif not clash:
+                    take({"start": s, "end": e, "kb": owner["kb"], "type": owner.get("type"), "src": "acronym",
+                          "link": owner, "label": owner.get("label")})
+
+        # group: KB actors by id; others by normalised name
+        groups: dict[str, dict] = {}
+        order: list[str] = []
+
+        def key_of(m):
+            if m.get("kb"):
+                return "kb:" + m["kb"]
+            if m.get("link") is not None:
+                return key_of(m["link"])
+            return "n:" + norm(text[m["start"]:m["end"]])
+
+        for m in sorted(mentions, key=lambda m: m["start"]):
+            k = key_of(m)
+            if k not in groups:
+                groups[k] = {"kb": m.get("kb"), "mentions": [], "types": [], "labels": []}
+                order.append(k)
+            g = groups[k]
+            g["mentions"].append(m)
+            if m.get("type"):
+                g["types"].append(m["type"])
+            if m.get("label"):
+                g["labels"].append(m["label"])
+
+        actors = [groups[k] for k in order]
+        for g in actors:
+            g["surfaces"] = [text[m["start"]:m["end"]] for m in g["mentions"]]
+            if g["kb"]:
+                row = self.by_id[g["kb"]]
+                g["name"], g["type"] = row["name"], row["type"]
+            else:
+                g["name"] = max(g["surfaces"], key=lambda s: (len(s.split()), len(s)))
+                g["type"] = None
+        return actors
+
+    def _finish(self, doc, actors: list[dict], free, take) -> list[dict]:
+        text = doc.text
+        for g in actors:
+            if g["kb"]:
+                continue
+            typ = None
+            for m in g["mentions"]:
+                typ = self._type_from_context(doc, m)
+                if typ:
+                    break
+            if typ is None and g["types"]:
+                typ = g["types"][0]
+            if typ is None:
+                typ = "person" if "person" in g["labels"] else "company"
+            g["type"] = typ
+
+        # persons: the surname alone after the full name; shorter organisation names after the full one
+        merged: set[int] = set()
+        for gi, g in enumerate(actors):
+            if gi in merged or g["type"] != "person":
+                continue
+            words = g["name"].split()
+            if len(words) < 2:
+                continue
+            rest = words[1:]
+            while len(rest) > 1 and rest[0][:-1].isupper() and rest[0].endswith("."):
+                rest = rest[1:]  # middle initials
+            forms = {" ".join(rest)}
+            if len(rest) > 1 and rest[0].lower() in self.particles:  # "de Vries" / "De Vries"
+                forms.add(" ".join([rest[0][0].upper() + rest[0][1:]] + rest[1:]))
+                forms.add(" ".join([rest[0].lower()] + rest[1:]))
+            forms = {f for f in forms if f and f[0].isalpha()}
+            for hj, h in enumerate(actors):
+                if hj != gi and hj not in merged and not h["kb"] and h["name"] in forms:
+                    g["mentions"].extend(h["mentions"])
+                    merged.add(hj)
+            first = min(m["start"] for m in g["mentions"])
+            for form in forms:
+                for hit in re.finditer(_LEFT + re.escape(form) + _RIGHT, text):
+                    if hit.start() > first and free(hit.start(), hit.end()):
+                        m = {"start": hit.start(), "end": hit.end(), "kb": g["kb"], "src": "surname"}
+                        take(m)
+                        g["mentions"].append(m)
+        for gi, g in enumerate(actors):
+            if gi in merged or g["kb"] or g["type"] == "person":
+                continue
+            gw = g["name"].split()
+            for hj, h in enumerate(actors):
+                if hj == gi or hj in merged or h["kb"] or h["type"] == "person":
+                    continue
+                hw = h["name"].split()
+                if len(hw) < len(gw) and gw[:len(hw)] == hw and norm(h["name"]) not in self.reject:
+                    g["mentions"].extend(h["mentions"])
+                    merged.add(hj)
+        actors = [g for i, g in enumerate(actors) if i not in merged]
+        for g in actors:  # "Acme Analytics Ltd" ... "Acme Analytics"
+            words = g["name"].split()
+            if g["kb"] or g["type"] == "person" or len(words) < 2 or words[-1] not in self.suffixes:
+                continue
+            short = " ".join(words[:-1]).rstrip(",")
+            if len(short) < 3 or norm(short) in self.reject:
+                continue
+            for hit in re.finditer(_LEFT + re.escape(short) + _RIGHT, text):
+                if free(hit.start(), hit.end()):
+                    m = {"start": hit.start(), "end": hit.end(), "kb": None, "src": "short"}
+                    take(m)
+                    g["mentions"].append(m)
+
+        # "privacyorganisatie noyb": a descriptor written in front of the name is part of the mention
+        for g in actors:
+            extra = []
+            for m in g["mentions"]:
+                before = text[max(0, m["start"] - 40):m["start"]]
+                dm = re.search(r"(?<![\w-])([^\W\d_][\w-]*) $", before)
+                if dm and dm.group(1).lower() in self.descriptors:
+                    s = m["start"] - len(dm.group(0))
+                    extra.append({"start": s, "end": m["end"], "src": "descriptor"})
+            g["mentions"].extend(extra)
+        return actors
+
+    def _emit(self, text: str, actors: list[dict]) -> list[dict]:
+        out = []
+        for g in actors:
+            seen = set()
+            mentions = []
+            for m in sorted(g["mentions"], key=lambda m: (m["start"], m["end"])):
+                key = (m["start"], m["end"])
+                if key in seen:
+                    continue
+                seen.add(key)
+                mentions.append({"text": text[m["start"]:m["end"]], "start": m["start"], "end": m["end"]})
+            typ = g["type"] if g["type"] in ACTOR_TYPES else "other"
+            out.append({"name": g["name"], "type": typ, "kb_id": g["kb"], "mentions": mentions})
+        out.sort(key=lambda a: a["mentions"][0]["start"] if a["mentions"] else 0)
+        return out
+
+    # ------------------------------------------------------------------ serialization
+    def _state(self) -> dict:
+        return {"kb": self.kb, "cues": self.cues, "use_ner": self.use_ner, "ner_labels": self.ner_labels}
+
+    def _set_state(self, state: dict) -> None:
+        self.kb, self.cues = state["kb"], state["cues"]
+        self.use_ner, self.ner_labels = state["use_ner"], state["ner_labels"]
+        self._compile()
+
+    def to_bytes(self, *, exclude=tuple()) -> bytes:
+        return srsly.msgpack_dumps(self._state())
+
+    def from_bytes(self, data: bytes, *, exclude=tuple()):
+        self._set_state(srsly.msgpack_loads(data))
+        return self
+
+    def to_disk(self, path, *, exclude=tuple()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        srsly.write_jsonl(path / "actors.jsonl", self.kb)
+        srsly.write_json(path / "cues.json", self.cues)
+        srsly.write_json(path / "settings.json", {"use_ner": self.use_ner, "ner_labels": self.ner_labels})
+
+    def from_disk(self, path, *, exclude=tuple()):
+        path = Path(path)
+        settings = srsly.read_json(path / "settings.json")
+        self._set_state({"kb": list(srsly.read_jsonl(path / "actors.jsonl")), "cues": srsly.read_json(path / "cues.json"),
+                         **settings})
+        return self
+
+
+@Language.factory(
+    "privnews_actors",
+    assigns=["doc._.actors"],
+    default_config={"kb_path": "", "cues_path": "", "use_ner": True,
+                    "ner_labels": {"PERSON": "person", "PER": "person", "ORG": "org"}},
+)
+def make_actor_recognizer(nlp: Language, name: str, kb_path: str, cues_path: str, use_ner: bool,
+                          ner_labels: dict) -> ActorRecognizer:
+    return ActorRecognizer(nlp, name, kb_path=kb_path, cues_path=cues_path, use_ner=use_ner, ner_labels=ner_labels)

@@ -1,0 +1,127 @@
+"""privnews_actors: knowledge-base clustering, context typing, what is NOT an actor, serialization, seed article."""
+import json
+from pathlib import Path
+
+import pytest
+import spacy
+
+import nlp.actors  # noqa: F401  (registers the factory)
+
+SEED = Path("/work/shared/seed")
+
+
+@pytest.fixture(scope="module")
+def nl():
+    pipe = spacy.blank("nl")
+    pipe.add_pipe("sentencizer")
+    pipe.add_pipe("privnews_actors")
+    return pipe
+
+
+@pytest.fixture(scope="module")
+def en():
+    pipe = spacy.blank("en")
+    pipe.add_pipe("sentencizer")
+    pipe.add_pipe("privnews_actors")
+    return pipe
+
+
+def by_name(doc):
+    return {a["name"]: a for a in doc._.actors}
+
+
+def assert_offsets(doc):
+    for a in doc._.actors:
+        assert a["mentions"]
+        for m in a["mentions"]:
+            assert doc.text[m["start"]:m["end"]] == m["text"]
+
+
+def test_kb_aliases_cluster_into_one_actor(nl):
+    doc = nl("De Autoriteit Persoonsgegevens (AP) beboet Clearview. Volgens de AP en de Dutch DPA is het "
+             "verboden. Ook Meta Platforms Ireland en Meta-gebruikers komen aan bod; Meta reageert niet.")
+    actors = by_name(doc)
+    ap = actors["Autoriteit Persoonsgegevens"]
+    assert ap["type"] == "regulator" and ap["kb_id"] == "nl-ap"
+    assert [m["text"] for m in ap["mentions"]] == ["Autoriteit Persoonsgegevens", "AP", "AP", "Dutch DPA"]
+    meta = actors["Meta"]
+    assert meta["type"] == "company"
+    assert [m["text"] for m in meta["mentions"]] == ["Meta Platforms Ireland", "Meta", "Meta"]
+    assert actors["Clearview AI"]["type"] == "company"
+    assert len(doc._.actors) == 3
+    assert_offsets(doc)
+
+
+def test_context_alias_needs_the_full_name(en):
+    alone = en("Schrems is a common surname. The Commission met on Monday.")
+    assert alone._.actors == []
+    full = en("Max Schrems filed it. Schrems said the European Commission erred; the Commission disagreed.")
+    actors = by_name(full)
+    assert [m["text"] for m in actors["Max Schrems"]["mentions"]] == ["Max Schrems", "Schrems"]
+    assert [m["text"] for m in actors["European Commission"]["mentions"]] == ["European Commission", "Commission"]
+
+
+def test_unknown_organisations_typed_by_context(en, nl):
+    doc = en("The privacy group Digital Freedom Alliance (DFA) filed a complaint against Harlow Analytics Ltd on Monday. "
+             "DFA said that lawyer Sarah Whitfield would represent it. Whitfield declined to comment. "
+             "Harlow Analytics denied wrongdoing.")
+    actors = by_name(doc)
+    dfa = actors["Digital Freedom Alliance"]
+    assert dfa["type"] == "ngo" and dfa["kb_id"] is None
+    assert [m["text"] for m in dfa["mentions"]] == ["Digital Freedom Alliance", "DFA", "DFA"]
+    assert actors["Harlow Analytics Ltd"]["type"] == "company"
+    assert [m["text"] for m in actors["Harlow Analytics Ltd"]["mentions"]] == ["Harlow Analytics Ltd", "Harlow Analytics"]
+    assert actors["Sarah Whitfield"]["type"] == "person"
+    assert [m["text"] for m in actors["Sarah Whitfield"]["mentions"]] == ["Sarah Whitfield", "Whitfield"]
+    doc = nl("Het Britse techbedrijf Zwermdata moet stoppen, zegt de rechtbank van Oslo. Minister Anouk de Wit "
+             "reageert. Volgens De Wit is de uitspraak helder.")
+    actors = by_name(doc)
+    assert actors["Zwermdata"]["type"] == "company"
+    assert actors["rechtbank van Oslo"]["type"] == "court"
+    assert actors["Anouk de Wit"]["type"] == "person"
+    assert [m["text"] for m in actors["Anouk de Wit"]["mentions"]] == ["Anouk de Wit", "De Wit"]
+    assert_offsets(doc)
+
+
+def test_non_names_are_not_actors(nl, en):
+    doc = nl("Een woordvoerder van de toezichthouder zegt dat de Franse evenknie van de AP het besluit steunt. "
+             "De AVG geldt sinds mei 2018 in Nederland en Duitsland; artikel 6 is duidelijk.")
+    assert [a["name"] for a in doc._.actors] == ["Autoriteit Persoonsgegevens"]
+    doc = en("A spokesperson said the regulator would appeal under Article 6 of the GDPR in Ireland on Monday.")
+    assert doc._.actors == []
+
+
+@pytest.mark.parametrize("text", ["", " ", "\x00\x01", "\u202e\u200fAP\u202c", "9" * 400, "Meta" * 50,
+                                  "((( AP (AP) ) (", "Minister", "the privacy group", "Stichting"])
+def test_odd_input_never_raises(nl, text):
+    doc = nl(text)
+    assert isinstance(doc._.actors, list)
+    assert_offsets(doc)
+
+
+def test_round_trip_to_disk_and_bytes(nl, tmp_path):
+    text = "Privacyorganisatie noyb dient een klacht in tegen Meta. Acme B.V. reageert niet."
+    expected = nl(text)._.actors
+    nl.to_disk(tmp_path / "pipe")
+    loaded = spacy.load(tmp_path / "pipe")
+    assert loaded(text)._.actors == expected
+    comp = nl.get_pipe("privnews_actors")
+    fresh = spacy.blank("nl")
+    fresh.add_pipe("sentencizer")
+    fresh.add_pipe("privnews_actors", config={"use_ner": False}).from_bytes(comp.to_bytes())
+    assert fresh(text)._.actors == expected
+
+
+@pytest.mark.skipif(not SEED.is_dir(), reason="seed article not available")
+def test_seed_article(nl):
+    text = (SEED / "article.txt").read_text(encoding="utf-8")
+    gold = json.loads((SEED / "expected.json").read_text(encoding="utf-8"))
+    doc = nl(text)
+    actors = by_name(doc)
+    assert set(actors) == {"noyb", "Meta", "Facebook", "Instagram"}
+    assert actors["noyb"]["type"] == "ngo"
+    assert all(actors[n]["type"] == "company" for n in ("Meta", "Facebook", "Instagram"))
+    for g in gold["actors"]:
+        got = {(m["start"], m["end"]) for m in actors[g["name"]]["mentions"]}
+        assert {(m["start"], m["end"]) for m in g["mentions"]} <= got
+    assert_offsets(doc)
