@@ -1,0 +1,173 @@
+"""`privnews serve`: run the schedules (ingest every N minutes; daily and weekly digests) on a real Prefect
+server. Cron and interval schedules do not run on the ephemeral server, so when no PREFECT_API_URL is
+configured a local server is started on 127.0.0.1, waited for until healthy, and stopped (with its whole
+process group) when serving ends, Ctrl-C included. Ingest runs never pile up: the ingest deployment has a
+concurrency limit of one with CANCEL_NEW, so a run that comes due while another is still going is
+cancelled (skipped), not queued."""
+from __future__ import annotations
+
+import inspect
+import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from contextlib import ExitStack
+from datetime import timedelta
+from typing import Any
+
+import httpx
+from prefect import flow
+from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
+
+from flows.settings import Settings, load_settings
+
+logger = logging.getLogger(__name__)
+
+
+class ServeError(RuntimeError):
+    """The scheduler could not start (say what to do)."""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class LocalPrefectServer:
+    """`prefect server start --host 127.0.0.1` in its own process group; `stop()` ends the whole group."""
+
+    def __init__(self, port: int | None = None, ui: bool = False, startup_timeout: float = 120.0):
+        self.port = port or _free_port()
+        self.ui = ui
+        self.startup_timeout = startup_timeout
+        self.proc: subprocess.Popen | None = None
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api"
+
+    def start(self) -> "LocalPrefectServer":
+        env = dict(os.environ, PREFECT_SERVER_ANALYTICS_ENABLED="false", DO_NOT_TRACK="1")
+        env.pop("PREFECT_API_URL", None)
+        cmd = [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port",
+               str(self.port), "--ui" if self.ui else "--no-ui"]
+        logger.info("starting a local Prefect server: %s", " ".join(cmd))
+        self.proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                     start_new_session=True)
+        deadline = time.monotonic() + self.startup_timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                err = (self.proc.stderr.read() or b"").decode("utf-8", "replace")[-2000:]
+                raise ServeError(f"the local Prefect server exited with code {self.proc.returncode}: {err}\n"
+                                 "Set PREFECT_API_URL to use a running server instead.")
+            try:
+                if httpx.get(f"{self.api_url}/health", timeout=2).status_code == 200:
+                    logger.info("Prefect server healthy at %s", self.api_url)
+                    return self
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.5)
+        self.stop()
+        raise ServeError(f"the local Prefect server did not become healthy within {self.startup_timeout:.0f}s "
+                         f"on port {self.port}. Set PREFECT_API_URL to use a running server instead.")
+
+    def stop(self) -> None:
+        if self.proc is None:
+            return
+        if self.proc.poll() is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGTERM)
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(timeout=10)
+            except ProcessLookupError:
+                pass
+        # children that outlived the leader (uvicorn workers) share its process group
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        if self.proc.stderr:
+            self.proc.stderr.close()
+        self.proc = None
+        logger.info("local Prefect server stopped")
+
+    def __enter__(self) -> "LocalPrefectServer":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def _overrides(settings: Settings) -> dict:
+    """Settings as plain parameters for scheduled runs (secrets excluded: they come from the environment)."""
+    data = settings.model_dump(mode="json", exclude={"smtp": {"password"}})
+    return {k: v for k, v in data.items() if v is not None}
+
+
+@flow(name="scheduled-ingest", validate_parameters=False)
+def scheduled_ingest(settings: dict) -> dict:
+    from flows.ingest.flow import ingest
+
+    return ingest(load_settings(**settings))
+
+
+@flow(name="scheduled-digest", validate_parameters=False)
+def scheduled_digest(settings: dict, period: str) -> Any:
+    from flows.digest.flow import digest_all
+
+    kwargs = {"period": period} if "period" in inspect.signature(digest_all).parameters else {}
+    result = digest_all(load_settings(**settings), **kwargs)
+    return result if isinstance(result, (dict, list, str, int, type(None))) else str(result)
+
+
+def build_deployments(settings: Settings) -> list:
+    params = {"settings": _overrides(settings)}
+    minutes = settings.schedule.ingest_interval_minutes
+    if minutes <= 0:
+        raise ServeError("schedule.ingest_interval_minutes must be positive (PRIVNEWS_SCHEDULE__INGEST_INTERVAL_MINUTES).")
+    deployments = [scheduled_ingest.to_deployment(
+        name="ingest", interval=timedelta(minutes=minutes), parameters=params,
+        concurrency_limit=ConcurrencyLimitConfig(limit=1, collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW),
+        description=f"Ingest the '{settings.profile}' feeds every {minutes:g} minutes; a late run is skipped.")]
+    try:
+        from flows.digest.flow import digest_all  # noqa: F401  (only to see whether digests are installed)
+    except ImportError as exc:
+        logger.warning("digest flow not available (%s); serving the ingest schedule only", exc)
+        return deployments
+    for period, cron in (("daily", settings.schedule.daily_digest_cron),
+                         ("weekly", settings.schedule.weekly_digest_cron)):
+        deployments.append(scheduled_digest.to_deployment(
+            name=f"digest-{period}", cron=cron, parameters={**params, "period": period},
+            concurrency_limit=ConcurrencyLimitConfig(limit=1,
+                                                     collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW),
+            description=f"The {period} digest ({cron})."))
+    return deployments
+
+
+def current_api_url() -> str | None:
+    from prefect.settings import get_current_settings
+
+    return get_current_settings().api.url or None
+
+
+def serve(settings: Settings, port: int | None = None, ui: bool = False) -> None:
+    """Serve the schedules until interrupted. Starts (and afterwards stops) a local Prefect server when
+    PREFECT_API_URL is not set."""
+    from prefect import serve as prefect_serve
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    with ExitStack() as stack:
+        api = current_api_url()
+        if not api:
+            server = stack.enter_context(LocalPrefectServer(port=port, ui=ui))
+            api = server.api_url
+            stack.enter_context(temporary_settings(updates={PREFECT_API_URL: api}))
+        deployments = build_deployments(settings)
+        logger.info("serving %s against %s", ", ".join(d.name for d in deployments), api)
+        prefect_serve(*deployments, print_starting_message=sys.stdout.isatty())
