@@ -128,6 +128,8 @@ class StatisticsParser:
     def __init__(self, lang: str):
         self.lang = lang if lang in ("nl", "en") else "en"
         self.r = load_rules(self.lang)
+        # Dutch attributive adjectives end in -e ("zeven externe partijen")
+        self.parser_lang_inflects = self.lang == "nl"
 
     # ------------------------------------------------------------ helpers
     def _currency_prefix(self, toks: list[Tok], i: int) -> tuple[int, str] | None:
@@ -299,7 +301,10 @@ class StatisticsParser:
             # no POS (Dutch): adjectives end in -e/-se/-sche or are listed
             nxt = toks[k + 1] if k + 1 < n else None
             is_adj = low in self.r.adjectives or (
-                len(low) > 3 and low.endswith(("se", "sche", "ische", "ige", "ele", "ale", "ieve", "ente", "ende"))
+                len(low) > 3 and low.endswith(("se", "sche", "ische", "ige", "ele", "ale", "ieve", "ente", "ende")) or (
+                    len(low) > 6 and low.endswith(("chte", "kte", "pte", "erde", "eerde", "ste")) and t.text.islower()) or (
+                    self.parser_lang_inflects and len(low) > 3 and low.endswith("e") and t.text.islower()
+                    and nxt is not None and nxt.text.islower() and not nxt.low.endswith("e"))
             )
             if is_adj and nxt is not None and nxt.kind == "word" and nxt.low not in self.r.not_nouns:
                 k += 1
@@ -307,6 +312,17 @@ class StatisticsParser:
                 continue
             return self._extend_compound(toks, k + 1)
         return None
+
+    def _partitive_noun(self, toks: list[Tok], k: int, pos_at: dict[int, str], words: bool) -> int | None:
+        """After "van de"/"of the": "[20] onderzochte websites" -> end of the noun phrase. A whole number
+        ("12 van de 20 websites") may stand before the noun; without one, only number words count
+        ("twee van de partijen")."""
+        if k < len(toks) and toks[k].kind == "num":
+            whole = self._core(toks, k, False)
+            if whole is None or whole.has_scale:
+                return None
+            return self._count_noun(toks, whole.end_i, pos_at)
+        return self._count_noun(toks, k, pos_at) if words else None
 
     def _extend_compound(self, toks: list[Tok], k: int) -> int:
         # "Meta-gebruikers": hyphenated continuation belongs to the noun
@@ -370,6 +386,8 @@ class StatisticsParser:
                     return [q for q in out if q.unit is not None]
         if first.unit is None:
             return []
+        if ranged and first.start_i == start_i:
+            first.start_i = first.num_start_i if comparator == "=" else first.start_i  # no range: drop the opener
         return [first]
 
     def _scale_of(self, toks: list[Tok], q: Quantity) -> float | None:
@@ -464,8 +482,8 @@ class StatisticsParser:
                 q.unit = "count"
                 q.end_i = noun_end
                 q.noun_end_i = noun_end
-            elif not nr.has_digits and self.r.partitive.match(toks, j) and (
-                    noun_end := self._count_noun(toks, j + self.r.partitive.match(toks, j)[0], pos_at)) is not None:
+            elif (pm := self.r.partitive.match(toks, j)) and (
+                    noun_end := self._partitive_noun(toks, j + pm[0], pos_at, not nr.has_digits)) is not None:
                 q.unit = "count"  # "twee van de partijen", "three of the companies"
                 q.end_i = noun_end
                 q.noun_end_i = noun_end
