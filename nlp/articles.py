@@ -77,6 +77,8 @@ class CitationFinder:
         self.par_word = re.compile(rf",?\s*(?:{par_alt})\s*(\d{{1,2}})(?![\w])", re.I)
         self.par_ord = re.compile(rf",?\s*(?:het\s+|the\s+)?({ord_alt})\s+(?:lid|paragraph)(?![\w])", re.I)
         self.pt_word = re.compile(rf",?\s*(?:{pt_alt})\s*\(?([a-z])\)?(?![\w])", re.I)
+        # numbered points ("artikel 4, onder 11": the definitions of Art. 4) read as Art. 4(11)
+        self.pt_num = re.compile(rf",?\s*(?:{pt_alt}|punt)\s*\(?(\d{{1,2}})\)?(?![\w])", re.I)
         self.range_re = re.compile(rf"\s*(?:{_alt(w.get('range_join', ['to']))})\s*", re.I)
         self.list_re = re.compile(rf"\s*(?:{_alt(w.get('list_join', [',']))})\s*", re.I)
         self.link_re = re.compile(rf"\s*,?\s*(?:(?:{_alt(w.get('law_link', ['of']))})\s+)?(?:(?:de|het|the)\s+)?", re.I)
@@ -114,6 +116,9 @@ class CitationFinder:
                 continue
             if paragraph is None and (m := self.par_ord.match(text, pos)):
                 paragraph, pos = str(self.ordinals[m.group(1).lower()]), m.end()
+                continue
+            if paragraph is None and point is None and (m := self.pt_num.match(text, pos)):
+                paragraph, pos = m.group(1), m.end()
                 continue
             if point is None and (m := self.pt_paren.match(text, pos)):
                 point, pos = m.group(1).lower(), m.end()

@@ -304,6 +304,8 @@ def assign_roles(text: str, ctx: RoleContext, parties: list[Party], cues: Cues, 
         c -= abs(p.start - ts) / 400
         t -= abs(p.start - ts) / 400
         t += ctx.salient.get(p.name, 0.0)
+        if p.type == UNNAMED and UNNAMED not in ctx.target_types:
+            t = -99.0
         prev = scores.get(p)
         scores[p] = [max(c, prev[0]) if prev else c, max(t, prev[1]) if prev else t]
     claimant = _best(scores, 0, None)

@@ -58,6 +58,7 @@ class _Hit:
     priority: int
     basis: str | None = None
     definite: bool = False
+    separate: bool = False  # a second event of the same kind in a list ("... and TikTok EUR 60 million")
 
 
 class ClaimExtractor:
@@ -235,6 +236,7 @@ class ClaimExtractor:
     def _sentence(self, doc, text, ss, se, parties, citations, money, speaker, prev_topic, enforcer,
                   main_target, doc_claims) -> list[dict]:
         hits = self._hits(text, ss, se, parties)
+        had_hits = bool(hits)
         # generic background ("boetes kunnen oplopen tot ...") is no claim
         segs = self._segments(text, ss, se)
         kept = []
@@ -262,8 +264,8 @@ class ClaimExtractor:
                                             text[max(seg[0], st["start"] - 40):st["start"]], re.I):
                         conj = re.search(r"(?<![\w])(?:and|en|plus)\s+(?:[^\s,;.]+\s+){0,3}\Z",
                                          text[max(seg[0], st["start"] - 40):st["start"]], re.I)
-                        start = max(seg[0], st["start"] - 40) + conj.start()
-                        kept.append(_Hit(start, st["end"], "fine", fine.priority))
+                        start = max(seg[0], st["start"] - 40) + conj.start() + len(conj.group(0).split()[0]) + 1
+                        kept.append(_Hit(start, st["end"], "fine", fine.priority, separate=True))
                     continue
                 if any(seg[0] <= h.start < seg[1] and h.priority > fine.priority for h in kept):
                     continue
@@ -284,7 +286,7 @@ class ClaimExtractor:
             basis = next((b for art in c.articles if (b := self.finder.basis_of(art))), None)
             kind = "legal_basis" if basis else "article_citation"
             groups.append((seg, [_Hit(c.start, c.end, kind, self.kinds[kind].priority if kind in self.kinds else 10, basis)]))
-        if not groups and sent_cits and any(c.law_only for c in sent_cits):
+        if not groups and not had_hits and sent_cits and any(c.law_only for c in sent_cits):
             c = next(c for c in sent_cits if c.law_only)
             if self._law_claim_cue(text[ss:se]):
                 seg = next(((a, b) for a, b in segs if a <= c.start < b), (ss, se))
@@ -332,7 +334,7 @@ class ClaimExtractor:
     def _law_claim_cue(self, sentence: str) -> bool:
         rx = self.kinds.get("violation")
         return bool((rx and rx.triggers and rx.triggers.search(sentence))
-                    or re.search(r"(?<![\w])(?:subject to|complie[sd]? with|comply with|in line with|in lijn met|valt onder|vallen onder|voldoet aan|voldoen aan|onder de|under the)(?![\w])", sentence, re.I))
+                    or re.search(r"(?<![\w])(?:subject to|complie[sd]? with|comply with|complying with|in line with|in lijn met|voldoet aan|voldoen aan|conform)(?![\w])", sentence, re.I))
 
     def _segments(self, text: str, ss: int, se: int) -> list[tuple[int, int]]:
         """Hard clause boundaries: ; and ': ', a comma before a conjunction or a speech verb, and the
@@ -369,7 +371,7 @@ class ClaimExtractor:
                 prev = cur[-1]
                 cut = self._soft_cut(text, prev.end, h.start)
                 different = h.kind != prev.kind or (h.kind == "legal_basis" and h.basis != prev.basis)
-                if cut is not None and (different or h.start - prev.end > 40):
+                if cut is not None and (different or h.separate or h.start - prev.end > 40):
                     groups.append(((cur_start, cut), cur))
                     cur_start, cur = cut, [h]
                 else:

