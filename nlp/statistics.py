@@ -17,7 +17,8 @@ import srsly
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from nlp.numbers import Lexicon, NumberRead, PhraseTable, Tok, load_lexicon, read_number, tokenize
+from nlp.numbers import (Lexicon, NumberRead, PhraseTable, Tok, load_lexicon, phrase_tokens, read_number,
+                         tokenize)
 
 logger = logging.getLogger(__name__)
 
@@ -73,8 +74,6 @@ def load_rules(lang: str) -> Rules:
     for key, sym in (("lt", "<"), ("gt", ">"), ("approx", "~")):
         for phrase in raw["comparators"][key]:
             comps[phrase] = sym
-    from nlp.numbers import phrase_tokens
-
     return Rules(
         lex=lex,
         comparators=PhraseTable(comps),
