@@ -13,6 +13,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from contextlib import ExitStack
 from datetime import timedelta
@@ -40,11 +41,12 @@ def _free_port() -> int:
 class LocalPrefectServer:
     """`prefect server start --host 127.0.0.1` in its own process group; `stop()` ends the whole group."""
 
-    def __init__(self, port: int | None = None, ui: bool = False, startup_timeout: float = 120.0):
+    def __init__(self, port: int | None = None, ui: bool = False, startup_timeout: float = 300.0):
         self.port = port or _free_port()
         self.ui = ui
         self.startup_timeout = startup_timeout
         self.proc: subprocess.Popen | None = None
+        self._log = None          # the server's output goes to a file: a full pipe would block it
 
     @property
     def api_url(self) -> str:
@@ -56,12 +58,14 @@ class LocalPrefectServer:
         cmd = [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port",
                str(self.port), "--ui" if self.ui else "--no-ui"]
         logger.info("starting a local Prefect server: %s", " ".join(cmd))
-        self.proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        self._log = tempfile.TemporaryFile()
+        self.proc = subprocess.Popen(cmd, env=env, stdout=self._log, stderr=subprocess.STDOUT,
                                      start_new_session=True)
         deadline = time.monotonic() + self.startup_timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                err = (self.proc.stderr.read() or b"").decode("utf-8", "replace")[-2000:]
+                self._log.seek(0)
+                err = self._log.read().decode("utf-8", "replace")[-2000:]
                 raise ServeError(f"the local Prefect server exited with code {self.proc.returncode}: {err}\n"
                                  "Set PREFECT_API_URL to use a running server instead.")
             try:
@@ -92,8 +96,9 @@ class LocalPrefectServer:
             os.killpg(self.proc.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
-        if self.proc.stderr:
-            self.proc.stderr.close()
+        if self._log is not None:
+            self._log.close()
+            self._log = None
         self.proc = None
         logger.info("local Prefect server stopped")
 
@@ -156,7 +161,7 @@ def current_api_url() -> str | None:
     return get_current_settings().api.url or None
 
 
-def serve(settings: Settings, port: int | None = None, ui: bool = False) -> None:
+def serve(settings: Settings, port: int | None = None, ui: bool = False, startup_timeout: float = 300.0) -> None:
     """Serve the schedules until interrupted. Starts (and afterwards stops) a local Prefect server when
     PREFECT_API_URL is not set."""
     from prefect import serve as prefect_serve
@@ -165,7 +170,8 @@ def serve(settings: Settings, port: int | None = None, ui: bool = False) -> None
     with ExitStack() as stack:
         api = current_api_url()
         if not api:
-            server = stack.enter_context(LocalPrefectServer(port=port, ui=ui))
+            server = stack.enter_context(LocalPrefectServer(port=port, ui=ui,
+                                                                 startup_timeout=startup_timeout))
             api = server.api_url
             stack.enter_context(temporary_settings(updates={PREFECT_API_URL: api}))
         deployments = build_deployments(settings)
