@@ -45,6 +45,8 @@ class Cues:
     claimant_before: re.Pattern | None
     target_before: re.Pattern | None
     claimant_after_trigger: re.Pattern | None
+    venue_before: re.Pattern | None
+    subordinators: set[str]
     passive: re.Pattern | None
     pronouns: set[str]
     unnamed: re.Pattern | None
@@ -65,6 +67,8 @@ class Cues:
             claimant_before=words_re(roles.get("claimant_before", [])),
             target_before=words_re(roles.get("target_before", [])),
             claimant_after_trigger=words_re(roles.get("claimant_after_trigger", [])),
+            venue_before=words_re(roles.get("venue_before", [])),
+            subordinators={w.lower() for w in roles.get("subordinators", [])},
             passive=words_re(roles.get("passive", [])),
             pronouns={p.lower() for p in roles.get("pronouns", [])},
             unnamed=words_re(roles.get("unnamed", [])),
@@ -245,6 +249,13 @@ def assign_roles(text: str, ctx: RoleContext, parties: list[Party], cues: Cues, 
     if not cands:
         return None, None
     in_clause = [p for p in cands if cs <= p.start and p.end <= ce]
+    # "Als FitPuls niet ingaat op de eisen, dient Bits of Freedom een klacht in": skip the subordinate clause
+    opener = re.match(r"\W*(\w+)", clause_text)
+    main_from = cs
+    if opener and opener.group(1).lower() in cues.subordinators:
+        comma = text.rfind(",", cs, ts)
+        if comma > cs:
+            main_from = comma + 1
     # the clause subject: first party of the clause before the trigger, unless a pronoun opens the clause
     first_word = re.match(r"\W*(\w+)", clause_text)
     pronoun_subject = bool(first_word and first_word.group(1).lower() in cues.pronouns
@@ -255,7 +266,7 @@ def assign_roles(text: str, ctx: RoleContext, parties: list[Party], cues: Cues, 
         subject = before_trigger[-1] if before_trigger else None
     elif not pronoun_subject:
         for p in in_clause:
-            if p.start < ts and not _marked(text, cs, p, cues.claimant_before) and not _marked(text, cs, p, cues.target_before):
+            if main_from <= p.start < ts and not _marked(text, cs, p, cues.claimant_before) and not _marked(text, cs, p, cues.target_before):
                 subject = p
                 break
     scores: dict[Party, list[float]] = {}
@@ -278,6 +289,9 @@ def assign_roles(text: str, ctx: RoleContext, parties: list[Party], cues: Cues, 
                 t += 0.5  # "de aanpak van Meta", "Meta's practices": the party acted on
         if _marked(text, cs, p, cues.target_before):
             t += 4
+        if _marked(text, cs, p, cues.venue_before):
+            t -= 3
+            c -= 1
         role = dep_role(doc, p) if doc is not None else None
         if role == "agent":
             c += 5

@@ -48,6 +48,7 @@ class _Kind:
     definite: re.Pattern | None = None
     money_verbs: re.Pattern | None = None
     support_before_only: bool = False
+    subordinate: re.Pattern | None = None
 
 
 @dataclass
@@ -96,6 +97,7 @@ class ClaimExtractor:
                 definite=_full_re(spec.get("definite", [])),
                 money_verbs=words_re(spec.get("money_verbs", [])),
                 support_before_only=bool(spec.get("support_before_only", False)),
+                subordinate=_full_re(spec.get("subordinate", [])),
             )
         basis = lex.get("basis", {})
         self.basis_res = {
@@ -119,6 +121,7 @@ class ClaimExtractor:
         self.definite_re = re.compile(
             rf"(?<![\w])(?:{'|'.join(dets)})\s+(?:[^\W\d]+\s+)?\Z", re.I) if dets else None
         self.cues = Cues.from_lexicon(lex)
+        self.claimant_anaphora = words_re(roles.get("claimant_anaphora", []))
         self.finder = CitationFinder(data["articles"])
 
     # ---- spaCy component API -------------------------------------------------------------------------
@@ -272,6 +275,11 @@ class ClaimExtractor:
                 if fine.money_verbs.search(text[seg[0]:seg[1]]):
                     kept.append(_Hit(st["start"], st["end"], "fine", fine.priority))
             kept.sort(key=lambda h: h.start)
+        # qualifying clauses ("..., zoals artikel 32 AVG vereist") belong to an earlier claim when there is one
+        def subordinate(h: _Hit) -> bool:
+            k = self.kinds.get(h.kind)
+            return bool(k and k.subordinate is not None and k.subordinate.fullmatch(text[h.start:h.end]))
+        kept = [h for h in kept if not (subordinate(h) and any(o.start < h.start and not subordinate(o) for o in kept))]
         hits = kept
         sent_cits = [c for c in citations if ss <= c.start < se]
         groups = self._group(text, hits, segs, ss, se)
@@ -417,6 +425,10 @@ class ClaimExtractor:
         arts = _articles([c for c in sent_cits if a <= c.start < b or (c.start >= b and c.start < seg_next)])
         if kind == "legal_basis" and basis is None:
             basis = next((bb for art in arts if (bb := self.finder.basis_of(art))), None)
+        if kind == "legal_basis" and basis != "no_legal_basis" and main.basis != "@anaphoric" and any(
+                not c.law_only and c.start < main.start and a <= c.start and not any(self.finder.basis_of(x) for x in c.articles)
+                for c in sent_cits):
+            kind, spec = "article_citation", self.kinds.get("article_citation")  # "valt onder artikel 9 AVG en mag alleen met toestemming"
         polarity = None
         if kind in ("legal_basis", "article_citation"):
             polarity = self._polarity(text, a, b, main, basis)
@@ -441,6 +453,9 @@ class ClaimExtractor:
             salient=self._salience(earlier, main_target),
         )
         claimant, target = assign_roles(text, ctx, parties, self.cues, doc if doc.has_annotation("DEP") else None)
+        if main.separate:
+            listed = next((p for p in parties if main.start <= p.start < main.end and p.type != UNNAMED), None)
+            target = listed or target
         clause_starts_bare = bool(re.match(r"\W*(?:en|and|maar|but|of|or)\b", text[a:a + 8], re.I)) or not any(
             a <= p.start < main.start for p in parties)
         if kind == "legal_basis" and polarity == "affirm" and self_claimer is not None:
@@ -463,6 +478,9 @@ class ClaimExtractor:
                 claimant = speaker
         if claimant is None and prev_topic is not None and _pronoun_start(text, sent[0], self.cues):
             claimant = prev_topic
+        if self.claimant_anaphora is not None and self.claimant_anaphora.search(text[sent[0]:main.start]):
+            claimant = next((c["_claimant_party"] for c in reversed(earlier) if c["kind"] in _BROUGHT
+                             and c.get("_claimant_party") is not None), claimant)
         if claimant is None and assertion:
             claimant = next((c["_claimant_party"] for c in reversed(earlier) if c.get("_claimant_party") is not None
                              and c["_claimant_party"].type not in ("company", UNNAMED)), None)
@@ -472,14 +490,16 @@ class ClaimExtractor:
         if target is not None and claimant is not None and target.name == claimant.name and not (
                 kind == "legal_basis" and polarity == "affirm") and kind != "article_citation":
             target = None
-        if target is None and claimant is not None and claimant.type == "company" and kind in ("objection", "appeal"):
+        if target is None and kind in ("objection", "appeal") and (claimant is None or claimant.type in ("company", "other", "government")):
             target = next((c["_claimant_party"] for c in reversed(earlier) if c["kind"] in _ENFORCEMENT
-                           and c.get("_claimant_party") is not None and c["_claimant_party"].name != claimant.name), enforcer)
+                           and c.get("_claimant_party") is not None and (claimant is None or c["_claimant_party"].name != claimant.name)), enforcer)
         if target is None:
             target = self._fallback_target(earlier, kind, claimant, main_target, spec)
         if kind == "legal_basis" and polarity == "affirm" and claimant is not None and claimant.type == "company" \
                 and self_claimer is not None:
             target = claimant
+        if kind == "article_citation" and claimant is not None and claimant.type == "company":
+            target = claimant  # a company saying what the law requires of itself
         if kind == "legal_basis" and polarity == "deny" and claimant is not None and target is not None and claimant.name == target.name:
             target = self._fallback_target(earlier, kind, claimant, main_target)
         # a non-company discussing a basis the target claimed for itself contests it
@@ -560,6 +580,7 @@ class ClaimExtractor:
         return None
 
 
+_BROUGHT = {"complaint", "class_action", "cease_and_desist", "objection", "appeal"}
 _ENFORCEMENT = {"fine", "order", "reprimand", "investigation", "court_ruling"}
 
 _STATUS_FOR = {
@@ -669,7 +690,14 @@ def _doc_roles(parties: list[Party]) -> tuple[Party | None, Party | None]:
             return None
         name = max(counts, key=lambda k: (counts[k], -first[k].start))
         return first[name]
-    return top(("regulator",)), top(("company",)) or top(("government", "other"))
+    counts: dict[str, float] = {}
+    first: dict[str, Party] = {}
+    for p in parties:
+        if p.type in ("company", "other", "government") and not p.anaphor:
+            counts[p.name] = counts.get(p.name, 0.0) + (1.0 if p.type == "company" else 0.8)
+            first.setdefault(p.name, p)
+    main_target = first[max(counts, key=lambda k: (counts[k], -first[k].start))] if counts else None
+    return top(("regulator",)), main_target
 
 
 @Language.factory(

@@ -385,6 +385,7 @@ def test_to_disk_from_disk_round_trip(pipes, tmp_path):
 
 # ---- the seed article (third-party text, read only when present) -----------------------------------
 
+@pytest.mark.slow
 @pytest.mark.skipif(not (SEED / "article.txt").exists(), reason="seed article not available")
 def test_seed_yields_its_six_claims():
     from nlp.evaluate import match_claims
