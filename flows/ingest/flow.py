@@ -206,6 +206,13 @@ class _Progress:
         if self._p and self._pages is not None:
             self._p.update(self._pages, advance=1, detail=detail)
 
+    def articles(self, counts: dict) -> None:
+        if self._p:
+            self._p.add_task("articles", total=None, detail=(
+                f"{counts['articles_new']} new, {counts['articles_updated']} updated, "
+                f"{counts['articles_unchanged']} unchanged, {counts['articles_failed']} failed, "
+                f"{counts['duplicates']} duplicates"))
+
     def close(self) -> None:
         if self._p:
             self._p.stop()
@@ -257,8 +264,15 @@ def ingest(settings: Settings, feeds: list | None = None) -> dict:
         con.close()
 
     progress = _Progress(len(specs))
+    try:
+        return _run(settings, specs, state, run_id, counts, progress)
+    finally:
+        progress.close()
+
+
+def _run(settings: Settings, specs: list[FeedSpec], state: store.KnownState, run_id: str, counts: dict,
+         progress: _Progress) -> dict:
     with ExitStack() as stack:
-        stack.callback(progress.close)
         proxy_hosts: dict[str, str] = {}
         hosts = sample_hosts()
         if settings.http.proxy is None and any(s.host in hosts for s in specs):
@@ -336,6 +350,7 @@ def ingest(settings: Settings, feeds: list | None = None) -> dict:
             to_store.append(d)
         else:
             counts["articles_unchanged"] += 1
+    progress.articles(counts)
     vectors = embed_stories(new, settings.ingest.story_lead_chars) if new else {}
 
     # 6. URL rows: every URL or feed link that leads to an article, new variants of known ones included
