@@ -54,6 +54,7 @@ def extract_batch(settings: Settings, articles: list[dict]) -> tuple[list[tuple[
 def load_facts(settings: Settings, facts: list[tuple[str, dict]], skipped: dict[str, str], version: str) -> dict:
     # The write lock is taken only for this step, so readers are blocked as briefly as possible.
     with open_warehouse(settings.db, lock_timeout=settings.lock_timeout) as con:
+        checkpoint(settings, "extract.loading")
         return replace_facts(con, facts, version, skipped)
 
 

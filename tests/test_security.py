@@ -178,3 +178,232 @@ def test_cli_query_refusal_is_a_message_not_a_traceback(db, tmp_path):
     assert result.exit_code == 2 and "disabled by configuration" in result.output
     assert "hunter2" not in result.output and "Traceback" not in result.output
     _intact(db)
+
+
+# --------------------------------------------------------------------------------------------------------
+# One real `privnews run` (subprocess, DEBUG logging) over a hostile local feed, delivering the digest by
+# SMTP with a password: the password is used, yet appears nowhere (output, logs, files, databases), and
+# everything from the feed arrives escaped in the digest's HTML.
+# --------------------------------------------------------------------------------------------------------
+
+import base64  # noqa: E402
+import os  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+from datetime import datetime, timezone  # noqa: E402
+from email import message_from_bytes, policy  # noqa: E402
+from email.utils import format_datetime  # noqa: E402
+from html.parser import HTMLParser  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+SECRET = "pw-7Qz!x9_privnews_never_log_me"
+ROOT = Path(__file__).resolve().parent.parent
+
+HOSTILE_FEED = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Evil &amp;lt;i&amp;gt;Feed&amp;lt;/i&amp;gt;</title><link>http://{host}/</link>
+<item><title>AP beboet &amp;lt;script&amp;gt;alert("title")&amp;lt;/script&amp;gt; Hostile BV</title>
+<link>http://{host}/pages/fine</link><guid>sec-fine</guid><pubDate>{date}</pubDate>
+<description>De Autoriteit Persoonsgegevens legt een boete op.</description></item>
+</channel></rss>"""
+HOSTILE_PAGE = """<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>Boete</title></head><body>
+<article><h1>AP beboet Hostile BV</h1>
+<p>De Autoriteit Persoonsgegevens heeft het bedrijf &lt;img src=x onerror=alert(1)&gt; Hostile BV een boete van
+2,5 miljoen euro opgelegd, omdat het zonder toestemming medische gegevens deelde met &lt;script&gt;alert(2)&lt;/script&gt;
+een marketingbureau.</p>
+<p>Volgens de toezichthouder wisten klanten niet dat hun gegevens werden doorgegeven. Hostile BV laat weten in
+beroep te gaan tegen de boete en stelt dat het een gerechtvaardigd belang had.</p></article></body></html>"""
+RULES = """[[rule]]
+name = "fines"
+description = "Every fine"
+kinds = ["fine"]
+
+[[subscription]]
+name = "default"
+rules = ["fines"]
+to = ["security-team@example.org", "digests"]
+schedule = "daily"
+format = ["html", "text"]
+"""
+
+
+class _Tags(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags: list[str] = []
+        self.attrs: list[tuple[str, str | None]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self.attrs += attrs
+
+
+@pytest.fixture(scope="module")
+def hostile_run_with_secret(tmp_path_factory):
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult
+
+    from tests.digest_fixtures import Inbox, free_port
+    from tests.test_hostile_input import HostileServer
+
+    tmp = tmp_path_factory.mktemp("secret")
+    logins: list[tuple[bytes, bytes]] = []
+
+    def authenticator(server, session, envelope, mechanism, auth_data):
+        logins.append((auth_data.login, auth_data.password))
+        return AuthResult(success=auth_data.password == SECRET.encode())
+
+    inbox, port = Inbox(), free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port, authenticator=authenticator,
+                            auth_require_tls=False)
+    controller.start()
+    try:
+        with HostileServer() as srv:
+            date = format_datetime(datetime.now(timezone.utc))
+            srv.extra["/feeds/sec.xml"] = HOSTILE_FEED.format(host=srv.host, date=date).encode()
+            srv.extra["/pages/fine"] = HOSTILE_PAGE.encode()
+            (tmp / "feeds.toml").write_text(
+                f'[publishers.evil]\nname = "Evil"\nhomepage = "http://{srv.host}/"\n'
+                f'feeds = ["http://{srv.host}/feeds/sec.xml"]\nlang = "nl"\ncountry = "NL"\nkind = "news"\n'
+                'profiles = ["sec"]\n', encoding="utf-8")
+            (tmp / "rules.toml").write_text(RULES, encoding="utf-8")
+            env = {k: v for k, v in os.environ.items() if not k.startswith(("PRIVNEWS_", "PREFECT_"))}
+            env.update({
+                "PREFECT_HOME": str(tmp / "prefect"), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+                "DO_NOT_TRACK": "1", "PREFECT_LOGGING_LEVEL": "DEBUG",
+                "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180", "HF_HUB_OFFLINE": "1",
+                "PYTHONPATH": str(ROOT),
+                "PRIVNEWS_DATA_DIR": str(tmp / "data"), "PRIVNEWS_FEEDS_FILE": str(tmp / "feeds.toml"),
+                "PRIVNEWS_PROFILE": "sec", "PRIVNEWS_RULES_FILE": str(tmp / "rules.toml"),
+                "PRIVNEWS_HTTP__ALLOW_PRIVATE_PAGES": "true",
+                "PRIVNEWS_SMTP__HOST": "127.0.0.1", "PRIVNEWS_SMTP__PORT": str(port),
+                "PRIVNEWS_SMTP__USERNAME": "privnews", "PRIVNEWS_SMTP__PASSWORD": SECRET,
+            })
+            proc = subprocess.run([sys.executable, "-m", "flows.cli", "run", "--db", str(tmp / "s.duckdb")],
+                                  cwd=tmp, env=env, capture_output=True, text=True, timeout=900,
+                                  start_new_session=True)
+    finally:
+        controller.stop()
+    return tmp, proc, inbox, logins
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(1200)
+def test_smtp_password_is_used_but_never_logged_or_stored(hostile_run_with_secret):
+    tmp, proc, inbox, logins = hostile_run_with_secret
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert logins and logins[-1] == (b"privnews", SECRET.encode())      # the secret really was used
+    assert len(inbox.messages) == 1
+    forms = [SECRET, base64.b64encode(SECRET.encode()).decode(),
+             base64.b64encode(f"\0privnews\0{SECRET}".encode()).decode()]
+    assert len(proc.stderr) > 1000           # DEBUG logging really was on
+    for form in forms:
+        assert form not in proc.stdout and form not in proc.stderr
+        for path in tmp.rglob("*"):          # data dir, digests, DuckDB file, Prefect home and its database
+            if path.is_file():
+                assert form.encode() not in path.read_bytes(), (form, path)
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(1200)
+def test_digest_html_escapes_everything_from_feeds(hostile_run_with_secret):
+    tmp, proc, inbox, _logins = hostile_run_with_secret
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    msg = message_from_bytes(inbox.messages[0][2], policy=policy.default)
+    pages = [msg.get_body(("html",)).get_content()]
+    pages += [p.read_text(encoding="utf-8") for p in (tmp / "data" / "digests").glob("*.html")]
+    assert len(pages) == 2
+    for page in pages:
+        assert "Hostile BV" in page                                # the item is there...
+        parser = _Tags()
+        parser.feed(page)
+        assert not {"script", "img", "iframe", "object", "embed"} & set(parser.tags)   # ...but inert
+        assert not [a for a, _v in parser.attrs if a.startswith("on")]
+        assert all((v or "").startswith(("http://", "https://", "file://", "mailto:", "#"))
+                   for a, v in parser.attrs if a in ("href", "src"))
+        assert "<script" not in page.lower()
+
+
+# --------------------------------------------------------------------------------------------------------
+# URLs: feeds (registry and --feed) and pages are http(s) only; downloads are capped.
+# --------------------------------------------------------------------------------------------------------
+
+BAD_URLS = ["file:///etc/passwd", "ftp://example.org/feed.xml", "javascript:alert(1)",
+            "data:text/xml,<rss/>", "gopher://example.org/", "/relative/feed.xml", "example.org/feed.xml"]
+
+
+@pytest.mark.parametrize("url", BAD_URLS)
+def test_feed_urls_must_be_http_s_in_registry_and_on_the_command_line(tmp_path, url):
+    from flows.ingest.registry import RegistryError, adhoc_feed, load_registry
+
+    reg = tmp_path / "feeds.toml"
+    reg.write_text(f'[publishers.x]\nname = "X"\nhomepage = "https://x.example"\nfeeds = ["{url}"]\n'
+                   'lang = "nl"\ncountry = "NL"\nkind = "news"\nprofiles = ["p"]\n', encoding="utf-8")
+    with pytest.raises(RegistryError, match="not an http"):
+        load_registry(reg)
+    with pytest.raises(RegistryError, match="not an http"):
+        adhoc_feed(url)
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "ftp://127.0.0.1/x", "gopher://127.0.0.1/"])
+def test_fetcher_refuses_non_http_schemes(url):
+    from flows.ingest.fetch import Fetcher
+    from flows.settings import HttpSettings
+
+    with Fetcher(HttpSettings(allow_private_pages=True)) as fetcher:
+        for kind in ("feed", "page"):
+            res = fetcher.get(url, kind=kind)
+            assert not res.ok and res.body == b"" and "root:" not in (res.error or "")
+
+
+def test_every_download_is_capped():
+    """Feeds and pages alike: a body over http.max_bytes is refused, declared length or not."""
+    from flows.ingest.fetch import Fetcher
+    from flows.settings import HttpSettings
+
+    from tests.test_hostile_input import HostileServer
+
+    with HostileServer() as srv, Fetcher(HttpSettings(max_bytes=100_000, allow_private_pages=True)) as f:
+        base = f"http://{srv.host}"
+        for url, kind in ((f"{base}/feeds/huge_declared.xml", "feed"), (f"{base}/feeds/huge_streamed.xml", "feed"),
+                          (f"{base}/pages/huge", "page"), (f"{base}/pages/gzip-bomb", "page")):
+            res = f.get(url, kind=kind)
+            assert not res.ok and "size cap" in res.error and res.body == b"", (url, res.error)
+            if "declared" in url:       # refused on the header alone, before the body is read
+                assert "Content-Length" in res.error
+        ok = f.get(f"{base}/feeds/bom_utf8.xml", kind="feed")
+        assert ok.ok and ok.body
+
+
+def test_pages_on_private_addresses_are_refused_unless_allowed():
+    from flows.ingest.fetch import Fetcher
+    from flows.settings import HttpSettings
+
+    from tests.test_hostile_input import HostileServer
+
+    with HostileServer() as srv:
+        url = f"http://{srv.host}/pages/bom"
+        with Fetcher(HttpSettings()) as f:
+            refused = f.get(url, kind="page")
+            feed = f.get(f"http://{srv.host}/feeds/bom_utf8.xml", kind="feed")   # feeds: the operator's choice
+        assert not refused.ok and "private" in refused.error and srv.hits == ["/feeds/bom_utf8.xml"]
+        assert feed.ok
+        with Fetcher(HttpSettings(allow_private_pages=True)) as f:
+            assert f.get(url, kind="page").ok
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "10.0.0.8", "192.168.1.1", "172.16.0.1", "169.254.169.254",
+                                  "[::1]", "0.0.0.0", "[fd00::1]"])
+def test_private_address_classification(host):
+    from flows.ingest.fetch import is_private_address
+
+    assert is_private_address(host)
+
+
+def test_secret_settings_are_masked_in_repr_and_dumps(monkeypatch):
+    from flows.settings import load_settings
+
+    monkeypatch.setenv("PRIVNEWS_SMTP__PASSWORD", SECRET)
+    s = load_settings()
+    assert SECRET not in repr(s) and SECRET not in str(s.smtp)
+    assert SECRET not in s.model_dump_json() and SECRET not in str(s.masked())
+    assert s.smtp.password.get_secret_value() == SECRET
