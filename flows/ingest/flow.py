@@ -28,6 +28,7 @@ from flows.ingest.fulltext import choose_text, decode_html, extract_main_text, p
 from flows.ingest.parse import NotAFeed, ParsedFeed, parse_feed
 from flows.ingest.registry import FeedSpec, resolve_feeds
 from flows.ingest.sample_server import SampleServer, sample_hosts
+from flows.faults import checkpoint
 from flows.ingest import stories, store
 from flows.settings import Settings
 from nlp.language import detect_language
@@ -171,6 +172,7 @@ def load_batch(settings: Settings, batch: store.LoadBatch, new: list[Draft], vec
                 batch.stories.append({"story_id": d.story_id, "title": d.title, "first_seen_at": now})
             batch.embeddings.append({"article_id": d.article_id, "model": stories.MODEL,
                                      "embedding": vectors[d.article_id].tolist(), "created_at": now})
+        checkpoint(settings, "ingest.loading")
         store.load(con, batch)
     finally:
         con.close()
@@ -376,6 +378,7 @@ def _run(settings: Settings, specs: list[FeedSpec], state: store.KnownState, run
 
     # 7. load: the only step that holds the write connection
     batch = store.LoadBatch(feeds=feed_rows, articles=to_store, urls=unique_urls, fetch_log=list(fetcher.log))
+    checkpoint(settings, "ingest.before_load")
     counts.update(load_batch(settings, batch, new, vectors))
     logger.info("ingest %s: %s", run_id, counts)
     return counts
