@@ -329,6 +329,7 @@ def _run(settings: Settings, specs: list[FeedSpec], state: store.KnownState, run
             cand = page_futures[fut]
             pages[cand.canonical_link] = _result_or_failure(fut, cand.canonical_link, "page")
             progress.page_done(cand.canonical_link)
+            checkpoint(settings, "ingest.page_fetched")
         counts["pages_fetched"] = len(cands)
 
     # 5. text, language, dedupe (CPU only; no connection open)
