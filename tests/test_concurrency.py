@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -76,22 +75,30 @@ def test_cli_on_a_busy_database_says_who_holds_it_without_a_traceback(tmp_path, 
     assert elapsed < 240
 
 
-def _probe_lock(db: Path, stop: threading.Event, busy: list[tuple[float, float]]) -> None:
-    """Record the stretches during which a read-only connection could not be opened (lock held)."""
-    start = None
-    while not stop.is_set():
-        now = time.monotonic()
-        try:
-            duckdb.connect(str(db), read_only=True).close()
-            if start is not None:
-                busy.append((start, now))
-                start = None
-        except duckdb.Error as exc:
-            if "lock" in str(exc).lower() and start is None:
-                start = now
-        time.sleep(0.05)
-    if start is not None:
-        busy.append((start, time.monotonic()))
+def _lock_free(db: Path) -> bool:
+    try:
+        duckdb.connect(str(db), read_only=True).close()
+        return True
+    except duckdb.Error as exc:
+        if "lock" in str(exc).lower():
+            return False
+        raise
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "warehouse/query.py open_readonly SETs enable_external_access/lock_configuration on the connection; DuckDB "
+    "shares one database instance per file within a process, so while any other connection to the file is "
+    "open, the second run_query fails: 'the configuration has been locked'"))
+def test_query_twice_while_another_connection_to_the_file_is_open(tmp_path):
+    db = tmp_path / "w.duckdb"
+    with open_warehouse(db):
+        pass
+    other = duckdb.connect(str(db), read_only=True)        # a notebook, a UI, a long-lived reader
+    try:
+        assert run_query(db, "select 1")[1] == [(1,)]
+        assert run_query(db, "select 2")[1] == [(2,)]
+    finally:
+        other.close()
 
 
 @pytest.mark.slow
@@ -101,21 +108,29 @@ def test_query_works_while_a_long_run_is_going(tmp_path):
     # slow fetching (1 s between requests per host) makes the run long; the lock must be free meanwhile
     proc = _start(tmp_path, db, extra_env={"PRIVNEWS_HTTP__PER_HOST_DELAY": "1.0"})
     _wait_for_running_run(db, proc)
-    stop, busy = threading.Event(), []
-    prober = threading.Thread(target=_probe_lock, args=(db, stop, busy), daemon=True)
-    prober.start()
-    answered, latencies = 0, []
+    # One thread, strictly one connection at a time (DuckDB shares one instance per file within a process):
+    # probe the lock every 50 ms to measure how long the run holds it, and query every 0.5 s.
+    busy: list[tuple[float, float]] = []
+    answered, latencies, held_since, next_query = 0, [], None, 0.0
     while proc.poll() is None:
-        t0 = time.monotonic()
-        cols, rows = run_query(db, "select count(*) from articles", lock_timeout=60)
-        latencies.append(time.monotonic() - t0)
-        answered += 1
-        time.sleep(0.5)
-    stop.set()
-    prober.join()
+        now = time.monotonic()
+        if _lock_free(db):
+            if held_since is not None:
+                busy.append((held_since, now))
+                held_since = None
+        elif held_since is None:
+            held_since = now
+        if now >= next_query:
+            t0 = time.monotonic()
+            run_query(db, "select count(*) from articles", lock_timeout=60)
+            latencies.append(time.monotonic() - t0)
+            answered += 1
+            next_query = time.monotonic() + 0.5
+        time.sleep(0.05)
     rc, out, err = _reap(proc)
     assert rc == 0, err[-3000:]
-    longest = max((b - a for a, b in busy), default=0.0)
+    # a query that had to wait also measures a stretch during which the run held the lock
+    longest = max([b - a for a, b in busy] + latencies + [0.0])
     print(f"queries answered during the run: {answered}; slowest {max(latencies):.2f}s; "
           f"write lock held in {len(busy)} stretches, longest {longest:.2f}s")
     assert answered >= 10
