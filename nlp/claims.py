@@ -30,6 +30,7 @@ PATTERNS_DIR = Path(__file__).resolve().parent.parent / "models" / "patterns"
 ASSERTION_KINDS = {"legal_basis", "violation", "article_citation", "other"}
 MONEY_EXCLUDED_UNITS = {"percent", "count", None, ""}
 MAX_SPAN = 400
+MAX_SENTENCE = 1200
 
 
 @dataclass
@@ -439,7 +440,7 @@ class ClaimExtractor:
         claimant_types = list(spec.claimant) if spec else []
         self_claimer = None
         if kind == "legal_basis":
-            self_claimer = self._self_claimer(text, a, b, sent, parties, main)
+            self_claimer = self._self_claimer(text, a, b, sent, parties, main, prev_topic)
             if self_claimer is None and speaker is not None and speaker.type == "company":
                 self_claimer = speaker
             if polarity == "deny" or self_claimer is None:
@@ -480,7 +481,7 @@ class ClaimExtractor:
             claimant = prev_topic
         if self.claimant_anaphora is not None and self.claimant_anaphora.search(text[sent[0]:main.start]):
             claimant = next((c["_claimant_party"] for c in reversed(earlier) if c["kind"] in _BROUGHT
-                             and c.get("_claimant_party") is not None), claimant)
+                             and c.get("_claimant_party") is not None), None) or _top_party(parties, ("ngo",)) or claimant
         if claimant is None and assertion:
             claimant = next((c["_claimant_party"] for c in reversed(earlier) if c.get("_claimant_party") is not None
                              and c["_claimant_party"].type not in ("company", UNNAMED)), None)
@@ -532,7 +533,7 @@ class ClaimExtractor:
                 sal[t.name] = max(sal.get(t.name, 0.0), 0.5)
         return sal
 
-    def _self_claimer(self, text, a, b, sent, parties, main) -> Party | None:
+    def _self_claimer(self, text, a, b, sent, parties, main, prev_topic: Party | None = None) -> Party | None:
         """The company claiming a basis for itself: "Meta claimt dat het ...", "Meta relies on ..."."""
         if self.self_claim_re is None:
             return None
@@ -545,7 +546,14 @@ class ClaimExtractor:
         cue_pos = max(sent[0], a - 80) + m.start()
         cue_end = max(sent[0], a - 80) + m.end()
         before = [p for p in parties if sent[0] <= p.start < cue_end and p.type in ("company", "government", "other")]
-        return before[-1] if before else None
+        if before:
+            return before[-1]
+        # "Within weeks it told regulators it planned to switch to consent": a pronoun for the last topic
+        if prev_topic is not None and prev_topic.type in ("company", "government", "other") and not any(
+                sent[0] <= p.start < cue_pos for p in parties) and re.search(
+                r"(?<![\w])(?:it|they|het|zij|ze|hij|he|she)(?![\w])", text[sent[0]:cue_pos], re.I):
+            return prev_topic
+        return None
 
     def _polarity(self, text: str, a: int, b: int, main: _Hit, basis: str | None) -> str:
         if basis == "no_legal_basis":
@@ -620,10 +628,23 @@ def _sentences(doc: Doc) -> list[tuple[int, int]]:
         pos = s
         for m in re.finditer(r"\n+", text[s:e]):
             if s + m.start() > pos:
-                out.append((pos, s + m.start()))
+                out.extend(_chunks(text, pos, s + m.start()))
             pos = s + m.end()
         if e > pos:
-            out.append((pos, e))
+            out.extend(_chunks(text, pos, e))
+    return out
+
+
+def _chunks(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    """Cut a run-on "sentence" (no punctuation for thousands of characters) into pieces of at most
+    MAX_SENTENCE characters at whitespace, so that the work per sentence stays bounded."""
+    out = []
+    while e - s > MAX_SENTENCE:
+        cut = text.rfind(" ", s + MAX_SENTENCE // 2, s + MAX_SENTENCE)
+        cut = cut if cut > s else s + MAX_SENTENCE
+        out.append((s, cut))
+        s = cut
+    out.append((s, e))
     return out
 
 
@@ -675,6 +696,16 @@ def _nearest_money(money: list[dict], main: _Hit, clause: tuple[int, int], sent:
 def _pronoun_start(text: str, pos: int, cues: Cues) -> bool:
     m = re.match(r"\W*(\w+)", text[pos:pos + 30])
     return bool(m and m.group(1).lower() in cues.pronouns)
+
+
+def _top_party(parties: list[Party], types: tuple[str, ...]) -> Party | None:
+    counts: dict[str, int] = {}
+    first: dict[str, Party] = {}
+    for p in parties:
+        if p.type in types:
+            counts[p.name] = counts.get(p.name, 0) + 1
+            first.setdefault(p.name, p)
+    return first[max(counts, key=lambda k: (counts[k], -first[k].start))] if counts else None
 
 
 def _doc_roles(parties: list[Party]) -> tuple[Party | None, Party | None]:
