@@ -88,6 +88,15 @@ def tiny_model(tmp_path_factory) -> Path:
     return _tiny(tmp_path_factory.mktemp("tiny-ner"), wired=True)
 
 
+@pytest.fixture(autouse=True)
+def one_thread():
+    """Tiny matrices: thread hand-offs cost more than the arithmetic, badly so on a busy 2-core machine."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
+
+
 def _pipeline(lang: str, model: Path, **config):
     nlp = spacy.blank(lang)
     add_transformer_ner(nlp, lang, model=model, **config)
@@ -249,12 +258,12 @@ def test_training_examples_come_from_ner_files_and_dev_gold_only(tmp_path):
 @pytest.mark.slow
 def test_fine_tuning_a_tiny_model_lowers_its_loss_and_caches_by_content(tmp_path):
     base = _tiny(tmp_path / "base", wired=False)
-    params = train_hf.HyperParams(epochs=25, batch_size=4, learning_rate=3e-3, max_length=32, stride=8,
+    params = train_hf.HyperParams(epochs=12, batch_size=4, learning_rate=3e-3, max_length=32, stride=8,
                                   warmup=0.0, use_gold_dev=False)
     examples = train_hf.training_examples(params, ner_dir=DATA)
     _tok, _model, losses = train_hf.fit(str(base), examples, params)
     windows = len(train_hf.encode(_tok, examples, params))
-    assert len(losses) == 25 * -(-windows // 4)
+    assert len(losses) == 12 * -(-windows // 4)
     assert sum(losses[-5:]) / 5 < 0.5 * sum(losses[:5]) / 5
 
     short = train_hf.HyperParams(epochs=2, batch_size=4, max_length=32, stride=8, use_gold_dev=False)
@@ -273,3 +282,21 @@ def test_fine_tuning_a_tiny_model_lowers_its_loss_and_caches_by_content(tmp_path
     nlp = _pipeline("en", out)
     assert nlp.get_pipe("privnews_hf_ner").case_feature is True
     assert {e.label_ for e in nlp(EN).ents} <= {"PERSON", "ORG"}
+
+
+def test_extractor_uses_the_cached_fine_tuned_model(tiny_model, tmp_path, monkeypatch, caplog):
+    """`Extractor(ner_backend="transformers")` finds the model `privnews train --backend transformers` built
+    under data/models (here: the wired tiny model, standing in for a stale cache entry)."""
+    import shutil
+
+    from nlp.pipeline import Extractor
+
+    cached = tmp_path / "data" / "models" / "hf-ner-0123456789abcdef"
+    shutil.copytree(tiny_model, cached)
+    (cached / "training.json").write_text("{}")
+    monkeypatch.chdir(tmp_path)
+    fact = Extractor(ner_backend="transformers").extract(NL, lang="nl", doc_id="d1")
+    names = {a["name"]: a["type"] for a in fact["actors"]}
+    assert names.get("Aleid Wolfsen") == "person"
+    assert "Den Haag" not in names
+    assert "privnews train --backend transformers" in caplog.text        # stale-cache warning says what to do

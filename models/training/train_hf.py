@@ -45,14 +45,15 @@ _ACTOR_TYPES = {"person": "PER"}                     # any other contract actor 
 
 @dataclass(frozen=True)
 class HyperParams:
-    epochs: int = 6
+    epochs: int = 4
     batch_size: int = 16
-    learning_rate: float = 1e-4
+    learning_rate: float = 2e-4
     weight_decay: float = 0.01
     warmup: float = 0.1               # share of steps with a rising learning rate
     max_length: int = 128             # sub-words per training window
     stride: int = 32                  # overlap between consecutive windows of one text
     case_feature: bool = True         # capitalisation through token_type_ids (see module docstring)
+    freeze_word_embeddings: bool = True   # half the parameters; their updates cost more than they bring
     seed: int = 13
     use_gold_dev: bool = True         # also learn from the corpus' dev split actor mentions
 
@@ -94,22 +95,22 @@ def _spans_of(record: dict) -> list[tuple[int, int, str]]:
     return out
 
 
-def load_ner_dir(ner_dir: Path = NER_DIR) -> list[Example]:
-    """Annotated sentences from *.jsonl / *.json files under `ner_dir` (missing folder: none)."""
+def load_ner_dir(ner_dir: Path = NER_DIR, seed: int = 0) -> list[Example]:
+    """Training split of the annotated NER sentences under `ner_dir`: the spaCy trainer's templates, fillers and
+    hand-written lines (models/training/train_ner.build_examples; its held-out split is left for measuring),
+    plus any *.jsonl files of {"text", "entities": [[start, end, label], ...]}. Missing folder: none."""
     examples: list[Example] = []
     if not ner_dir.is_dir():
         return examples
-    for path in sorted(ner_dir.rglob("*.json*")):
-        if path.suffix == ".jsonl":
-            records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-        elif path.suffix == ".json":
-            data = json.loads(path.read_text(encoding="utf-8"))
-            records = data if isinstance(data, list) else data.get("examples", data.get("data", [data]))
-        else:
-            continue
-        for rec in records:
-            if isinstance(rec, list | tuple):   # [text, {"entities": [...]}]  (spaCy v2 training tuples)
-                rec = {"text": rec[0], **(rec[1] if len(rec) > 1 and isinstance(rec[1], dict) else {})}
+    if (ner_dir / "fillers.toml").exists():
+        from models.training.train_ner import build_examples
+
+        examples += [(t, _clean_spans(t, ents)) for t, ents in build_examples(False, seed, data_dir=ner_dir)]
+    for path in sorted(ner_dir.rglob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            rec = json.loads(line)
             text = rec.get("text")
             if isinstance(text, str) and text.strip():
                 examples.append((text, _clean_spans(text, _spans_of(rec))))
@@ -134,7 +135,7 @@ def load_gold_actors(path: Path = GOLD_DEV) -> list[Example]:
 
 
 def training_examples(params: HyperParams, ner_dir: Path = NER_DIR, gold_dev: Path = GOLD_DEV) -> list[Example]:
-    examples = load_ner_dir(ner_dir) + (load_gold_actors(gold_dev) if params.use_gold_dev else [])
+    examples = load_ner_dir(ner_dir, params.seed) + (load_gold_actors(gold_dev) if params.use_gold_dev else [])
     seen, out = set(), []
     for text, spans in examples:
         key = (text, tuple(spans))
@@ -226,12 +227,19 @@ def encode(tokenizer, examples: list[Example], params: HyperParams) -> list[dict
 
 
 def _batches(feats: list[dict], size: int, rng: random.Random, pad_id: int):
+    """Shuffled batches of windows of similar length (less padding: short sentences train faster)."""
     import torch
 
     order = list(range(len(feats)))
     rng.shuffle(order)
-    for i in range(0, len(order), size):
-        chunk = [feats[j] for j in order[i: i + size]]
+    mega = size * 16
+    chunks = []
+    for i in range(0, len(order), mega):
+        group = sorted(order[i: i + mega], key=lambda j: len(feats[j]["input_ids"]))
+        chunks += [group[k: k + size] for k in range(0, len(group), size)]
+    rng.shuffle(chunks)
+    for idx in chunks:
+        chunk = [feats[j] for j in idx]
         width = max(len(f["input_ids"]) for f in chunk)
         batch = {}
         for key, pad in (("input_ids", pad_id), ("attention_mask", 0), ("labels", -100), ("token_type_ids", 0)):
@@ -257,12 +265,15 @@ def fit(base_source: str, examples: list[Example], params: HyperParams, max_step
     model = AutoModelForTokenClassification.from_pretrained(
         base_source, local_files_only=local, num_labels=len(LABELS), ignore_mismatched_sizes=True,
         id2label=dict(enumerate(LABELS)), label2id={lab: i for i, lab in enumerate(LABELS)})
+    if params.freeze_word_embeddings:
+        model.get_input_embeddings().weight.requires_grad_(False)
     case = params.case_feature and getattr(model.config, "type_vocab_size", 1) >= 2
     params = replace(params, case_feature=case)
     feats = encode(tokenizer, examples, params)
     steps_per_epoch = math.ceil(len(feats) / params.batch_size)
     total = steps_per_epoch * params.epochs if max_steps is None else max_steps
-    optimizer = torch.optim.AdamW(model.parameters(), lr=params.learning_rate, weight_decay=params.weight_decay)
+    trainable = [p for p in model.parameters() if p.requires_grad]
+    optimizer = torch.optim.AdamW(trainable, lr=params.learning_rate, weight_decay=params.weight_decay)
     schedule = get_linear_schedule_with_warmup(optimizer, int(params.warmup * total), total)
     losses: list[float] = []
     model.train()
@@ -273,7 +284,7 @@ def fit(base_source: str, examples: list[Example], params: HyperParams, max_step
         for batch in _batches(feats, params.batch_size, rng, pad_id):
             loss = model(**batch).loss
             loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            torch.nn.utils.clip_grad_norm_(trainable, 1.0)
             optimizer.step()
             schedule.step()
             optimizer.zero_grad()
