@@ -87,6 +87,7 @@ class Settings(BaseSettings):
     rules_file: Path | None = None                # None = the bundled default rules (flows/digest/rules.toml)
     ner_backend: Literal["spacy", "transformers"] = "spacy"
     hf_model: str | None = None                   # local dir or hub id for the transformers backend
+    hf_base_model: str | None = None              # encoder to fine-tune from (None = the MiniLM package)
     extract_batch_size: int = 16
     extract_max_chars: int = 200_000
     lock_timeout: float = 30.0                    # seconds a writer waits for another writer
