@@ -12,8 +12,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from flows.runlock import run_lock
 from flows.settings import ConfigError, load_settings
-from warehouse.db import WarehouseError
+from warehouse.db import WarehouseError, connect
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="privnews: privacy-news facts (actors, statistics, legal claims) from Dutch and English feeds.")
@@ -64,7 +65,11 @@ def run(db: Optional[Path] = DbOption,
 
     settings = settings_or_fail(db=db, profile=profile)
     try:
-        counts = run_all(settings, digest=digest)
+        with run_lock(settings.db, settings.lock_timeout):
+            # Fail before the flow starts if another process holds the database, so the user gets one
+            # clear line instead of the flow engine's traceback.
+            connect(settings.db, lock_timeout=settings.lock_timeout).close()
+            counts = run_all(settings, digest=digest)
     except (WarehouseError, ConfigError) as exc:
         fail(str(exc))
     print_summary(settings, counts, console)
@@ -157,7 +162,8 @@ def reprocess(db: Optional[Path] = DbOption,
 
     settings = settings_or_fail(db=db)
     try:
-        counts = extract_pending(settings, force=all_articles)
+        with run_lock(settings.db, settings.lock_timeout):
+            counts = extract_pending(settings, force=all_articles)
     except WarehouseError as exc:
         fail(str(exc))
     print_rows(list(counts), [list(counts.values())])
