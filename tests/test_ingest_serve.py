@@ -28,6 +28,13 @@ FEED = """<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><tit
 <description>Callcentermedewerkers konden jarenlang klantdossiers inzien.</description></item></channel></rss>"""
 
 
+def runs_in(api: str, state: str) -> list[dict]:
+    r = httpx.post(f"{api}/flow_runs/filter", json={"flow_runs": {"state": {"type": {"any_": [state]}}}},
+                   timeout=10)
+    r.raise_for_status()
+    return [run for run in r.json() if run.get("deployment_id")]
+
+
 def completed_runs(api: str) -> list[dict]:
     r = httpx.post(f"{api}/flow_runs/filter", json={
         "flow_runs": {"state": {"type": {"any_": ["COMPLETED"]}}}}, timeout=10)
@@ -74,6 +81,7 @@ def test_serve_runs_an_interval_schedule_and_cleans_up(tmp_path):
         try:
             deadline = time.monotonic() + 800
             runs: list[dict] = []
+            max_running = 0
             while time.monotonic() < deadline and len(runs) < 2:
                 assert proc.poll() is None, (tmp_path / "serve.log").read_text()[-3000:]
                 try:
@@ -82,11 +90,17 @@ def test_serve_runs_an_interval_schedule_and_cleans_up(tmp_path):
                     pass
                 try:
                     runs = completed_runs(api)
+                    max_running = max(max_running, len(runs_in(api, "RUNNING")))
                 except httpx.HTTPError:
                     pass
                 time.sleep(1)
             assert len(runs) >= 2, (tmp_path / "serve.log").read_text()[-3000:]
             assert any(started), "serve started no server process"
+            assert max_running <= 1                                   # ingest runs never overlap
+            deployments = {d["name"]: d for d in httpx.post(f"{api}/deployments/filter", json={}, timeout=10).json()}
+            dep = deployments["ingest"]
+            assert dep["concurrency_options"]["collision_strategy"] == "CANCEL_NEW"   # late runs skipped
+            assert dep["global_concurrency_limit"]["limit"] == 1
         finally:
             started |= {p.pid for p in psutil.Process(proc.pid).children(recursive=True)} \
                 if psutil.pid_exists(proc.pid) else set()

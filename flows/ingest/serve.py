@@ -126,9 +126,15 @@ def scheduled_ingest(settings: dict) -> dict:
 def scheduled_digest(settings: dict, period: str) -> Any:
     from flows.digest.flow import digest_all
 
-    kwargs = {"period": period} if "period" in inspect.signature(digest_all).parameters else {}
+    params = inspect.signature(digest_all).parameters
+    if "period" in params:
+        kwargs = {"period": period}
+    elif "since" in params:             # look back over the period the schedule covers
+        kwargs = {"since": {"daily": "1d", "weekly": "7d"}[period]}
+    else:
+        kwargs = {}
     result = digest_all(load_settings(**settings), **kwargs)
-    return result if isinstance(result, (dict, list, str, int, type(None))) else str(result)
+    return [str(r) for r in result] if isinstance(result, list) else str(result)
 
 
 def build_deployments(settings: Settings) -> list:
