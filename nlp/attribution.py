@@ -72,12 +72,18 @@ class Cues:
             passive=words_re(roles.get("passive", [])),
             pronouns={p.lower() for p in roles.get("pronouns", [])},
             unnamed=words_re(roles.get("unnamed", [])),
-            anaphora={t: rx for t, forms in ana.items() if (rx := words_re(forms))},
+            anaphora={t: rx for t, forms in ana.items() if (rx := words_re([_with_adjective(f) for f in forms]))},
             speech_alt="|".join(sorted(verbs, key=len, reverse=True)) or "(?!)",
             before_alt="|".join(sorted(sp.get("before", []), key=len, reverse=True)) or "(?!)",
             split_left="|".join(sp.get("split_left", [])),
             split_right="|".join(sp.get("split_right", [])),
         )
+
+
+def _with_adjective(form: str) -> str:
+    """ "de toezichthouder" also matches "de Ierse toezichthouder", "the watchdog" "the Irish watchdog"
+    (one capitalised word: nationality adjectives are capitalised in Dutch and English)."""
+    return re.sub(r"^(de|het|the) ", r"\1 (?:(?-i:[A-Z])[\\w-]+ )?", form, flags=re.I)
 
 
 def collect_parties(text: str, actors, cues: Cues) -> list[Party]:
@@ -115,7 +121,7 @@ def collect_parties(text: str, actors, cues: Cues) -> list[Party]:
             # a description directly followed by a name is an apposition, not an anaphor
             if any(0 <= p.start - m.end() <= 1 for p in parties):
                 continue
-            ante = _antecedent(parties, typ, m.start())
+            ante = _antecedent(parties, typ, m.start(), text)
             if ante:
                 extra.append(Party(ante.name, ante.type, m.start(), m.end(), anaphor=True))
     if cues.unnamed:
@@ -132,9 +138,15 @@ def collect_parties(text: str, actors, cues: Cues) -> list[Party]:
     return res
 
 
-def _antecedent(parties: list[Party], typ: str, pos: int) -> Party | None:
+def _antecedent(parties: list[Party], typ: str, pos: int, text: str = "") -> Party | None:
     before = [p for p in parties if p.type == typ and p.end <= pos]
     if before:
+        # a description does not corefer with a different name in its own sentence ("the EDPB instructed
+        # the Irish authority"): prefer the last one before that sentence when there is one
+        outside = [p for p in before if re.search(r"[.!?]\s", text[p.end:pos])]
+        same = [p for p in before if p not in outside]
+        if same and outside and outside[-1].name != same[-1].name:
+            return outside[-1]
         return before[-1]
     after = [p for p in parties if p.type == typ]
     return after[0] if after else None
@@ -292,7 +304,7 @@ def assign_roles(text: str, ctx: RoleContext, parties: list[Party], cues: Cues, 
         if _marked(text, cs, p, cues.venue_before):
             t -= 3
             c -= 1
-        role = dep_role(doc, p) if doc is not None else None
+        role = dep_role(doc, p) if doc is not None and cs <= p.start and p.end <= ce else None
         if role == "agent":
             c += 5
         elif role == "passive_subj":
