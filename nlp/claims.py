@@ -474,9 +474,8 @@ class ClaimExtractor:
                 claimant = inherited or claimant
             if target is None:
                 target = prev.get("_target_party")
-        if claimant is None and speaker is not None and (assertion or re.match(r"\W*\w+", text[sent[0]:sent[1]])):
-            if speaker.type in (spec.claimant if spec else []) or assertion:
-                claimant = speaker
+        if claimant is None and speaker is not None and (assertion or speaker.type in (spec.claimant if spec else [])):
+            claimant = speaker
         if claimant is None and prev_topic is not None and _pronoun_start(text, sent[0], self.cues):
             claimant = prev_topic
         if self.claimant_anaphora is not None and self.claimant_anaphora.search(text[sent[0]:main.start]):
