@@ -249,7 +249,7 @@ def stage_load(workdir: Path, target_facts: int = 200_000, chunk: int = 64) -> d
     # where the time goes: flattening contract dicts into rows and Arrow tables (Python) vs DuckDB
     from warehouse import load as wl
 
-    t = time.perf_counter()
+    t, cpu0 = time.perf_counter(), time.process_time()
     rows: dict[str, list[dict]] = {"mentions": [], "statistics": [], "claims": []}
     for article_id, facts in extracted:
         for key, vals in wl.fact_rows(article_id, facts, version).items():
@@ -261,6 +261,7 @@ def stage_load(workdir: Path, target_facts: int = 200_000, chunk: int = 64) -> d
               "statistics": wl._arrow(rows["statistics"], wl.STAT_SCHEMA),
               "claims": wl._arrow(rows["claims"], wl.CLAIM_SCHEMA)}
     to_arrow = time.perf_counter() - t
+    python_cpu = time.process_time() - cpu0
     with open_warehouse(workdir / "load-split.duckdb") as con:
         t = time.perf_counter()
         con.execute("BEGIN TRANSACTION")
@@ -271,7 +272,8 @@ def stage_load(workdir: Path, target_facts: int = 200_000, chunk: int = 64) -> d
         duck = time.perf_counter() - t
     out.update({"s_python_rows": flatten, "s_python_arrow": to_arrow, "s_duckdb_insert": duck,
                 "facts_per_s_duckdb_only": n_facts / duck if duck else None,
-                "facts_per_s_python_only": n_facts / (flatten + to_arrow)})
+                "facts_per_s_python_only": n_facts / (flatten + to_arrow),
+                "facts_per_cpu_s_python_only": n_facts / python_cpu if python_cpu else None})
     out["peak_rss_mb"] = peak_rss_mb()
     return out
 
@@ -356,3 +358,54 @@ def stage_e2e(workdir: Path, digest: bool = True) -> dict:
 STAGES = {"parse": stage_parse, "baseline": stage_baseline, "extract": stage_extract,
           "extract_2proc": stage_extract_2proc, "load": stage_load,
           "e2e": stage_e2e, "load_profile": stage_load_profile}
+
+
+# --- scale-out: the same extraction on a 2-worker Dask LocalCluster --------------------------------------
+
+def stage_dask(workdir: Path, n_workers: int = 2) -> dict:
+    """Re-extract (force) every article of the e2e database twice: in this process (flows.extract), and
+    on a `n_workers` Dask LocalCluster through flows.scale, reporting to a real Prefect server started
+    here on 127.0.0.1 for the purpose (PREFECT_API_URL must be set before Prefect is imported, so this
+    stage re-runs itself in a child process once the server is up)."""
+    import os
+    import subprocess
+    import sys
+
+    from benchmarks.prefect_server import PrefectServer
+
+    db = workdir / "e2e.duckdb"
+    if not db.exists():
+        return {"error": "no e2e database: run the e2e stage first (--stages e2e,dask)"}
+    with PrefectServer(workdir / "prefect-server") as server:
+        code = (
+            "import json, sys, time\n"
+            "from flows.settings import load_settings\n"
+            "from flows.extract import extract_pending\n"
+            "from flows.scale import extract_pending_dask\n"
+            f"s = load_settings(db={str(db)!r}, scale={{'runner': 'dask', 'n_workers': {n_workers}, 'chunk': 16}})\n"
+            "t = time.perf_counter(); local = extract_pending(s, force=True, chunk=64); tl = time.perf_counter() - t\n"
+            "t = time.perf_counter(); dask = extract_pending_dask(s, force=True); td = time.perf_counter() - t\n"
+            "print('RESULT ' + json.dumps({'local_s': tl, 'dask_s': td, 'local': local, 'dask': dask}))\n"
+        )
+        env = {**os.environ, "PREFECT_API_URL": server.api_url}
+        proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=3000)
+    if proc.returncode != 0:
+        return {"error": (proc.stderr or proc.stdout).strip().splitlines()[-1] if (proc.stderr or proc.stdout) else "?"}
+    res = json.loads(next(l for l in proc.stdout.splitlines() if l.startswith("RESULT "))[7:])
+    con_words = 0
+    from warehouse.db import connect
+
+    con = connect(db, read_only=True)
+    try:
+        con_words = con.execute("SELECT sum(len(string_split(trim(text), ' '))) FROM articles "
+                                "WHERE lang IN ('nl', 'en')").fetchall()[0][0] or 0
+    finally:
+        con.close()
+    n = res["local"]["articles_extracted"]
+    return {"articles": n, "words": con_words, "local_s": res["local_s"], "dask_s": res["dask_s"],
+            "local_articles_per_s": n / res["local_s"], "dask_articles_per_s": res["dask"]["articles_extracted"] / res["dask_s"],
+            "same_counts": res["local"] == res["dask"], "server_start_s": server.start_s, "workers": n_workers,
+            "peak_rss_mb": peak_rss_mb()}
+
+
+STAGES["dask"] = stage_dask
