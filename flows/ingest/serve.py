@@ -117,9 +117,14 @@ def _overrides(settings: Settings) -> dict:
 
 @flow(name="scheduled-ingest", validate_parameters=False)
 def scheduled_ingest(settings: dict) -> dict:
-    from flows.ingest.flow import ingest
+    """The scheduled main job: ingest -> extract -> load (digests have their own schedules).
+    Holds the run lock, so a manual `privnews run` and a scheduled one never interleave."""
+    from flows.pipeline import run_all
+    from flows.runlock import run_lock
 
-    return ingest(load_settings(**settings))
+    loaded = load_settings(**settings)
+    with run_lock(loaded.db, loaded.lock_timeout):
+        return run_all(loaded, digest=False)
 
 
 @flow(name="scheduled-digest", validate_parameters=False)
@@ -145,7 +150,8 @@ def build_deployments(settings: Settings) -> list:
     deployments = [scheduled_ingest.to_deployment(
         name="ingest", interval=timedelta(minutes=minutes), parameters=params,
         concurrency_limit=ConcurrencyLimitConfig(limit=1, collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW),
-        description=f"Ingest the '{settings.profile}' feeds every {minutes:g} minutes; a late run is skipped.")]
+        description=f"Ingest the '{settings.profile}' feeds, extract and load, every {minutes:g} minutes; "
+                    "a late run is skipped.")]
     try:
         from flows.digest.flow import digest_all  # noqa: F401  (only to see whether digests are installed)
     except ImportError as exc:
