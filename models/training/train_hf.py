@@ -45,7 +45,7 @@ _ACTOR_TYPES = {"person": "PER"}                     # any other contract actor 
 
 @dataclass(frozen=True)
 class HyperParams:
-    epochs: int = 4
+    epochs: int = 3
     batch_size: int = 16
     learning_rate: float = 2e-4
     weight_decay: float = 0.01
@@ -290,6 +290,9 @@ def fit(base_source: str, examples: list[Example], params: HyperParams, max_step
             optimizer.zero_grad()
             losses.append(loss.item())
             epoch_losses.append(losses[-1])
+            if len(losses) % 10 == 0:
+                logger.info("step %d/%d: loss %.4f (%.0fs)", len(losses), total, losses[-1],
+                            time.perf_counter() - started)
             if len(losses) >= total:
                 break
         logger.info("epoch %d: mean loss %.4f (%d windows, %.0fs)", math.ceil(len(losses) / steps_per_epoch),
@@ -336,8 +339,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--base", default=None, help="local directory or cached hub id (default: the MiniLM package)")
     ap.add_argument("--epochs", type=int, default=HyperParams.epochs)
     ap.add_argument("--force", action="store_true", help="retrain even when the cached model is up to date")
+    ap.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's choice)")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if args.threads:
+        import torch
+
+        torch.set_num_threads(args.threads)
     try:
         path = train(args.output_root, base=args.base, params=HyperParams(epochs=args.epochs), force=args.force)
     except TrainingError as exc:
