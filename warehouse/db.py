@@ -83,18 +83,32 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
             if applied[version] != checksum:
                 logger.warning("migration %s changed after it was applied; it is not re-run", name)
             continue
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(con):
             con.execute(sql)
             con.execute("INSERT INTO schema_migrations (version, name, checksum) VALUES (?, ?, ?)",
                         [version, name, checksum])
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
         done.append(name)
         logger.info("applied migration %s", name)
     return done
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection, **tables):
+    """BEGIN ... COMMIT, or ROLLBACK on any error; Arrow tables passed by name are registered for the
+    duration (and unregistered afterwards, whatever happens)."""
+    for name, table in tables.items():
+        con.register(name, table)
+    try:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            yield con
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    finally:
+        for name in tables:
+            con.unregister(name)
 
 
 @contextmanager

@@ -9,6 +9,8 @@ from datetime import datetime, timezone
 import duckdb
 import pyarrow as pa
 
+from warehouse.db import transaction
+
 ARTICLE_SCHEMA = pa.schema([
     ("article_id", pa.string()), ("url", pa.string()), ("title", pa.string()),
     ("published", pa.timestamp("us", tz="UTC")), ("lang", pa.string()), ("text", pa.string()),
@@ -63,13 +65,21 @@ def _arrow(rows: list[dict], schema: pa.Schema) -> pa.Table:
 
 
 def upsert_articles(con: duckdb.DuckDBPyConnection, rows: list[dict]) -> int:
-    """Insert or update articles by article_id. Extraction state is reset when the text changed."""
+    """Insert or update articles by article_id, in a transaction of its own."""
+    if not rows:
+        return 0
+    with transaction(con):
+        return write_articles(con, rows)
+
+
+def write_articles(con: duckdb.DuckDBPyConnection, rows: list[dict]) -> int:
+    """The upsert itself, for callers that hold a transaction. Extraction state is reset when the text
+    changed, so the article is extracted again."""
     if not rows:
         return 0
     table = _arrow(_last_per_key(rows, "article_id"), ARTICLE_SCHEMA)
     con.register("incoming_articles", table)
     try:
-        con.execute("BEGIN TRANSACTION")
         con.execute("""
             INSERT INTO articles BY NAME (SELECT * FROM incoming_articles)
             ON CONFLICT (article_id) DO UPDATE SET
@@ -81,10 +91,6 @@ def upsert_articles(con: duckdb.DuckDBPyConnection, rows: list[dict]) -> int:
                 extractor_version = CASE WHEN articles.content_hash = excluded.content_hash
                                          THEN articles.extractor_version END
         """)
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     finally:
         con.unregister("incoming_articles")
     return table.num_rows
@@ -149,11 +155,8 @@ def replace_facts(con: duckdb.DuckDBPyConnection, extracted: list[tuple[str, dic
         "incoming_statistics": _arrow(rows["statistics"], STAT_SCHEMA),
         "incoming_claims": _arrow(rows["claims"], CLAIM_SCHEMA),
     }
-    for name, table in tables.items():
-        con.register(name, table)
     now = datetime.now(timezone.utc)
-    try:
-        con.execute("BEGIN TRANSACTION")
+    with transaction(con, **tables):
         for t in FACT_TABLES:
             con.execute(f"DELETE FROM {t} WHERE article_id IN (SELECT article_id FROM incoming_ids)")
             con.execute(f"INSERT INTO {t} BY NAME (SELECT * FROM incoming_{t})")
@@ -161,11 +164,4 @@ def replace_facts(con: duckdb.DuckDBPyConnection, extracted: list[tuple[str, dic
         con.execute(
             "UPDATE articles SET extractor_version = ?, extracted_at = ?, skip_reason = i.skip_reason "
             "FROM incoming_ids i WHERE articles.article_id = i.article_id", [version, now])
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
-    finally:
-        for name in tables:
-            con.unregister(name)
     return {k: len(v) for k, v in rows.items()}

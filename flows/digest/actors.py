@@ -10,6 +10,8 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from warehouse.db import transaction
+
 logger = logging.getLogger(__name__)
 
 KB_FILE = Path(__file__).resolve().parents[2] / "models" / "kb" / "actors.jsonl"
@@ -54,17 +56,9 @@ def sync_actor_countries(con: duckdb.DuckDBPyConnection, kb: list[KbActor]) -> i
         "country": pa.array([a.country for a in kb], pa.string()),
         "names": pa.array([list(a.names) for a in kb], pa.list_(pa.string())),
     })
-    con.register("incoming_kb", table)
-    try:
-        con.execute("BEGIN TRANSACTION")
+    with transaction(con, incoming_kb=table):
         con.execute("DELETE FROM actor_countries")
         con.execute("INSERT INTO actor_countries BY NAME (SELECT DISTINCT ON (actor_id) * FROM incoming_kb)")
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
-    finally:
-        con.unregister("incoming_kb")
     return table.num_rows
 
 

@@ -42,6 +42,8 @@ from datetime import datetime, timedelta, timezone
 import duckdb
 import pyarrow as pa
 
+from warehouse.db import transaction
+
 logger = logging.getLogger(__name__)
 
 CURSOR_OVERLAP = timedelta(hours=1)
@@ -100,9 +102,7 @@ def enqueue(con: duckdb.DuckDBPyConnection, *, subscription: str, destination: s
         "claim_id": pa.array([c for _, _, c in items], pa.string()),
         "recorded_at": pa.array([now] * len(items), pa.timestamp("us", tz="UTC")),
     })
-    con.register("incoming_ledger", ledger)
-    try:
-        con.execute("BEGIN TRANSACTION")
+    with transaction(con, incoming_ledger=ledger):
         con.execute(
             "INSERT INTO digest_outbox (message_id, subscription, destination, state, created_at, subject, "
             "item_count, story_count, body_text, body_html, mime) VALUES (?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?)",
@@ -110,12 +110,6 @@ def enqueue(con: duckdb.DuckDBPyConnection, *, subscription: str, destination: s
              mime])
         con.execute("INSERT INTO digest_ledger BY NAME (SELECT * FROM incoming_ledger)")
         _set_cursor(con, subscription, destination, now)
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
-    finally:
-        con.unregister("incoming_ledger")
 
 
 def advance_cursor(con: duckdb.DuckDBPyConnection, subscription: str, destination: str, now: datetime) -> None:

@@ -13,8 +13,8 @@ import pyarrow as pa
 
 from flows.ingest.dedupe import Draft, KnownUrl
 from flows.ingest.stories import MODEL, Member
-from warehouse.db import named_query
-from warehouse.load import upsert_articles
+from warehouse.db import named_query, transaction
+from warehouse.load import write_articles
 
 logger = logging.getLogger(__name__)
 
@@ -109,14 +109,13 @@ def article_row(d: Draft) -> dict:
 
 
 def load(con: duckdb.DuckDBPyConnection, batch: LoadBatch) -> dict[str, int]:
-    """Write one run. Articles go through warehouse.load.upsert_articles (its own transaction); everything
-    else in one transaction after it. Re-running the same batch leaves every table as it was."""
-    upsert_articles(con, [article_row(d) for d in batch.articles])
+    """Write one run in one transaction: articles, feeds, stories, URLs, embeddings, fetch log. Re-running the
+    same batch leaves every table as it was."""
     ingest_rows = [{"article_id": d.article_id, "published_source": d.published_source,
                     "page_status": d.page_status, "page_error": d.page_error, "encoding": d.encoding,
                     "guid": d.guids[0] if d.guids else None} for d in batch.articles]
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
+        write_articles(con, [article_row(d) for d in batch.articles])
         _run(con, "ingest_upsert_feeds", "incoming_feeds", _table(batch.feeds, FEED_SCHEMA, "feed_id"))
         _run(con, "ingest_insert_stories", "incoming_stories", _table(batch.stories, STORY_SCHEMA, "story_id"))
         _run(con, "ingest_insert_urls", "incoming_urls", _table(batch.urls, URL_SCHEMA, "url"))
@@ -125,10 +124,6 @@ def load(con: duckdb.DuckDBPyConnection, batch: LoadBatch) -> dict[str, int]:
         _run(con, "ingest_upsert_article_ingest", "incoming_article_ingest",
              _table(ingest_rows, ARTICLE_INGEST_SCHEMA, "article_id"))
         _run(con, "ingest_insert_fetch_log", "incoming_fetch_log", _table(batch.fetch_log, FETCH_LOG_SCHEMA))
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     return {"feeds": len(batch.feeds), "articles": len(batch.articles), "urls": len(batch.urls),
             "stories": len(batch.stories)}
 
