@@ -123,6 +123,13 @@ def collect_parties(text: str, actors, cues: Cues) -> list[Party]:
                 continue
             ante = _antecedent(parties, typ, m.start(), text)
             if ante:
+                # a description listed under two types ("de dienst"): the nearer antecedent wins
+                rival = next((x for x in extra if x.start == m.start() and x.end == m.end()), None)
+                if rival is not None:
+                    r_ante = max((p.end for p in parties if p.name == rival.name and p.end <= m.start()), default=-1)
+                    if ante.end > m.start() or ante.end <= r_ante:
+                        continue
+                    extra.remove(rival)
                 extra.append(Party(ante.name, ante.type, m.start(), m.end(), anaphor=True))
     if cues.unnamed:
         for m in cues.unnamed.finditer(text):
