@@ -300,8 +300,13 @@ def main(argv: list[str] | None = None) -> int:
         args.json.write_text(json.dumps({"machine": info, "articles": n, "results": results}, indent=1, default=str),
                              encoding="utf-8")
     if not args.no_write:
-        args.output.write_text("# privnews benchmark results\n\nWritten by `python -m benchmarks.run` "
-                               "(`make bench`); the README copies this table.\n\n" + table, encoding="utf-8")
+        busy = max(info["loadavg"][0], info["loadavg_after"][0]) > (info["cores_usable"] or 1)
+        caveat = ("**Read the wall-clock figures with care**: this run shared its cores with other work (load "
+                  "average above the core count), so wall-clock speeds are below what the machine does idle; the "
+                  "\"per CPU-s\" figures and the ratios are the comparable ones.\n\n") if busy else ""
+        args.output.write_text("# privnews benchmark results\n\nWritten by `python -m benchmarks.run` (`make bench`); "
+                               "the README copies this table. How to read it and what would fix each miss: "
+                               "`docs/scaling.md`.\n\n" + caveat + table, encoding="utf-8")
     return 1 if any("error" in r for r in results.values()) else 0
 
 
