@@ -57,12 +57,7 @@ def test_connect_waits_a_bounded_time_then_names_the_holder(held_db):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("args", [
-    ["query", "select count(*) from articles"],
-    pytest.param(["run", "--no-digest"], marks=pytest.mark.xfail(strict=True, reason=(
-        "the final message is right, but Prefect's flow engine first logs the DatabaseBusy with its full "
-        "traceback to stderr (flows/pipeline.py run_all raises out of the flow body; flows/cli.py run)"))),
-])
+@pytest.mark.parametrize("args", [["query", "select count(*) from articles"], ["run", "--no-digest"]])
 def test_cli_on_a_busy_database_says_who_holds_it_without_a_traceback(tmp_path, held_db, args):
     db, pid = held_db
     t0 = time.monotonic()
