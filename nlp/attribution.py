@@ -119,7 +119,8 @@ def collect_parties(text: str, actors, cues: Cues) -> list[Party]:
             if not free(m.start(), m.end()):
                 continue
             # a description directly followed by a name is an apposition, not an anaphor
-            if any(0 <= p.start - m.end() <= 1 for p in parties):
+            # (of the same type: in "stuurden de organisaties Google een brief" the name is the object)
+            if any(0 <= p.start - m.end() <= 1 and p.type == typ for p in parties):
                 continue
             ante = _antecedent(parties, typ, m.start(), text)
             if ante:

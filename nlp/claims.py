@@ -18,7 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp.articles import ARTICLES_FILE, Citation, CitationFinder
-from nlp.attribution import QUOTES, UNNAMED, Cues, Party, RoleContext, assign_roles, collect_parties, find_speaker, quote_regions, words_re
+from nlp.attribution import QUOTES, UNNAMED, Cues, Party, RoleContext, _marked, assign_roles, collect_parties, find_speaker, quote_regions, words_re
 
 logger = logging.getLogger(__name__)
 
@@ -478,12 +478,21 @@ class ClaimExtractor:
             claimant = speaker
         if claimant is None and prev_topic is not None and _pronoun_start(text, sent[0], self.cues):
             claimant = prev_topic
+        elif kind in _BROUGHT and prev_topic is not None and claimant is not None and claimant.start > main.end \
+                and claimant.name != prev_topic.name and _pronoun_start(text, sent[0], self.cues) \
+                and not _marked(text, sent[0], claimant, self.cues.claimant_before):
+            # "It asked the Upper Tribunal for permission to appeal, arguing that Clearview ...": the pronoun
+            # subject is the previous topic, not a party named after the trigger
+            claimant = prev_topic
         if self.claimant_anaphora is not None and self.claimant_anaphora.search(text[sent[0]:main.start]):
             claimant = next((c["_claimant_party"] for c in reversed(earlier) if c["kind"] in _BROUGHT
                              and c.get("_claimant_party") is not None), None) or _top_party(parties, ("ngo",)) or claimant
         if claimant is None and assertion:
+            # an unattributed finding continues the story's deciding body (regulator or court) before anyone else
             claimant = next((c["_claimant_party"] for c in reversed(earlier) if c.get("_claimant_party") is not None
-                             and c["_claimant_party"].type not in ("company", UNNAMED)), None)
+                             and c["_claimant_party"].type in ("regulator", "court")), None) or next(
+                (c["_claimant_party"] for c in reversed(earlier) if c.get("_claimant_party") is not None
+                 and c["_claimant_party"].type not in ("company", UNNAMED)), None)
         if claimant is None and kind in ("fine", "order", "reprimand", "investigation", "violation", "legal_basis") \
                 and enforcer is not None:
             claimant = enforcer
@@ -493,6 +502,10 @@ class ClaimExtractor:
         if target is None and kind in ("objection", "appeal") and (claimant is None or claimant.type in ("company", "other", "government")):
             target = next((c["_claimant_party"] for c in reversed(earlier) if c["kind"] in _ENFORCEMENT
                            and c.get("_claimant_party") is not None and (claimant is None or c["_claimant_party"].name != claimant.name)), enforcer)
+        if target is None and kind == "appeal" and claimant is not None and claimant.type in ("regulator", "ngo", "person"):
+            # a regulator (or complainant) appealing a judgment appeals the court that gave it
+            target = next((c["_claimant_party"] for c in reversed(earlier) if c["kind"] == "court_ruling"
+                           and c.get("_claimant_party") is not None and c["_claimant_party"].name != claimant.name), None)
         if target is None:
             target = self._fallback_target(earlier, kind, claimant, main_target, spec)
         if kind == "legal_basis" and polarity == "affirm" and claimant is not None and claimant.type == "company" \
