@@ -82,7 +82,7 @@ def extract(files: list[Path] = typer.Argument(None, help="Plain-text files, one
             ner_backend: Optional[str] = typer.Option(None, "--ner-backend", help="spacy | transformers")) -> None:
     """Print the facts of each document as one JSON object per line (the fact contract), in input order."""
     from flows.documents import read_documents
-    from nlp.pipeline import Extractor
+    from flows.extract import get_extractor
 
     if lang not in ("nl", "en", "auto"):
         fail(f"--lang must be nl, en or auto, not {lang!r}")
@@ -93,10 +93,11 @@ def extract(files: list[Path] = typer.Argument(None, help="Plain-text files, one
         fail(str(exc))
     if not docs:
         fail("nothing to extract: give FILE arguments or --jsonl IN")
-    extractor = Extractor(ner_backend=settings.ner_backend, batch_size=settings.extract_batch_size,
-                          max_chars=settings.extract_max_chars)
-    for facts in extractor.extract_many(docs, lang=lang):
-        sys.stdout.write(json.dumps(facts, ensure_ascii=False) + "\n")
+    try:
+        for facts in get_extractor(settings).extract_many(docs, lang=lang):
+            sys.stdout.write(json.dumps(facts, ensure_ascii=False) + "\n")
+    except RuntimeError as exc:  # a model that is not there (e.g. the transformers backend before training)
+        fail(str(exc))
 
 
 @app.command()
@@ -123,8 +124,8 @@ def evaluate(gold: Path = typer.Option(..., "--gold", exists=True, dir_okay=Fals
              format: str = typer.Option("table", "--format", help="table | markdown | json")) -> None:
     """Score extraction against a gold file, per language (precision, recall, F1, attribute accuracy)."""
     from flows.documents import read_jsonl
+    from flows.extract import get_extractor
     from nlp.evaluate import markdown, rows, score
-    from nlp.pipeline import Extractor
 
     settings = settings_or_fail(ner_backend=ner_backend)
     try:
@@ -132,8 +133,7 @@ def evaluate(gold: Path = typer.Option(..., "--gold", exists=True, dir_okay=Fals
         if pred:
             pred_docs = read_jsonl(pred)
         else:
-            extractor = Extractor(ner_backend=settings.ner_backend)
-            pred_docs = list(extractor.extract_many(
+            pred_docs = list(get_extractor(settings).extract_many(
                 [{"id": d["id"], "text": d["text"], "lang": d.get("lang", "auto")} for d in gold_docs]))
     except ValueError as exc:
         fail(str(exc))
@@ -182,7 +182,7 @@ def train(backend: str = typer.Option("spacy", help="spacy (Dutch NER) | transfo
         from models.training.train_hf import train as train_hf
 
         settings = settings_or_fail()
-        path = train_hf(output or settings.data_dir / "models")
+        path = train_hf(output or settings.data_dir / "models", base=settings.hf_base_model)
         print(f"model written to {path}")
     else:
         fail("--backend must be spacy or transformers")

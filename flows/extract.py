@@ -18,13 +18,16 @@ logger = logging.getLogger(__name__)
 
 
 @lru_cache(maxsize=4)
-def extractor_for(ner_backend: str, batch_size: int, max_chars: int) -> Extractor:
+def extractor_for(ner_backend: str, batch_size: int, max_chars: int, hf_model: str | None,
+                  hf_cache: str) -> Extractor:
     """One Extractor (and so one set of loaded models) per process and configuration."""
-    return Extractor(ner_backend=ner_backend, batch_size=batch_size, max_chars=max_chars)
+    return Extractor(ner_backend=ner_backend, batch_size=batch_size, max_chars=max_chars,
+                     hf_model=hf_model, hf_cache=hf_cache)
 
 
 def get_extractor(settings: Settings) -> Extractor:
-    return extractor_for(settings.ner_backend, settings.extract_batch_size, settings.extract_max_chars)
+    return extractor_for(settings.ner_backend, settings.extract_batch_size, settings.extract_max_chars,
+                         settings.hf_model, str(settings.data_dir / "models"))
 
 
 @task(cache_policy=NO_CACHE)

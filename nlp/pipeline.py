@@ -51,7 +51,8 @@ def load_base(lang: str, spec: dict) -> Language:
     )
 
 
-def build_nlp(lang: str, config_path: Path = PIPELINE_CONFIG, ner_backend: str = "spacy") -> Language:
+def build_nlp(lang: str, config_path: Path = PIPELINE_CONFIG, ner_backend: str = "spacy",
+              hf_model: str | Path | None = None, hf_cache: str | Path | None = None) -> Language:
     """Assemble the extraction pipeline for `lang` ("nl" or "en") from models/configs/pipeline.toml."""
     if lang not in SUPPORTED:
         raise ValueError(f"unsupported language {lang!r}; expected one of {SUPPORTED}")
@@ -62,7 +63,7 @@ def build_nlp(lang: str, config_path: Path = PIPELINE_CONFIG, ner_backend: str =
     if ner_backend == "transformers":
         from nlp.hf_ner import add_transformer_ner  # optional backend (issue 5)
 
-        add_transformer_ner(nlp, lang)
+        add_transformer_ner(nlp, lang, model=hf_model, cache_root=hf_cache)
     elif ner_backend != "spacy":
         raise ValueError(f"unknown NER backend {ner_backend!r}; use 'spacy' or 'transformers'")
     if "sentencizer" not in nlp.pipe_names and "parser" not in nlp.pipe_names and "senter" not in nlp.pipe_names:
@@ -76,15 +77,19 @@ def build_nlp(lang: str, config_path: Path = PIPELINE_CONFIG, ner_backend: str =
 class Extractor:
     """Turns documents into contract dicts. Pipelines load lazily, once per language."""
 
-    def __init__(self, ner_backend: str = "spacy", batch_size: int = 16, max_chars: int = DEFAULT_MAX_CHARS):
+    def __init__(self, ner_backend: str = "spacy", batch_size: int = 16, max_chars: int = DEFAULT_MAX_CHARS,
+                 hf_model: str | Path | None = None, hf_cache: str | Path | None = None):
         self.ner_backend = ner_backend
+        self.hf_model = hf_model    # transformers backend: local dir or hub id; None = newest under hf_cache
+        self.hf_cache = hf_cache
         self.batch_size = batch_size
         self.max_chars = max_chars
         self._nlps: dict[str, Language] = {}
 
     def nlp(self, lang: str) -> Language:
         if lang not in self._nlps:
-            self._nlps[lang] = build_nlp(lang, ner_backend=self.ner_backend)
+            self._nlps[lang] = build_nlp(lang, ner_backend=self.ner_backend, hf_model=self.hf_model,
+                                         hf_cache=self.hf_cache)
         return self._nlps[lang]
 
     @cached_property
