@@ -155,7 +155,16 @@ def _antecedent(parties: list[Party], typ: str, pos: int, text: str = "") -> Par
         same = [p for p in before if p not in outside]
         if same and outside and outside[-1].name != same[-1].name:
             return outside[-1]
-        return before[-1]
+        # "het bedrijf" after a passing mention ("diensten als YouTube") means the story's main actor of that
+        # type: a name seen once loses to one mentioned at least three times before it
+        counts: dict[str, int] = {}
+        for p in before:
+            counts[p.name] = counts.get(p.name, 0) + 1
+        last = before[-1]
+        top = max(counts, key=lambda n: counts[n])
+        if counts[last.name] == 1 and counts[top] >= 3 and top != last.name:
+            return next(p for p in reversed(before) if p.name == top)
+        return last
     after = [p for p in parties if p.type == typ]
     return after[0] if after else None
 
