@@ -644,7 +644,18 @@ def _sentences(doc: Doc) -> list[tuple[int, int]]:
             pos = s + m.end()
         if e > pos:
             out.extend(_chunks(text, pos, e))
-    return out
+    # the English tagger keeps "fined TikTok £12.7m. The firm ..." together ("m." read as an abbreviation)
+    cut_out = []
+    for s, e in out:
+        for m in _AMOUNT_END.finditer(text, s, e):
+            if m.end() < e:
+                cut_out.append((s, m.end()))
+                s = m.end()
+        cut_out.append((s, e))
+    return [(s, e) for s, e in cut_out if e > s]
+
+
+_AMOUNT_END = re.compile(r"(?<=\d)(?:m|bn|k|mn|mln|mld)\.(?=\s+[\"'\u201c\u2018(]?[A-Z\u00c0-\u00de])")
 
 
 def _chunks(text: str, s: int, e: int) -> list[tuple[int, int]]:

@@ -409,3 +409,58 @@ def test_seed_yields_its_six_claims():
             assert (p["claimant"], p["target"]) == (g["claimant"], g["target"])
         assert p["basis"] == g["basis"]
         assert p["polarity"] == g["polarity"]
+
+
+# --- structures found on out-of-sample development articles (nl-101..104, en-101..104) ---
+
+EXTRA_ACTORS = ACTORS + [("Google", "company"), ("YouTube", "company"), ("Amazon", "company"),
+                         ("Conseil d'État", "court"), ("First-tier Tribunal", "court"),
+                         ("Consumentenbond", "ngo")]
+
+
+def test_nl_past_tense_breach_is_a_violation(pipes):
+    claims = run(pipes, "nl", "De AP beboet Uber. Daarmee schond het bedrijf de artikelen 12 en 13 van de AVG, stelt de AP.")
+    v = only(claims, "violation")
+    assert (v["claimant"], v["target"]) == ("Autoriteit Persoonsgegevens", "Uber")
+
+
+def test_plural_description_before_a_name_of_another_type_is_the_subject(pipes):
+    text = ("noyb en Bits of Freedom zijn een massaclaim begonnen tegen Meta. "
+            "Eerder stuurden de organisaties Meta een sommatiebrief.")
+    c = only(run(pipes, "nl", text), "cease_and_desist")
+    assert c["claimant"] in ("noyb", "Bits of Freedom") and c["target"] == "Meta"
+
+
+def test_sentence_opening_pronoun_is_the_appellant(pipes):
+    text = ("The ICO fined Clearview AI £7.5m. The Information Commissioner's Office did not accept the tribunal's decision. "
+            "It asked the Upper Tribunal for permission to appeal, arguing that Clearview's monitoring brought the "
+            "company within reach of UK law.")
+    assert only(run(pipes, "en", text), "appeal")["claimant"] == "Information Commissioner's Office"
+
+
+def test_unattributed_finding_continues_the_regulator_not_the_complainant(pipes):
+    text = ("The DPC fined Meta €1.2bn after a complaint from noyb. "
+            "The consent Meta obtained was not freely given, according to the decision.")
+    lb = [c for c in run(pipes, "en", text) if c["kind"] == "legal_basis"]
+    assert lb and lb[0]["claimant"] == "Data Protection Commission" and lb[0]["basis"] == "consent"
+
+
+def test_appeal_to_a_court_targets_the_deciding_regulator(pipes):
+    text = "The CNIL fined Amazon €32m. Amazon said it would appeal to the Conseil d'État."
+    a = only(run(pipes, "en", text, actors=EXTRA_ACTORS), "appeal")
+    assert (a["claimant"], a["target"]) == ("Amazon", "CNIL")
+
+
+def test_regulator_appealing_a_judgment_targets_the_court(pipes):
+    text = ("De rechtbank Amsterdam heeft de boete vernietigd die de AP aan Uber had opgelegd. "
+            "De AP gaat in hoger beroep.")
+    a = only(run(pipes, "nl", text), "appeal")
+    assert (a["claimant"], a["target"]) == ("Autoriteit Persoonsgegevens", "Rechtbank Amsterdam")
+
+
+def test_description_after_a_passing_mention_means_the_main_actor(pipes):
+    text = ("De Consumentenbond begint een massaclaim tegen Google. Google volgt gebruikers zonder toestemming, "
+            "stelt de Consumentenbond. Google verwerkt locatiegegevens, ook van diensten als YouTube. "
+            "Het bedrijf beroept zich daarbij op de toestemming van gebruikers.")
+    lb = [c for c in run(pipes, "nl", text, actors=EXTRA_ACTORS) if c["kind"] == "legal_basis" and c["polarity"] == "affirm"]
+    assert lb and lb[-1]["claimant"] == "Google"
