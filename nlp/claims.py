@@ -310,6 +310,38 @@ class ClaimExtractor:
                                 prev_topic, enforcer, main_target, doc_claims + out, out, seg_next)
             if claim:
                 out.append(claim)
+                extra = self._reviewed_fine(doc, text, (a, b), (ss, se), claim, parties, sent_cits, money, speaker,
+                                            prev_topic, enforcer, main_target, doc_claims + out, out)
+                if extra:
+                    out.append(extra)
+        return out
+
+    def _reviewed_fine(self, doc, text, seg, sent, claim, parties, sent_cits, money, speaker, prev_topic,
+                       enforcer, main_target, earlier, same_sentence) -> dict | None:
+        """A ruling or appeal about a fine that the clause itself reports ("vernietigde de boete van 575.000
+        euro die de AP aan X had opgelegd", "overturned the £7.5m fine that the ICO imposed on X") also
+        reports that fine: one extra fine claim for the part from the amount on."""
+        fine = self.kinds.get("fine")
+        if claim["kind"] not in ("court_ruling", "appeal", "objection") or fine is None or fine.money_verbs is None:
+            return None
+        a, b = claim["start"], claim["end"]
+        st = next((m for m in money if a <= m["start"] < b), None)
+        if st is None:
+            return None
+        rest = text[st["end"]:b]
+        verb = fine.money_verbs.search(rest)
+        if verb is None or not any(st["end"] <= p.start < st["end"] + verb.start() for p in parties):
+            return None  # the imposing body must be named between the amount and the verb
+        # start at the noun phrase of the amount ("de boete van 575.000 euro", "the £7.5m fine")
+        left = text[max(a, st["start"] - 25):st["start"]]
+        m = re.search(r"(?:\b(?:de|het|die|the|a|an)\s+(?:\w+\s+){0,2})\Z", left, re.I)
+        start = max(a, st["start"] - 25) + m.start() if m else st["start"]
+        end = st["end"] + verb.end()
+        hit = _Hit(st["start"], st["end"], "fine", fine.priority)
+        out = self._claim(doc, text, (start, end), sent, hit, [hit], parties, sent_cits, money, speaker,
+                          prev_topic, enforcer, main_target, earlier, [], -1)
+        if out is not None:
+            out["status"] = "imposed"
         return out
 
     def _soft_clause(self, text: str, seg: tuple[int, int], start: int, end: int) -> tuple[int, int]:

@@ -464,3 +464,16 @@ def test_description_after_a_passing_mention_means_the_main_actor(pipes):
             "Het bedrijf beroept zich daarbij op de toestemming van gebruikers.")
     lb = [c for c in run(pipes, "nl", text, actors=EXTRA_ACTORS) if c["kind"] == "legal_basis" and c["polarity"] == "affirm"]
     assert lb and lb[-1]["claimant"] == "Google"
+
+
+@pytest.mark.parametrize("lang,text,regulator,company", [
+    ("nl", "De rechtbank Amsterdam heeft de boete van 30,5 miljoen euro vernietigd die de AP aan Uber had opgelegd.",
+     "Autoriteit Persoonsgegevens", "Uber"),
+    ("en", "A court has overturned the £12.7m fine that the ICO imposed on TikTok.",
+     "Information Commissioner's Office", "TikTok"),
+])
+def test_ruling_on_a_fine_also_reports_the_fine(pipes, lang, text, regulator, company):
+    claims = run(pipes, lang, text)
+    assert "court_ruling" in kinds(claims)
+    f = only(claims, "fine")
+    assert (f["claimant"], f["target"], f["status"]) == (regulator, company, "imposed")
