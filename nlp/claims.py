@@ -313,6 +313,10 @@ class ClaimExtractor:
                 extra = self._reviewed_fine(doc, text, (a, b), (ss, se), claim, parties, sent_cits, money, speaker,
                                             prev_topic, enforcer, main_target, doc_claims + out, out)
                 if extra:
+                    if claim["status"] == "annulled" and extra.get("_claimant_party") is not None:
+                        # a quashed fine: the ruling goes against the authority that imposed it
+                        claim["target"] = extra["claimant"]
+                        claim["_target_party"] = extra["_claimant_party"]
                     out.append(extra)
         return out
 
@@ -525,6 +529,10 @@ class ClaimExtractor:
                              and c["_claimant_party"].type in ("regulator", "court")), None) or next(
                 (c["_claimant_party"] for c in reversed(earlier) if c.get("_claimant_party") is not None
                  and c["_claimant_party"].type not in ("company", UNNAMED)), None)
+        if claimant is None and kind == "court_ruling":
+            # "A tribunal has overturned ...": the nearest court the story names, before or else after
+            courts = [p for p in parties if p.type == "court"]
+            claimant = next((p for p in reversed(courts) if p.end <= main.start), None) or next(iter(courts), None)
         if claimant is None and kind in ("fine", "order", "reprimand", "investigation", "violation", "legal_basis") \
                 and enforcer is not None:
             claimant = enforcer

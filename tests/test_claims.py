@@ -477,3 +477,11 @@ def test_ruling_on_a_fine_also_reports_the_fine(pipes, lang, text, regulator, co
     assert "court_ruling" in kinds(claims)
     f = only(claims, "fine")
     assert (f["claimant"], f["target"], f["status"]) == (regulator, company, "imposed")
+
+
+def test_quashed_fine_ruling_targets_the_authority_and_names_the_court(pipes):
+    text = ("A tribunal has overturned the £12.7m fine that the ICO imposed on TikTok. "
+            "The Court of Justice of the European Union was not involved.")
+    r = only(run(pipes, "en", text), "court_ruling")
+    assert r["target"] == "Information Commissioner's Office"
+    assert r["claimant"] == "Court of Justice of the European Union"  # the only court the story names
