@@ -45,7 +45,9 @@ def _ingest(settings: Settings) -> dict:
 def _digest(settings: Settings) -> list[str]:
     try:
         from flows.digest.flow import run_default_digest
-    except ImportError:  # digests not installed in this build
+    except ModuleNotFoundError as exc:  # digests not installed in this build; any other import error is a bug
+        if exc.name not in ("flows.digest", "flows.digest.flow"):
+            raise
         return []
     return [str(p) for p in run_default_digest(settings)]
 

@@ -80,10 +80,6 @@ def _lock_free(db: Path) -> bool:
         raise
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "warehouse/query.py open_readonly SETs enable_external_access/lock_configuration on the connection; DuckDB "
-    "shares one database instance per file within a process, so while any other connection to the file is "
-    "open, the second run_query fails: 'the configuration has been locked'"))
 def test_query_twice_while_another_connection_to_the_file_is_open(tmp_path):
     db = tmp_path / "w.duckdb"
     with open_warehouse(db):

@@ -490,8 +490,6 @@ def test_pages_on_private_addresses_are_refused_by_default(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="flows/ingest/fetch.py checks only the first URL against "
-                   "allow_private_pages; redirects (follow_redirects=True) are not re-checked")
 def test_private_address_guard_applies_to_redirects(tmp_path, monkeypatch):
     """A page on a public host that redirects to a private address must be refused too. 'localhost' plays
     the public host here (the guard is told it is public); the redirect target 127.0.0.1 is private."""

@@ -33,6 +33,16 @@ def check_read_only(sql: str) -> None:
 
 def open_readonly(path: Path | str, lock_timeout: float = 0.0) -> duckdb.DuckDBPyConnection:
     con = connect(path, read_only=True, lock_timeout=lock_timeout)
+    # DuckDB shares one database instance per file within a process: an earlier query may already have
+    # locked this instance's configuration. Then only verify, since SET would fail.
+    locked, external = con.execute(
+        "SELECT current_setting('lock_configuration'), current_setting('enable_external_access')").fetchall()[0]
+    if locked:
+        if external:
+            con.close()
+            raise WarehouseError("refused: this process holds the database with a locked configuration that "
+                                 "allows file and network access; close that connection first.")
+        return con
     # No file or network access from SQL (read_csv('/etc/passwd'), httpfs, COPY ... TO), settings frozen.
     con.execute("SET enable_external_access = false")
     con.execute("SET autoinstall_known_extensions = false")

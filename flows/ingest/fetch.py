@@ -68,6 +68,10 @@ class _TotalTimeout(Exception):
     pass
 
 
+class _PrivateRedirect(Exception):
+    """A guarded page request was redirected to a loopback/private address."""
+
+
 def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
     """Seconds to wait from a Retry-After header (delta-seconds or HTTP-date); None when absent or garbage."""
     if not value:
@@ -160,12 +164,21 @@ class Fetcher:
                      "Accept-Encoding": "gzip, deflate"},
             proxy=http.proxy, trust_env=False,
             limits=httpx.Limits(max_connections=max(4, http.concurrency * 2)),
+            # Called for every request, redirects included, so a public page cannot bounce us inward.
+            event_hooks={"request": [self._check_private_target]},
         )
+        self._guard = threading.local()
         self.gate = _HostGate(http.per_host_concurrency, http.per_host_delay)
         self._slots = threading.BoundedSemaphore(max(1, http.concurrency))   # downloads at once, all hosts
         self._lock = threading.Lock()
         self._attempts: dict[str, int] = defaultdict(int)
         self.log: list[dict] = []        # one dict per attempt, for the fetch_log table
+
+    def _check_private_target(self, request: httpx.Request) -> None:
+        if getattr(self._guard, "active", False):
+            host = request.url.host
+            if host and host not in self.proxy_hosts and is_private_address(host):
+                raise _PrivateRedirect(str(request.url))
 
     def close(self) -> None:
         self.client.close()
@@ -213,7 +226,11 @@ class Fetcher:
             else:
                 with self.gate(host), self._slots:
                     started, t0 = datetime.now(timezone.utc), time.monotonic()   # after any wait at the gate
-                    self._download(res, etag, last_modified, t0)
+                    self._guard.active = kind == "page" and not proxied and not self.http.allow_private_pages
+                    try:
+                        self._download(res, etag, last_modified, t0)
+                    finally:
+                        self._guard.active = False
                 if res.status in TRANSIENT_STATUS:
                     transient = True
                     retry_after = parse_retry_after(res.headers.get("retry-after"))
@@ -225,6 +242,9 @@ class Fetcher:
                     res.not_modified = True
                 elif res.status is not None and not 200 <= res.status < 300:
                     res.error = f"HTTP {res.status} {httpx.codes.get_reason_phrase(res.status)}".strip()
+        except _PrivateRedirect as exc:
+            res.error = (f"refused: the page redirected to a loopback/private address ({exc}); "
+                         "set http.allow_private_pages = true to allow")
         except httpx.TooManyRedirects:
             res.error = f"too many redirects (more than {self.http.max_redirects}; a redirect loop?)"
         except (httpx.TimeoutException, _TotalTimeout) as exc:
