@@ -25,6 +25,7 @@ def privnews_version() -> str:
 
 def _record_run_start(settings: Settings, run_id: str, flow_name: str, version: str) -> None:
     with open_warehouse(settings.db, lock_timeout=settings.lock_timeout) as con:
+        con.execute(named_query("runs_mark_interrupted"))
         con.execute(named_query("run_start"), {"run_id": run_id, "flow": flow_name,
                                                "privnews_version": privnews_version(),
                                                "extractor_version": version})
