@@ -773,17 +773,6 @@ def _top_party(parties: list[Party], types: tuple[str, ...]) -> Party | None:
 
 def _doc_roles(parties: list[Party]) -> tuple[Party | None, Party | None]:
     """The document's most mentioned regulator (default enforcer) and company (default target)."""
-    def top(types: tuple[str, ...]) -> Party | None:
-        counts: dict[str, int] = {}
-        first: dict[str, Party] = {}
-        for p in parties:
-            if p.type in types:
-                counts[p.name] = counts.get(p.name, 0) + 1
-                first.setdefault(p.name, p)
-        if not counts:
-            return None
-        name = max(counts, key=lambda k: (counts[k], -first[k].start))
-        return first[name]
     counts: dict[str, float] = {}
     first: dict[str, Party] = {}
     for p in parties:
@@ -791,7 +780,7 @@ def _doc_roles(parties: list[Party]) -> tuple[Party | None, Party | None]:
             counts[p.name] = counts.get(p.name, 0.0) + (1.0 if p.type == "company" else 0.8)
             first.setdefault(p.name, p)
     main_target = first[max(counts, key=lambda k: (counts[k], -first[k].start))] if counts else None
-    return top(("regulator",)), main_target
+    return _top_party(parties, ("regulator",)), main_target
 
 
 @Language.factory(

@@ -5,20 +5,9 @@ import pytest
 from typer.testing import CliRunner
 
 from flows.cli import app
-from warehouse.db import WarehouseError, open_warehouse
+from warehouse.db import WarehouseError
 from warehouse.query import QueryRefused, run_query
 
-from tests.test_warehouse import FACTS, article
-from warehouse.load import replace_facts, upsert_articles
-
-
-@pytest.fixture()
-def db(tmp_path):
-    path = tmp_path / "w.duckdb"
-    with open_warehouse(path) as con:
-        upsert_articles(con, [article()])
-        replace_facts(con, [("a1", FACTS)], "v1")
-    return path
 
 
 @pytest.mark.parametrize("sql", [

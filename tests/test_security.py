@@ -10,11 +10,8 @@ import pytest
 from typer.testing import CliRunner
 
 from flows.cli import app
-from warehouse.db import WarehouseError, open_warehouse
-from warehouse.load import replace_facts, upsert_articles
+from warehouse.db import WarehouseError
 from warehouse.query import QueryRefused, check_read_only, open_readonly, run_query
-
-from tests.test_warehouse import FACTS, article
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -23,15 +20,6 @@ from tests.test_warehouse import FACTS, article
 #   2. the connection is opened read_only (a write that slipped past 1 still fails)
 #   3. enable_external_access = false + lock_configuration (no files, no network, no extensions, no SET)
 # --------------------------------------------------------------------------------------------------------
-
-@pytest.fixture()
-def db(tmp_path):
-    path = tmp_path / "w.duckdb"
-    with open_warehouse(path) as con:
-        upsert_articles(con, [article()])
-        replace_facts(con, [("a1", FACTS)], "v1")
-    return path
-
 
 def _intact(db) -> None:
     assert run_query(db, "select count(*) from claims")[1] == [(1,)]
