@@ -13,8 +13,10 @@ destination; each directory and stdout is another).
    Either all of this is committed or none of it: a crash before the commit leaves the items unclaimed, and
    the next run picks them up again (the window cursor only moves with that commit, and a run looks back
    to the previous cursor minus an overlap, so items are not skipped).
-2. Send. The stored bytes are delivered.
-3. Record. `state` becomes 'sent' in its own transaction.
+2. Send. The stored bytes are delivered, with no database connection open (run.py): the DuckDB write
+   lock is never held while a mail server takes its time. One digest delivery per database at a time
+   (flows/runlock.py digest_lock, a flock) keeps two processes from sending the same pending message.
+3. Record. `state` becomes 'sent' in its own short transaction.
 
 On every run, pending messages of the subscription are delivered first, byte-identical, with the same
 Message-ID, and only then new items are collected (the ledger excludes every item already claimed by a

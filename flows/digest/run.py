@@ -19,6 +19,7 @@ from flows.digest.content import Source, build_digest
 from flows.digest.render import render_html, render_text, subject
 from flows.digest.rules import RuleSet, Subscription, load_rules, rules_path
 from flows.faults import checkpoint
+from flows.runlock import digest_lock
 from flows.settings import Settings
 from warehouse.db import named_query, open_warehouse
 
@@ -115,6 +116,16 @@ def _report_link(settings: Settings, con, sub: Subscription, now: datetime) -> s
 
 
 # ------------------------------------------------------------------------------------------- run
+#
+# The database is written only in short transactions; nothing is sent while a connection is open:
+#   1. (short) read this subscription's pending messages from earlier runs;
+#   2. (no database) deliver each, then (short) record it sent or failed;
+#   3. (short) sync actors, collect new matches, render, enqueue each message as pending (outbox.enqueue);
+#   4. (no database) deliver each new message, then (short) record it.
+# So `privnews query` and other writers are never kept waiting for a mail server. `digest_lock` (a flock
+# next to the database, held for the whole delivery) keeps two digest processes from both picking up the
+# same pending message while no database lock is held.
+
 
 def run_digest(settings: Settings, subscription: str | None = None, since: timedelta | None = DEFAULT_SINCE,
                dry_run: bool = False, now: datetime | None = None,
@@ -125,47 +136,67 @@ def run_digest(settings: Settings, subscription: str | None = None, since: timed
     sub = ruleset.subscription(subscription) if subscription else ruleset.default_subscription
     now = now or datetime.now(timezone.utc)
     result = DigestResult(subscription=sub.name, dry_run=dry_run)
-    with open_warehouse(settings.db, lock_timeout=settings.lock_timeout) as con:
-        if not dry_run:
-            for msg in outbox.pending(con, sub.name):
-                logger.warning("re-sending pending digest %s to %s (an earlier run did not record its delivery)",
-                               msg.message_id, msg.destination)
-                result.messages.append(_deliver(con, settings, msg, sub, deliver, resent=True))
-        kb = load_kb()
-        sync_actor_countries(con, kb)
-        for dest in delivery.destinations(sub.to, settings.data_dir):
-            default_start = now - since if since else None
-            start = default_start if dry_run else outbox.window_start(con, sub.name, dest.key, default_start)
-            claimed = outbox.claimed_keys(con, sub.name, dest.key)
-            matches = [m for m in collect_matches(con, ruleset, sub, start, kb) if m.item_key not in claimed]
-            if not matches:
-                logger.info("subscription %s -> %s: nothing new since %s", sub.name, dest.key, start)
-                if not dry_run:
-                    outbox.advance_cursor(con, sub.name, dest.key, now)
-                continue
-            sources = story_sources(con, sorted({m.story_key for m in matches}))
-            report_link = None if dry_run else _report_link(settings, con, sub, now)
-            d = build_digest(sub.name, list(sub.rules), matches, sources, now, start, report_link)
-            text, html = render_text(d), render_html(d)
-            result.new_items += d.counts["items"]
-            if dry_run:
-                result.preview[dest.key] = text
-                continue
-            msg_id = outbox.message_id(sub.name, dest.key, d.item_keys)
-            mime = delivery.build_mime(sender=settings.smtp.sender, recipients=dest.recipients, subject=subject(d),
-                                       text=text, html=html if "html" in sub.format else None,
-                                       message_id=msg_id, date=now)
-            firsts = {i.key: (i.key, i.rules[0], i.match.claim_id) for s in d.stories for i in s.items}
-            outbox.enqueue(con, subscription=sub.name, destination=dest.key, msg_id=msg_id, subject=subject(d),
-                           body_text=text, body_html=html, mime=mime, items=list(firsts.values()),
-                           story_count=d.counts["stories"], now=now)
-            msg = next(m for m in outbox.pending(con, sub.name) if m.message_id == msg_id)
-            result.messages.append(_deliver(con, settings, msg, sub, deliver, resent=False))
+    if dry_run:
+        with open_warehouse(settings.db, lock_timeout=settings.lock_timeout) as con:
+            _compose(con, settings, ruleset, sub, since, now, result)
+        return result
+    with digest_lock(settings.db, settings.lock_timeout):
+        with open_warehouse(settings.db, lock_timeout=settings.lock_timeout) as con:
+            earlier = outbox.pending(con, sub.name)
+        for msg in earlier:
+            logger.warning("re-sending pending digest %s to %s (an earlier run did not record its delivery)",
+                           msg.message_id, msg.destination)
+            result.messages.append(_deliver(settings, msg, sub, deliver, resent=True))
+        with open_warehouse(settings.db, lock_timeout=settings.lock_timeout) as con:
+            fresh = _compose(con, settings, ruleset, sub, since, now, result)
+        for msg in fresh:
+            result.messages.append(_deliver(settings, msg, sub, deliver, resent=False))
     return result
 
 
-def _deliver(con, settings: Settings, msg: outbox.OutboxMessage, sub: Subscription, deliver: Callable,
+def _compose(con, settings: Settings, ruleset: RuleSet, sub: Subscription, since: timedelta | None,
+             now: datetime, result: DigestResult) -> list[outbox.OutboxMessage]:
+    """Collect what is new per destination, render it, and (unless a dry run) enqueue it as pending.
+    Returns the enqueued messages, to be delivered after this connection is closed."""
+    dry_run = result.dry_run
+    enqueued: list[outbox.OutboxMessage] = []
+    kb = load_kb()
+    sync_actor_countries(con, kb)
+    for dest in delivery.destinations(sub.to, settings.data_dir):
+        default_start = now - since if since else None
+        start = default_start if dry_run else outbox.window_start(con, sub.name, dest.key, default_start)
+        claimed = outbox.claimed_keys(con, sub.name, dest.key)
+        matches = [m for m in collect_matches(con, ruleset, sub, start, kb) if m.item_key not in claimed]
+        if not matches:
+            logger.info("subscription %s -> %s: nothing new since %s", sub.name, dest.key, start)
+            if not dry_run:
+                outbox.advance_cursor(con, sub.name, dest.key, now)
+            continue
+        sources = story_sources(con, sorted({m.story_key for m in matches}))
+        report_link = None if dry_run else _report_link(settings, con, sub, now)
+        d = build_digest(sub.name, list(sub.rules), matches, sources, now, start, report_link)
+        text, html = render_text(d), render_html(d)
+        result.new_items += d.counts["items"]
+        if dry_run:
+            result.preview[dest.key] = text
+            continue
+        msg_id = outbox.message_id(sub.name, dest.key, d.item_keys)
+        mime = delivery.build_mime(sender=settings.smtp.sender, recipients=dest.recipients, subject=subject(d),
+                                   text=text, html=html if "html" in sub.format else None,
+                                   message_id=msg_id, date=now)
+        firsts = {i.key: (i.key, i.rules[0], i.match.claim_id) for s in d.stories for i in s.items}
+        outbox.enqueue(con, subscription=sub.name, destination=dest.key, msg_id=msg_id, subject=subject(d),
+                       body_text=text, body_html=html, mime=mime, items=list(firsts.values()),
+                       story_count=d.counts["stories"], now=now)
+        enqueued.append(next(m for m in outbox.pending(con, sub.name) if m.message_id == msg_id))
+    return enqueued
+
+
+def _deliver(settings: Settings, msg: outbox.OutboxMessage, sub: Subscription, deliver: Callable,
              resent: bool) -> Delivered:
+    """Send one stored message with no database connection open, then record the outcome in a short
+    transaction of its own. A crash (or a busy database) between the two leaves the message pending: the
+    next run re-sends it, byte-identical, with the same Message-ID (outbox.py)."""
     out = Delivered(message_id=msg.message_id, destination=msg.destination, items=msg.item_count,
                     stories=msg.story_count, state="pending", resent=resent)
     try:
@@ -174,12 +205,12 @@ def _deliver(con, settings: Settings, msg: outbox.OutboxMessage, sub: Subscripti
         checkpoint(settings, "digest.after_send")
     except delivery.DeliveryError as exc:
         logger.error("digest %s to %s not delivered: %s", msg.message_id, msg.destination, exc)
-        outbox.mark_failed(con, msg.message_id, str(exc))
+        with open_warehouse(settings.db, lock_timeout=settings.lock_timeout) as con:
+            outbox.mark_failed(con, msg.message_id, str(exc))
         out.error = str(exc)
         return out
-    outbox.mark_sent(con, msg.message_id)
+    with open_warehouse(settings.db, lock_timeout=settings.lock_timeout) as con:
+        outbox.mark_sent(con, msg.message_id)
     out.state = "sent"
     logger.info("digest %s (%d items) delivered to %s", msg.message_id, msg.item_count, msg.destination)
     return out
-
-
