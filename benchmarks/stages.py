@@ -215,14 +215,9 @@ def _gold_facts() -> list[dict]:
     return docs
 
 
-def stage_load(workdir: Path, target_facts: int = 200_000, chunk: int = 64) -> dict:
-    """warehouse.load.replace_facts on real contract dicts (the annotated corpus's gold facts, copied under
-    new article ids until `target_facts` fact rows), into a fresh migrated DuckDB file. Timed twice: in
-    chunks of `chunk` articles as extract_pending loads them, and as one bulk call; then the bulk call again
-    (every article already has facts: the delete-and-replace path)."""
-    from warehouse.db import open_warehouse
-    from warehouse.load import replace_facts, upsert_articles
-
+def _load_corpus(target_facts: int) -> tuple[list[tuple[str, dict]], int]:
+    """Real contract dicts (the annotated corpus's gold facts), copied under new article ids until
+    `target_facts` fact rows (mentions + statistics + claims)."""
     gold = _gold_facts()
     per_doc = [sum(len(a["mentions"]) for a in d["actors"]) + len(d["statistics"]) + len(d["claims"]) for d in gold]
     n_articles = max(len(gold), -(-target_facts * len(gold) // max(1, sum(per_doc))))
@@ -232,58 +227,74 @@ def stage_load(workdir: Path, target_facts: int = 200_000, chunk: int = 64) -> d
         d = gold[i % len(gold)]
         extracted.append((f"load-{i:07d}", {k: d[k] for k in ("id", "lang", "actors", "statistics", "claims")}))
         n_facts += per_doc[i % len(gold)]
-    version = "bench"
-    out: dict = {"articles": n_articles, "facts": n_facts}
-    for mode in ("chunked", "bulk", "bulk_replace"):
-        db = workdir / f"load-{mode.split('_')[0]}.duckdb"
-        with open_warehouse(db) as con:
-            if mode != "bulk_replace":
-                upsert_articles(con, [{"article_id": a, "url": f"http://load.example/{a}", "title": a,
-                                       "lang": "en", "text": "x", "content_hash": a} for a, _ in extracted])
-            t = time.perf_counter()
-            if mode == "chunked":
-                for i in range(0, len(extracted), chunk):
-                    replace_facts(con, extracted[i:i + chunk], version)
-            else:
-                replace_facts(con, extracted, version)
-            dt = time.perf_counter() - t
-            stored = sum(con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]
-                         for t in ("mentions", "statistics", "claims"))
-        out.update({f"s_{mode}": dt, f"facts_per_s_{mode}": n_facts / dt, f"stored_{mode}": stored})
-    # where the time goes: flattening contract dicts into rows and Arrow tables (Python) vs DuckDB
-    from warehouse import load as wl
+    return extracted, n_facts
 
-    t, cpu0 = time.perf_counter(), time.process_time()
-    rows: dict[str, list[dict]] = {"mentions": [], "statistics": [], "claims": []}
-    for article_id, facts in extracted:
-        for key, vals in wl.fact_rows(article_id, facts, version).items():
-            if key in rows:
-                rows[key].extend(vals)
-    flatten = time.perf_counter() - t
-    t = time.perf_counter()
-    tables = {"mentions": wl._arrow(rows["mentions"], wl.MENTION_SCHEMA),
-              "statistics": wl._arrow(rows["statistics"], wl.STAT_SCHEMA),
-              "claims": wl._arrow(rows["claims"], wl.CLAIM_SCHEMA)}
-    to_arrow = time.perf_counter() - t
-    python_cpu = time.process_time() - cpu0
-    with open_warehouse(workdir / "load-split.duckdb") as con:
-        t = time.perf_counter()
-        con.execute("BEGIN TRANSACTION")
-        for name, table in tables.items():
-            con.register(f"incoming_{name}", table)
-            con.execute(f"INSERT INTO {name} BY NAME (SELECT * FROM incoming_{name})")
-        con.execute("COMMIT")
-        duck = time.perf_counter() - t
-    out.update({"s_python_rows": flatten, "s_python_arrow": to_arrow, "s_duckdb_insert": duck,
-                "facts_per_s_duckdb_only": n_facts / duck if duck else None,
-                "facts_per_s_python_only": n_facts / (flatten + to_arrow),
-                "facts_per_cpu_s_python_only": n_facts / python_cpu if python_cpu else None})
+
+def stage_load(workdir: Path, target_facts: int = 200_000, chunk: int = 64, big_chunk: int = 1024) -> dict:
+    """warehouse.load.replace_facts from contract dicts to committed rows, into a fresh migrated DuckDB file
+    whose articles exist (as after ingest). Timed (wall and CPU of this process, DuckDB's threads included):
+    in chunks of `chunk` articles as extract_pending loads them, in chunks of `big_chunk`, as one bulk call,
+    and the bulk call again (every article already has facts: the delete-and-replace path). Then the split
+    of one bulk call: Python (contract dicts -> Arrow columns, `fact_batch`) vs DuckDB (`write_facts`: the
+    transaction with its DELETEs, INSERTs hashing the ids, actors and article stamps)."""
+    from warehouse.db import open_warehouse
+    from warehouse.load import fact_batch, replace_facts, upsert_articles, write_facts
+
+    extracted, n_facts = _load_corpus(target_facts)
+    version = "bench"
+    out: dict = {"articles": len(extracted), "facts": n_facts, "chunk": chunk, "big_chunk": big_chunk}
+
+    def fresh(name: str):
+        db = workdir / f"load-{name}.duckdb"
+        for p in (db, db.with_name(db.name + ".wal")):
+            p.unlink(missing_ok=True)
+        con_cm = open_warehouse(db)
+        con = con_cm.__enter__()
+        upsert_articles(con, [{"article_id": a, "url": f"http://load.example/{a}", "title": a,
+                               "lang": "en", "text": "x", "content_hash": a} for a, _ in extracted])
+        return con_cm, con
+
+    for mode, size in (("chunked", chunk), (f"chunked_{big_chunk}", big_chunk), ("bulk", None)):
+        con_cm, con = fresh(mode)
+        try:
+            t, cpu = time.perf_counter(), time.process_time()
+            for i in range(0, len(extracted), size or len(extracted)):
+                replace_facts(con, extracted[i:i + (size or len(extracted))], version)
+            dt, dcpu = time.perf_counter() - t, time.process_time() - cpu
+            stored = sum(con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in ("mentions", "statistics", "claims"))
+            if mode == "bulk":   # again: every article already has its facts
+                t, cpu = time.perf_counter(), time.process_time()
+                replace_facts(con, extracted, version)
+                rt, rcpu = time.perf_counter() - t, time.process_time() - cpu
+                rstored = sum(con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]
+                              for t in ("mentions", "statistics", "claims"))
+                out.update({"s_bulk_replace": rt, "cpu_s_bulk_replace": rcpu, "facts_per_s_bulk_replace": n_facts / rt,
+                            "facts_per_cpu_s_bulk_replace": n_facts / rcpu, "stored_bulk_replace": rstored})
+        finally:
+            con_cm.__exit__(None, None, None)
+        out.update({f"s_{mode}": dt, f"cpu_s_{mode}": dcpu, f"facts_per_s_{mode}": n_facts / dt,
+                    f"facts_per_cpu_s_{mode}": n_facts / dcpu, f"stored_{mode}": stored})
+
+    # where the time of one bulk call goes: Python (dicts -> Arrow columns) vs DuckDB (the transaction)
+    con_cm, con = fresh("split")
+    try:
+        t, cpu = time.perf_counter(), time.process_time()
+        batch = fact_batch(extracted, version)
+        py, py_cpu = time.perf_counter() - t, time.process_time() - cpu
+        t, cpu = time.perf_counter(), time.process_time()
+        write_facts(con, batch)
+        duck, duck_cpu = time.perf_counter() - t, time.process_time() - cpu
+    finally:
+        con_cm.__exit__(None, None, None)
+    out.update({"s_python_arrow": py, "s_duckdb_write": duck,
+                "facts_per_s_python_only": n_facts / py, "facts_per_cpu_s_python_only": n_facts / py_cpu,
+                "facts_per_s_duckdb_only": n_facts / duck, "facts_per_cpu_s_duckdb_only": n_facts / duck_cpu})
     out["peak_rss_mb"] = peak_rss_mb()
     return out
 
 
 def stage_load_profile(workdir: Path, target_facts: int = 100_000) -> dict:
-    """Where replace_facts spends its time: row flattening in Python vs the DuckDB statements."""
+    """Where replace_facts spends its time: the Python side (fact_batch) vs the DuckDB statements."""
     import cProfile
     import io
     import pstats

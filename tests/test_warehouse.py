@@ -7,7 +7,8 @@ from datetime import datetime, timezone
 import pytest
 
 from warehouse.db import DatabaseBusy, connect, migrate, migrations, open_warehouse
-from warehouse.load import replace_facts, upsert_articles
+from warehouse.load import (CLAIM_SCHEMA, MENTION_SCHEMA, STAT_SCHEMA, fact_batch, fact_rows, replace_facts,
+                            upsert_articles, write_facts)
 
 
 def article(aid="a1", text="De AP legt Meta een boete op van 5 miljoen euro.", content_hash="h1", **kw):
@@ -71,6 +72,153 @@ def test_failed_fact_load_leaves_previous_facts(tmp_path):
             replace_facts(con, [("a1", broken)], "v2")
         assert counts(con)["claims"] == 1
         assert con.execute("select extractor_version from articles").fetchall()[0][0] == "v1"
+
+
+FACT_SCHEMAS = {"mentions": MENTION_SCHEMA, "statistics": STAT_SCHEMA, "claims": CLAIM_SCHEMA}
+
+
+def stored_rows(con, table):
+    cols = [f.name for f in FACT_SCHEMAS[table]]
+    return sorted(con.execute(f"select {', '.join(cols)} from {table}").fetchall(), key=repr)
+
+
+def reference_rows(extracted, version, table):
+    """What the per-row reference (fact_rows: one dict per row, ids hashed in Python) says is stored."""
+    cols = [f.name for f in FACT_SCHEMAS[table]]
+    floats = {"value", "amount_value"}
+    rows = [r for article_id, facts in extracted for r in fact_rows(article_id, facts, version)[table]]
+    return sorted((tuple(float(r[c]) if c in floats and r[c] is not None else r.get(c) for c in cols)
+                   for r in rows), key=repr)
+
+
+def corpus_facts():
+    import json
+
+    from models.corpus.compile import CORPUS_DIR
+
+    with open(CORPUS_DIR / "gold-test.jsonl", encoding="utf-8") as fh:
+        return [(f"doc-{i}", json.loads(line)) for i, line in enumerate(fh)]
+
+
+def counts_distinct(con):
+    return {t: con.execute(f"select count(*), count(distinct {i}) from {t}").fetchall()[0]
+            for t, i in (("mentions", "mention_id"), ("statistics", "stat_id"), ("claims", "claim_id"))}
+
+
+def test_column_load_stores_exactly_the_reference_rows_and_ids(tmp_path):
+    """The column-wise load (ids hashed by DuckDB) stores the same rows, ids included, as the per-row
+    reference: ids of data loaded before stay valid. Covers the annotated corpus, an integer and a float
+    value (their ids differ: Python spells them 5000000 and 5000000.0), unresolved parties and an actor
+    without a knowledge-base id."""
+    extracted = corpus_facts()
+    extra = {"actors": [{"name": "Stichting Één", "type": "ngo", "kb_id": None,
+                         "mentions": [{"text": "Stichting Één", "start": 0, "end": 13}]}],
+             "statistics": [{**FACTS["statistics"][0], "value": 5000000.0, "start": 60, "end": 74},
+                            {**FACTS["statistics"][0], "value": 0.1 + 0.2, "unit": "percent", "start": 80, "end": 84}],
+             "claims": [{**FACTS["claims"][0], "claimant": "stichting een", "target": "Nobody", "amount": None}]}
+    extracted += [("a1", FACTS), ("a2", extra)]
+    with open_warehouse(tmp_path / "w.duckdb") as con:
+        upsert_articles(con, [article(a) for a, _ in extracted])
+        replace_facts(con, extracted, "0.3.0")
+        for table in FACT_SCHEMAS:
+            assert stored_rows(con, table) == reference_rows(extracted, "0.3.0", table)
+        assert con.execute("select claimant_actor_id, target_actor_id from claims where article_id = 'a2'"
+                           ).fetchall() == [(reference_rows([("a2", extra)], "0.3.0", "claims")[0][7], None)]
+        assert con.execute("select count(*) from actors where actor_id like 'x-%'").fetchall()[0][0] >= 1
+
+
+def test_repeated_ids_in_a_batch_keep_the_last_row_and_reruns_stay_distinct(tmp_path):
+    twice = {**FACTS,
+             "actors": [{**FACTS["actors"][0], "mentions": FACTS["actors"][0]["mentions"] * 2}, FACTS["actors"][1]],
+             "statistics": FACTS["statistics"] + [{**FACTS["statistics"][0], "comparator": "~"}],
+             "claims": FACTS["claims"] + [{**FACTS["claims"][0], "status": "proposed"}]}
+    batch = fact_batch([("a1", twice)], "v1")
+    assert batch.repeats == {"mentions": True, "statistics": True, "claims": True}
+    assert fact_batch([("a1", FACTS)], "v1").repeats == {"mentions": False, "statistics": False, "claims": False}
+    with open_warehouse(tmp_path / "w.duckdb") as con:
+        upsert_articles(con, [article()])
+        for _ in range(3):
+            assert replace_facts(con, [("a1", twice)], "v1") == {"actors": 2, "mentions": 2, "statistics": 1,
+                                                                  "claims": 1}
+        assert counts_distinct(con) == {"mentions": (2, 2), "statistics": (1, 1), "claims": (1, 1)}
+        assert con.execute("select comparator from statistics").fetchall() == [("~",)]
+        assert con.execute("select status from claims").fetchall() == [("proposed",)]
+        for table in FACT_SCHEMAS:
+            assert stored_rows(con, table) == reference_rows([("a1", twice)], "v1", table)
+
+
+def test_replacing_a_batch_leaves_no_leftovers(tmp_path):
+    """Articles re-extracted with fewer (or no) facts keep none of their old rows; other articles keep theirs;
+    the counts equal the distinct counts after every rerun."""
+    extracted = corpus_facts()[:12]
+    with open_warehouse(tmp_path / "w.duckdb") as con:
+        upsert_articles(con, [article(a) for a, _ in extracted])
+        replace_facts(con, extracted, "v1")
+        replace_facts(con, extracted, "v1")
+        assert counts_distinct(con) == {t: (len(rows), len(rows)) for t, rows in
+                                        ((t, reference_rows(extracted, "v1", t)) for t in FACT_SCHEMAS)}
+        fewer = [(a, {**f, "actors": f["actors"][:1], "statistics": [], "claims": f["claims"][:1]})
+                 for a, f in extracted[:6]]
+        replace_facts(con, fewer, "v2")
+        expected = fewer + extracted[6:]
+        for table in FACT_SCHEMAS:
+            assert stored_rows(con, table) == sorted(reference_rows(fewer, "v2", table)
+                                                     + reference_rows(extracted[6:], "v1", table), key=repr)
+        # the same articles again, now in two chunks (as the pipeline loads): nothing doubles
+        replace_facts(con, expected[:4], "v2")
+        replace_facts(con, expected[4:], "v2")
+        assert all(n == d for n, d in counts_distinct(con).values())
+        assert con.execute("select count(*) from articles where extracted_at is null").fetchall()[0][0] == 0
+
+
+def test_a_batch_with_one_failing_row_rolls_back_whole(tmp_path):
+    extracted = corpus_facts()[:8]
+    with open_warehouse(tmp_path / "w.duckdb") as con:
+        upsert_articles(con, [article(a) for a, _ in extracted] + [article("new")])
+        replace_facts(con, extracted, "v1")
+        before = {t: stored_rows(con, t) for t in FACT_SCHEMAS}
+        stamps = con.execute("select article_id, extractor_version, extracted_at from articles order by 1").fetchall()
+        last_id, last = extracted[-1]
+        broken = {**last, "statistics": last["statistics"] + [{**FACTS["statistics"][0], "unit": None}]}
+        with pytest.raises(Exception):
+            replace_facts(con, [(a, {**f, "claims": []}) for a, f in extracted[:-1]]
+                          + [("new", FACTS), (last_id, broken)], "v2")
+        assert {t: stored_rows(con, t) for t in FACT_SCHEMAS} == before
+        assert con.execute("select article_id, extractor_version, extracted_at from articles order by 1"
+                           ).fetchall() == stamps
+        assert con.execute("select count(*) from actors").fetchall()[0][0] == len(
+            {r[2] for r in before["mentions"]})
+
+
+def test_facts_for_articles_without_a_row_are_still_replaced(tmp_path):
+    """A batch of never-extracted articles skips the DELETEs; an article id with no articles row does not
+    count as never extracted, so loading its facts twice does not double them."""
+    with open_warehouse(tmp_path / "w.duckdb") as con:
+        for _ in range(2):
+            replace_facts(con, [("ghost", FACTS)], "v1")
+        assert counts_distinct(con) == {"mentions": (2, 2), "statistics": (1, 1), "claims": (1, 1)}
+
+
+def test_an_article_given_twice_in_a_batch_loads_its_last_facts(tmp_path):
+    with open_warehouse(tmp_path / "w.duckdb") as con:
+        upsert_articles(con, [article()])
+        counts = replace_facts(con, [("a1", FACTS), ("a1", {**FACTS, "statistics": []})], "v1",
+                               skipped={"a1": "should not win", "a9": "language not supported: de"})
+        assert counts == {"actors": 2, "mentions": 2, "statistics": 0, "claims": 1}
+        assert con.execute("select count(*) from statistics").fetchall()[0][0] == 0
+        assert con.execute("select skip_reason from articles").fetchall() == [(None,)]
+
+
+def test_empty_and_skip_only_batches(tmp_path):
+    with open_warehouse(tmp_path / "w.duckdb") as con:
+        upsert_articles(con, [article(), article("a2")])
+        assert replace_facts(con, [], "v1") == {"actors": 0, "mentions": 0, "statistics": 0, "claims": 0}
+        assert replace_facts(con, [("a1", {"actors": [], "statistics": [], "claims": []})], "v1",
+                             skipped={"a2": "empty text"}) == {"actors": 0, "mentions": 0, "statistics": 0,
+                                                               "claims": 0}
+        assert con.execute("select article_id, extractor_version, skip_reason from articles order by 1"
+                           ).fetchall() == [("a1", "v1", None), ("a2", "v1", "empty text")]
+        assert write_facts(con, fact_batch([], "v1")) == {"actors": 0, "mentions": 0, "statistics": 0, "claims": 0}
 
 
 def test_batch_with_duplicate_keys_keeps_the_last_row(tmp_path):
