@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 
 import lxml.html
 import trafilatura
+from trafilatura.utils import load_html
 
 from flows.ingest.parse import plain
 
@@ -104,13 +105,29 @@ class PageMeta:
     lang: str | None
 
 
-def page_metadata(html: str) -> PageMeta:
-    """What the page says about itself explicitly. A date is taken only from markup meant to carry it
-    (article:published_time, JSON-LD datePublished, <time datetime> in the <article>), never guessed."""
+def parse_page(html: str) -> lxml.html.HtmlElement | None:
+    """The page's tree, parsed once for both `page_metadata` and `extract_main_text` (trafilatura's own
+    parser settings, so its extraction is the same as from the string); None when it is not HTML."""
     try:
-        root = lxml.html.fromstring(html)
-    except (ValueError, lxml.etree.ParserError):
+        return load_html(html)
+    except Exception as exc:  # lxml raises assorted errors on pathological input
+        logger.warning("page could not be parsed: %s", exc)
+        return None
+
+
+def page_metadata(html: str | lxml.html.HtmlElement | None) -> PageMeta:
+    """What the page says about itself explicitly. A date is taken only from markup meant to carry it
+    (article:published_time, JSON-LD datePublished, <time datetime> in the <article>), never guessed.
+    `html` is the page's text or its tree from `parse_page`."""
+    if html is None:
         return PageMeta(None, None, None, None)
+    if isinstance(html, lxml.html.HtmlElement):
+        root = html
+    else:
+        try:
+            root = lxml.html.fromstring(html)
+        except (ValueError, lxml.etree.ParserError):
+            return PageMeta(None, None, None, None)
     canonical = next(iter(root.xpath('//link[translate(@rel,"CANONICAL","canonical")="canonical"]/@href')), None)
     published = None
     for xp in ('//meta[@property="article:published_time"]/@content',
@@ -136,8 +153,11 @@ def page_metadata(html: str) -> PageMeta:
     return PageMeta(canonical, published, title, lang)
 
 
-def extract_main_text(html: str, url: str | None = None) -> str:
-    """The article's main text, paragraphs separated by a blank line; "" when nothing was found."""
+def extract_main_text(html: str | lxml.html.HtmlElement | None, url: str | None = None) -> str:
+    """The article's main text, paragraphs separated by a blank line; "" when nothing was found. `html` is
+    the page's text or its tree from `parse_page` (trafilatura works on a copy: the tree is unchanged)."""
+    if html is None:
+        return ""
     try:
         text = trafilatura.extract(html, url=url, include_comments=False, include_tables=False,
                                    favor_precision=True, deduplicate=False)
