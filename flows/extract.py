@@ -6,6 +6,7 @@ from functools import lru_cache
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
+from prefect.utilities.annotations import quote
 
 from flows.faults import checkpoint
 from flows.settings import Settings
@@ -69,9 +70,9 @@ def extract_pending(settings: Settings, force: bool = False, chunk: int = 64) ->
     totals = {"articles_extracted": 0, "articles_skipped": 0, "actors": 0, "mentions": 0,
               "statistics": 0, "claims": 0}
     for i in range(0, len(pending), chunk):
-        facts, skipped = extract_batch(settings, pending[i:i + chunk])
+        facts, skipped = extract_batch(settings, quote(pending[i:i + chunk]))
         checkpoint(settings, "extract.before_load")
-        counts = load_facts(settings, facts, skipped, version)
+        counts = load_facts(settings, quote(facts), quote(skipped), version)
         checkpoint(settings, "extract.after_load")
         totals["articles_extracted"] += len(facts)
         totals["articles_skipped"] += len(skipped)

@@ -63,12 +63,14 @@ class Plan:
     unchanged: int = 0
     duplicates: int = 0
     no_link: list[tuple[FeedSpec, Entry]] = field(default_factory=list)
+    over_limit: list[tuple[FeedSpec, Entry]] = field(default_factory=list)   # beyond max_per_feed: not taken
 
 
 def plan_entries(feed_entries: list[tuple[FeedSpec, list[Entry]]], known: dict[str, KnownUrl],
                  max_per_feed: int) -> Plan:
     plan = Plan()
     for spec, entries in feed_entries:
+        plan.over_limit += [(spec, e) for e in entries[max_per_feed:]]
         for entry in entries[:max_per_feed]:
             plan.entries += 1
             canon = canonicalize(entry.link) if entry.link else None

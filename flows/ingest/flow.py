@@ -1,16 +1,25 @@
 """The ingest flow: fetch feeds -> parse -> fetch pages -> extract text -> detect language -> dedupe ->
-group stories -> load. Feeds and pages are fetched concurrently by small Prefect tasks whose retries
-(transient failures only) live in the decorators; the DuckDB write connection is opened only to read the
-starting state (briefly) and for the load step, so readers are blocked as little as possible.
+group stories -> load. Large task arguments (articles, pages, drafts) are passed `quote`d: Prefect would
+otherwise walk every element of them looking for futures, which cost more than the work. Feeds are fetched concurrently by small Prefect tasks whose retries (transient
+failures only) live in the decorators; a run's pages are fetched by one task on a thread pool (one Prefect
+task per page cost more than the download), with the same transient-only retries per page and the
+fetcher's per-host gate. The DuckDB write connection is opened only to read the starting state (briefly)
+and for the load step, so readers are blocked as little as possible.
+
+Every feed item ends up stored (an article, or a URL of one) or rejected with a recorded reason: the
+`ingest_rejections` table (feed URL, item link/guid/title, stage, reason, time), written in bulk by the load.
 
 `ingest(settings, feeds=None)` returns counts: feeds, feeds_failed, not_modified, entries, pages_fetched,
-articles_new, articles_updated, articles_unchanged, articles_failed, duplicates, stories_new.
+articles_new, articles_updated, articles_unchanged, articles_failed, duplicates, stories_new, rejected.
 """
 from __future__ import annotations
 
 import logging
 import sys
+import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import as_completed as threads_completed
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -19,12 +28,13 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.utilities.annotations import quote
 
 from flows.ingest.canonical import article_id as make_article_id
 from flows.ingest.canonical import canonicalize, choose_canonical, content_hash
 from flows.ingest.dedupe import Candidate, Draft, merge_drafts, plan_entries
 from flows.ingest.fetch import Fetcher, FetchResult, TransientFetchError
-from flows.ingest.fulltext import choose_text, decode_html, extract_main_text, page_metadata
+from flows.ingest.fulltext import choose_text, decode_html, extract_main_text, page_metadata, parse_page
 from flows.ingest.parse import NotAFeed, ParsedFeed, parse_feed
 from flows.ingest.registry import FeedSpec, resolve_feeds
 from flows.ingest.sample_server import SampleServer, sample_hosts
@@ -63,10 +73,40 @@ def parse_feed_task(spec: FeedSpec, result: FetchResult) -> ParsedFeed:
                       result.headers.get("content-language"))
 
 
-@task(name="fetch-page", cache_policy=NO_CACHE, retries=3, retry_delay_seconds=[0.5, 1, 2],
-      retry_condition_fn=_retry_transient)
-def fetch_page(fetcher: Fetcher, url: str, feed_id: str) -> FetchResult:
-    return fetcher.get(url, kind="page", feed_id=feed_id)
+def fetch_with_retries(fetcher: Fetcher, url: str, kind: str, feed_id: str | None,
+                       delays: list[float]) -> FetchResult:
+    """One URL, retried after each transient failure (timeouts, 5xx, 429) with the given delays; a 429's
+    Retry-After holds the host back in the fetcher's gate. Never raises for a fetch problem."""
+    for delay in [*delays, None]:
+        try:
+            return fetcher.get(url, kind=kind, feed_id=feed_id)
+        except TransientFetchError as exc:
+            if delay is None:
+                return FetchResult(url=url, kind=kind, status=exc.status,
+                                   error=f"{exc.reason} (retries exhausted)")
+            time.sleep(delay)
+    raise AssertionError("unreachable")
+
+
+@task(name="fetch-pages", cache_policy=NO_CACHE)
+def fetch_pages(settings: Settings, fetcher: Fetcher, cands: list[Candidate],
+                progress: "_Progress") -> dict[str, FetchResult]:
+    """Every candidate's page, on a thread pool of `http.concurrency` (the fetcher's gate keeps the
+    per-host limit and delay); {canonical link: result}."""
+    delays = [settings.http.backoff * 2 ** i for i in range(settings.http.retries)]
+    pages: dict[str, FetchResult] = {}
+    if not cands:
+        return pages
+    with ThreadPoolExecutor(max_workers=max(1, min(settings.http.concurrency, len(cands))),
+                            thread_name_prefix="fetch-page") as pool:
+        futures = {pool.submit(fetch_with_retries, fetcher, c.canonical_link, "page", c.primary[0].feed_id,
+                               delays): c for c in cands}
+        for fut in threads_completed(futures):
+            cand = futures[fut]
+            pages[cand.canonical_link] = fut.result()
+            progress.page_done(cand.canonical_link)
+            checkpoint(settings, "ingest.page_fetched")
+    return pages
 
 
 def _result_or_failure(future, url: str, kind: str) -> FetchResult:
@@ -97,8 +137,9 @@ def extract_text(candidates: list[Candidate], pages: dict[str, FetchResult],
                 raw_page, encoding = decoded.text, decoded.encoding
                 if decoded.note:
                     logger.info("%s: %s", page.url, decoded.note)
-                meta = page_metadata(raw_page)
-                page_text = extract_main_text(raw_page, page.final_url or page.url)
+                tree = parse_page(raw_page)     # parsed once, for the metadata and the main text
+                meta = page_metadata(tree if tree is not None else raw_page)
+                page_text = extract_main_text(tree, page.final_url or page.url)
                 if not page_text:
                     page_error = "no main text found on the page"
         elif page is not None:
@@ -255,7 +296,7 @@ def ingest(settings: Settings, feeds: list | None = None) -> dict:
     run_id = uuid.uuid4().hex[:16]
     counts = {"feeds": len(specs), "feeds_failed": 0, "not_modified": 0, "entries": 0, "pages_fetched": 0,
               "articles_new": 0, "articles_updated": 0, "articles_unchanged": 0, "articles_failed": 0,
-              "duplicates": 0, "stories_new": 0}
+              "duplicates": 0, "stories_new": 0, "rejected": 0}
 
     # 1. starting state, on a connection held for milliseconds
     con = connect(settings.db, lock_timeout=settings.lock_timeout)
@@ -283,7 +324,10 @@ def _run(settings: Settings, specs: list[FeedSpec], state: store.KnownState, run
         fetcher = stack.enter_context(Fetcher(settings.http, proxy_hosts=proxy_hosts, run_id=run_id))
         delays = [settings.http.backoff * 2 ** i for i in range(settings.http.retries)] or 0
         feed_task = fetch_feed.with_options(retries=settings.http.retries, retry_delay_seconds=delays)
-        page_task = fetch_page.with_options(retries=settings.http.retries, retry_delay_seconds=delays)
+        rejections: list[dict] = []
+
+        def reject(spec: FeedSpec, stage: str, reason: str, entry=None) -> None:
+            rejections.append(store.rejection_row(run_id, spec, stage, reason, entry))
 
         # 2. feeds, concurrently; a failing feed is recorded and never stops the others
         now = datetime.now(timezone.utc)
@@ -305,9 +349,13 @@ def _run(settings: Settings, specs: list[FeedSpec], state: store.KnownState, run
                     error = str(exc)
             if error:
                 counts["feeds_failed"] += 1
+                reject(spec, "feed", error)          # its items are unknown: the feed itself is recorded
             elif parsed is not None:
                 feed_entries.append((spec, parsed.entries))
                 counts["entries"] += len(parsed.entries)
+                if parsed.warning:
+                    reject(spec, "feed", f"malformed feed ({parsed.warning}); {len(parsed.entries)} entries "
+                                         "recovered, items the parser could not read are not known")
             feed_rows.append(_feed_row(spec, state.feeds.get(spec.feed_id), res, parsed, error, now))
             progress.feed_done(f"{spec.outlet}: " + (error or ("not modified" if res.not_modified
                                                              else f"{len(parsed.entries)} entries")))
@@ -319,27 +367,33 @@ def _run(settings: Settings, specs: list[FeedSpec], state: store.KnownState, run
         counts["articles_failed"] += len(plan.no_link)
         for spec, entry in plan.no_link:
             logger.warning("%s: entry %r has no usable link; skipped", spec.url, entry.title)
+            reject(spec, "entry", "no usable link (missing, or not an http(s) URL: "
+                                  f"{(entry.link or '')[:200]!r})", entry)
+        for spec, entry in plan.over_limit:
+            reject(spec, "entry", f"beyond the newest {settings.ingest.max_entries_per_feed} entries taken from "
+                                  "one feed per run (ingest.max_entries_per_feed)", entry)
+        if plan.over_limit:
+            logger.warning("%d entries beyond ingest.max_entries_per_feed were not taken", len(plan.over_limit))
 
-        # 4. pages, concurrently
+        # 4. pages, concurrently (one task, a thread pool inside); nothing to do on an unchanged run
         cands = list(plan.candidates.values())
         progress.pages(len(cands))
-        page_futures = {page_task.submit(fetcher, c.canonical_link, c.primary[0].feed_id): c for c in cands}
-        pages: dict[str, FetchResult] = {}
-        for fut in as_completed(list(page_futures)):
-            cand = page_futures[fut]
-            pages[cand.canonical_link] = _result_or_failure(fut, cand.canonical_link, "page")
-            progress.page_done(cand.canonical_link)
-            checkpoint(settings, "ingest.page_fetched")
+        pages = fetch_pages(settings, fetcher, quote(cands), progress) if cands else {}
         counts["pages_fetched"] = len(cands)
 
     # 5. text, language, dedupe (CPU only; no connection open)
-    drafts, failed = extract_text(cands, pages, settings.ingest.min_page_chars)
+    drafts, failed, aliases = [], [], []
+    if cands:
+        drafts, failed = extract_text(quote(cands), quote(pages), settings.ingest.min_page_chars)
     for cand, why in failed:
         logger.warning("%s: no text stored (%s); it will be tried again next run", cand.canonical_link, why)
+        for spec, entry in cand.entries:
+            reject(spec, "text", f"no text stored: {why} (tried again next run)", entry)
     counts["articles_failed"] += len(failed)
-    drafts = detect_languages(drafts)
-    drafts, aliases, dup = dedupe(drafts, state)
-    counts["duplicates"] += dup
+    if drafts:
+        drafts = detect_languages(quote(drafts))
+        drafts, aliases, dup = dedupe(quote(drafts), quote(state))
+        counts["duplicates"] += dup
 
     to_store, new = [], []
     for d in drafts:
@@ -354,7 +408,7 @@ def _run(settings: Settings, specs: list[FeedSpec], state: store.KnownState, run
         else:
             counts["articles_unchanged"] += 1
     progress.articles(counts)
-    vectors = embed_stories(new, settings.ingest.story_lead_chars) if new else {}
+    vectors = embed_stories(quote(new), settings.ingest.story_lead_chars) if new else {}
 
     # 6. URL rows: every URL or feed link that leads to an article, new variants of known ones included
     now = datetime.now(timezone.utc)
@@ -378,8 +432,10 @@ def _run(settings: Settings, specs: list[FeedSpec], state: store.KnownState, run
             unique_urls.append(row)
 
     # 7. load: the only step that holds the write connection
-    batch = store.LoadBatch(feeds=feed_rows, articles=to_store, urls=unique_urls, fetch_log=list(fetcher.log))
+    counts["rejected"] = len(rejections)
+    batch = store.LoadBatch(feeds=feed_rows, articles=to_store, urls=unique_urls, fetch_log=list(fetcher.log),
+                            rejections=rejections)
     checkpoint(settings, "ingest.before_load")
-    counts.update(load_batch(settings, batch, new, vectors))
+    counts.update(load_batch(settings, quote(batch), quote(new), quote(vectors)))
     logger.info("ingest %s: %s", run_id, counts)
     return counts

@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 import duckdb
 import numpy as np
 import pyarrow as pa
 
+from flows.ingest.canonical import canonicalize
 from flows.ingest.dedupe import Draft, KnownUrl
+from flows.ingest.parse import Entry
+from flows.ingest.registry import FeedSpec
 from flows.ingest.stories import MODEL, Member
 from warehouse.db import named_query, transaction
-from warehouse.load import write_articles
+from warehouse.load import short_hash, write_articles
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +41,42 @@ FETCH_LOG_SCHEMA = pa.schema([
     ("run_id", pa.string()), ("url", pa.string()), ("kind", pa.string()), ("feed_id", pa.string()),
     ("attempt", pa.int32()), ("started_at", TS), ("elapsed_ms", pa.int32()), ("status", pa.int32()),
     ("bytes", pa.int64()), ("final_url", pa.string()), ("error", pa.string()), ("transient", pa.bool_())])
+
+REJECTION_SCHEMA = pa.schema([
+    ("rejection_id", pa.string()), ("feed_id", pa.string()), ("feed_url", pa.string()), ("item_key", pa.string()),
+    ("item_link", pa.string()), ("item_guid", pa.string()), ("item_title", pa.string()), ("stage", pa.string()),
+    ("reason", pa.string()), ("run_id", pa.string()), ("first_seen_at", TS), ("last_seen_at", TS),
+    ("times_seen", pa.int32())])
+_MAX_FIELD = 2000      # a hostile feed's title or link is cut, not stored whole
+
+
+def _cut(value: str | None) -> str | None:
+    return value[:_MAX_FIELD] if value else None
+
+
+def item_key(entry: Entry | None) -> str | None:
+    """What identifies a feed item across runs: its canonical link, else its raw link, GUID, title, or a
+    hash of its summary; None for a whole feed."""
+    if entry is None:
+        return None
+    canon = canonicalize(entry.link) if entry.link else None
+    if canon or entry.link or entry.guid:
+        return _cut(canon or entry.link or entry.guid)
+    if entry.title:
+        return _cut(f"title:{entry.title}")
+    return f"summary:{short_hash(entry.summary_html, entry.content_html)}"
+
+
+def rejection_row(run_id: str, spec: FeedSpec, stage: str, reason: str, entry: Entry | None = None,
+                  now: datetime | None = None) -> dict:
+    """One ingest_rejections row: a feed item (or, without `entry`, a whole feed) that was not stored."""
+    now = now or datetime.now(timezone.utc)
+    key = item_key(entry)
+    return {"rejection_id": short_hash(spec.url, key or "", stage), "feed_id": spec.feed_id, "feed_url": spec.url,
+            "item_key": key, "item_link": _cut(entry.link) if entry else None,
+            "item_guid": _cut(entry.guid) if entry else None, "item_title": _cut(entry.title) if entry else None,
+            "stage": stage, "reason": _cut(reason) or "unknown", "run_id": run_id, "first_seen_at": now,
+            "last_seen_at": now, "times_seen": 1}
 
 
 @dataclass
@@ -99,6 +138,7 @@ class LoadBatch:
     stories: list[dict] = field(default_factory=list)
     embeddings: list[dict] = field(default_factory=list)
     fetch_log: list[dict] = field(default_factory=list)
+    rejections: list[dict] = field(default_factory=list)
 
 
 def article_row(d: Draft) -> dict:
@@ -124,8 +164,10 @@ def load(con: duckdb.DuckDBPyConnection, batch: LoadBatch) -> dict[str, int]:
         _run(con, "ingest_upsert_article_ingest", "incoming_article_ingest",
              _table(ingest_rows, ARTICLE_INGEST_SCHEMA, "article_id"))
         _run(con, "ingest_insert_fetch_log", "incoming_fetch_log", _table(batch.fetch_log, FETCH_LOG_SCHEMA))
+        _run(con, "ingest_upsert_rejections", "incoming_rejections",
+             _table(batch.rejections, REJECTION_SCHEMA, "rejection_id"))
     return {"feeds": len(batch.feeds), "articles": len(batch.articles), "urls": len(batch.urls),
-            "stories": len(batch.stories)}
+            "stories": len(batch.stories), "rejections": len(batch.rejections)}
 
 
 def feeds_health(con: duckdb.DuckDBPyConnection) -> tuple[list[str], list[tuple]]:
