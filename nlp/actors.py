@@ -42,6 +42,9 @@ if not Doc.has_extension("actors"):
 
 _WORD = re.compile(r"[^\W_][\w'’.&-]*")
 _ACRONYM = re.compile(r"[A-ZÀ-Þ][A-Za-zÀ-ÿ0-9&.\-]{1,11}")
+# a subsidiary's name after its parent's: " France Logistique" (a country word and one or two more words)
+_SUBSIDIARY = re.compile(r"(?: (?:[A-Z][\w'’&-]*)){2,3}(?![\w'’-])")
+_CAMEL = re.compile(r"[a-z][A-Z]")
 _LEFT = r"(?<![\w@/.\-])"
 _RIGHT = r"(?![\w])"
 
@@ -153,6 +156,8 @@ class ActorRecognizer:
         self.place_heads = {w.lower() for w in c["names"].get("place_heads", [])}
         self.court_heads = {"court", "tribunal", "rechtbank", "hof", "gerechtshof"}
         self.reject_first = {w.lower() for w in c["reject"].get("first_words", [])}
+        self.leading = {w.lower() for w in c["reject"].get("leading_words", [])}
+        self.subsidiary_words = set(c["names"].get("subsidiary_words", []))
         self.reject_last = {w.lower() for w in c["reject"].get("last_words", [])}
         self.connectors = {p.lower() for p in c["names"]["connectors"]}
         self.reject = {norm(r) for r in c["reject"]["exact"]}
@@ -206,6 +211,7 @@ class ActorRecognizer:
         for s, e, kb_id in sorted(kb_hits, key=lambda h: (-(h[1] - h[0]), h[0])):
             if free(s, e):
                 take({"start": s, "end": e, "kb": kb_id, "type": None, "src": "kb"})
+        self._subsidiaries(text, mentions, taken)
         present = {m["kb"] for m in mentions}
         if self.re_context is not None:
             for m in self.re_context.finditer(text):
@@ -228,6 +234,29 @@ class ActorRecognizer:
         actors = self._cluster(text, mentions, take)
         actors = self._finish(doc, actors, free, take)
         return self._emit(text, actors)
+
+    def _subsidiaries(self, text: str, mentions: list[dict], taken: list[bool]) -> None:
+        """A subsidiary named after its parent ("Amazon France Logistique"): when every mention of a KB actor
+        continues with the same country word and a further name word, the full name is the actor (typed as
+        the parent); when the parent is also named on its own, the parent stays the actor."""
+        if not self.subsidiary_words:
+            return
+        by_kb: dict[str, list[dict]] = {}
+        for m in mentions:
+            by_kb.setdefault(m["kb"], []).append(m)
+        for kb_id, ms in by_kb.items():
+            exts = [_SUBSIDIARY.match(text, m["end"]) for m in ms]
+            if not all(exts) or len({x.group(0) for x in exts}) != 1:
+                continue
+            words = exts[0].group(0).split()
+            if words[0] not in self.subsidiary_words or norm(words[-1]) in self.reject:
+                continue
+            if any(any(taken[x.start():x.end()]) for x in exts):
+                continue
+            for m, x in zip(ms, exts):
+                for k in range(x.start(), x.end()):
+                    taken[k] = True
+                m.update(end=x.end(), kb=None, type=self.by_id[kb_id]["type"], src="subsidiary")
 
     # ------------------------------------------------------------------ candidates
     def _is_cap(self, tok) -> bool:
@@ -358,6 +387,11 @@ class ActorRecognizer:
             m = re.match(r"(?:the|de|het|een|a|an)\s+", text[s:e])
             if m is None and text[s:e].startswith("The ") and len(text[s:e].split()) >= 3:
                 m = re.match(r"The\s+", text[s:e])
+            if m is None:
+                # "Voor VoetbalTV komt ...", "Volgens Acme ...": a sentence-opening word is no part of the name
+                lead = re.match(r"([^\W\d_]+)\s+(?=\S)", text[s:e])
+                if lead and lead.group(1).lower() in self.leading:
+                    m = lead
             if m is None:
                 break
             s += m.end()
@@ -532,6 +566,8 @@ class ActorRecognizer:
                 typ = g["types"][0]
             if typ is None:
                 typ = "person" if "person" in g["labels"] else "company"
+                if typ == "person" and len(g["name"].split()) == 1 and _CAMEL.search(g["name"]):
+                    typ = "company"  # "VoetbalTV", "FitPuls": brand names, never a person's name
             g["type"] = typ
 
         # persons: the surname alone after the full name; shorter organisation names after the full one
@@ -585,6 +621,27 @@ class ActorRecognizer:
                     m = {"start": hit.start(), "end": hit.end(), "kb": None, "src": "short"}
                     take(m)
                     g["mentions"].append(m)
+
+        # every occurrence of a name found once is a mention of it ("Voor VoetbalTV komt ..." / "VoetbalTV zegt");
+        # a company's first name word alone is one too when the text never uses it as an ordinary word
+        # ("Advanced Computer Software Group" ... "Advanced said")
+        for g in actors:
+            if g["kb"]:
+                continue
+            forms = {text[m["start"]:m["end"]] for m in g["mentions"]}
+            words = g["name"].split()
+            if g["type"] == "company" and len(words) >= 2 and len(words[0]) >= 3 and words[0][0].isupper() \
+                    and norm(words[0]) not in self.reject and words[0].lower() not in self.connectors \
+                    and not re.search(r"(?<![\w-])" + re.escape(words[0].lower()) + r"(?![\w-])", text):
+                forms.add(words[0])
+            for form in sorted(forms, key=len, reverse=True):
+                if len(form) < 2:
+                    continue
+                for hit in re.finditer(_LEFT + re.escape(form) + _RIGHT, text):
+                    if free(hit.start(), hit.end()):
+                        m = {"start": hit.start(), "end": hit.end(), "kb": None, "src": "repeat"}
+                        take(m)
+                        g["mentions"].append(m)
 
         # "privacyorganisatie noyb": a descriptor written in front of the name is part of the mention
         for g in actors:

@@ -82,8 +82,14 @@ class Cues:
 
 def _with_adjective(form: str) -> str:
     """ "de toezichthouder" also matches "de Ierse toezichthouder", "the watchdog" "the Irish watchdog"
-    (one capitalised word: nationality adjectives are capitalised in Dutch and English)."""
-    return re.sub(r"^(de|het|the) ", r"\1 (?:(?-i:[A-Z])[\\w-]+ )?", form, flags=re.I)
+    (one capitalised word: nationality adjectives are capitalised in Dutch and English), and "die
+    toezichthouder", "this watchdog"."""
+    form = re.sub(r"^(de|het|the) ", r"\1 (?:(?-i:[A-Z])[\\w-]+ )?", form, flags=re.I)
+    # a demonstrative refers back just like the article: "die toezichthouder", "dat bedrijf", "this company"
+    return re.sub(r"^(de|het|the) ", lambda m: _DEMONSTRATIVES[m.group(1).lower()], form, flags=re.I)
+
+
+_DEMONSTRATIVES = {"de": "(?:de|die|deze) ", "het": "(?:het|dat|dit) ", "the": "(?:the|this|that) "}
 
 
 def collect_parties(text: str, actors, cues: Cues) -> list[Party]:
@@ -153,13 +159,14 @@ def _antecedent(parties: list[Party], typ: str, pos: int, text: str = "") -> Par
         # the Irish authority"): prefer the last one before that sentence when there is one
         outside = [p for p in before if re.search(r"[.!?]\s", text[p.end:pos])]
         same = [p for p in before if p not in outside]
-        if same and outside and outside[-1].name != same[-1].name:
-            return outside[-1]
         # "het bedrijf" after a passing mention ("diensten als YouTube") means the story's main actor of that
         # type: a name seen once loses to one mentioned at least three times before it
         counts: dict[str, int] = {}
         for p in before:
             counts[p.name] = counts.get(p.name, 0) + 1
+        if same and outside and outside[-1].name != same[-1].name:
+            if not (counts[same[-1].name] >= 3 and counts[outside[-1].name] == 1):
+                return outside[-1]
         last = before[-1]
         top = max(counts, key=lambda n: counts[n])
         if counts[last.name] == 1 and counts[top] >= 3 and top != last.name:
@@ -342,7 +349,7 @@ def assign_roles(text: str, ctx: RoleContext, parties: list[Party], cues: Cues, 
         if ctx.speaker is not None and p.name == ctx.speaker.name:
             c += 4 if ctx.assertion else 1.5
             t -= 3
-        c += _type_score(p.type, ctx.claimant_types) if p.type != UNNAMED or UNNAMED in ctx.claimant_types else -4.0
+        c += _type_score(p.type, ctx.claimant_types) if p.type != UNNAMED or UNNAMED in ctx.claimant_types else -99.0
         t += _type_score(p.type, ctx.target_types) if p.type != UNNAMED else -4.0
         c -= abs(p.start - ts) / 400
         t -= abs(p.start - ts) / 400

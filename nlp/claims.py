@@ -27,6 +27,7 @@ for _ext in ("claims", "actors", "statistics"):
         Doc.set_extension(_ext, default=None)
 
 PATTERNS_DIR = Path(__file__).resolve().parent.parent / "models" / "patterns"
+KB_FILE = Path(__file__).resolve().parent.parent / "models" / "kb" / "actors.jsonl"
 ASSERTION_KINDS = {"legal_basis", "violation", "article_citation", "other"}
 MONEY_EXCLUDED_UNITS = {"percent", "count", None, ""}
 MAX_SPAN = 400
@@ -74,7 +75,7 @@ class ClaimExtractor:
         art_file = base / "articles.toml" if (base / "articles.toml").exists() else ARTICLES_FILE
         with open(art_file, "rb") as fh:
             articles = tomllib.load(fh)
-        self._setup({"lexicon": lexicon, "articles": articles})
+        self._setup({"lexicon": lexicon, "articles": articles, "owners": _owners(KB_FILE)})
 
     # ---- set up from data ----------------------------------------------------------------------------
     def _setup(self, data: dict) -> None:
@@ -123,6 +124,9 @@ class ClaimExtractor:
             rf"(?<![\w])(?:{'|'.join(dets)})\s+(?:[^\W\d]+\s+)?\Z", re.I) if dets else None
         self.cues = Cues.from_lexicon(lex)
         self.claimant_anaphora = words_re(roles.get("claimant_anaphora", []))
+        self.pronoun_speaker = words_re(lex.get("speech", {}).get("pronoun_speaker", []))
+        self.owners: dict[str, str] = dict(data.get("owners", {}))
+        self._owner_of: dict[str, str] = {}
         self.finder = CitationFinder(data["articles"])
 
     # ---- spaCy component API -------------------------------------------------------------------------
@@ -160,6 +164,7 @@ class ClaimExtractor:
         quotes = quote_regions(text, parties, self.cues)
         sentences = _sentences(doc)
         enforcer, main_target = _doc_roles(parties)
+        self._owner_of = _present_owners(doc._.actors, self.owners)
         claims: list[dict] = []
         prev_topic: Party | None = None
         for ss, se in sentences:
@@ -170,6 +175,8 @@ class ClaimExtractor:
                 speaker = next((sp for qs, qe, sp in quotes if qs <= ss + 2 and se - 2 <= qe + 60 and qs < se), None)
             if speaker is None:
                 speaker = next((sp for qs, qe, sp in quotes if ss <= qs < se or ss < qe <= se), None)
+            if speaker is None and self.pronoun_speaker is not None:
+                speaker = _pronoun_speaker(text, ss, se, parties, self.pronoun_speaker)
             sent_claims = self._sentence(doc, text, ss, se, parties, citations, money, speaker, prev_topic,
                                          enforcer, main_target, claims)
             claims.extend(sent_claims)
@@ -477,7 +484,7 @@ class ClaimExtractor:
         self_claimer = None
         if kind == "legal_basis":
             self_claimer = self._self_claimer(text, a, b, sent, parties, main, prev_topic)
-            if self_claimer is None and speaker is not None and speaker.type == "company":
+            if self_claimer is None and speaker is not None and speaker.type in ("company", "government"):
                 self_claimer = speaker
             if polarity == "deny" or self_claimer is None:
                 # a company names its own basis only through a claim verb ("Meta claimt", "relies on")
@@ -561,6 +568,26 @@ class ClaimExtractor:
                     c["kind"] == "legal_basis" and c["basis"] == basis and c["polarity"] == "affirm"
                     and c["claimant"] == target.name for c in earlier):
             polarity = "deny"
+        # a company appealing or objecting without a named target contests the decision taken against it
+        if kind in ("appeal", "objection") and claimant is not None and claimant.type in ("company", "other", "government") \
+                and not (target is not None and _marked(text, a, target, self.cues.target_before)) \
+                and (target is None or target.type != "court"):
+            against = [c["_claimant_party"] for c in reversed(earlier) if c["kind"] in _ENFORCEMENT
+                       and c.get("target") == claimant.name and c.get("_claimant_party") is not None
+                       and c["_claimant_party"].name != claimant.name]
+            fined = [c["_claimant_party"] for c in reversed(earlier) if c["kind"] == "fine"
+                     and c.get("target") == claimant.name and c.get("_claimant_party") is not None
+                     and c["_claimant_party"].name != claimant.name]
+            target = next(iter(fined + against), target)  # the fine first: that is what gets appealed
+        # a complaint is lodged with a regulator, not against it, unless the text says so ("klacht tegen de AP")
+        if kind == "complaint" and target is not None and target.type == "regulator" \
+                and not _marked(text, a, target, self.cues.target_before) \
+                and (claimant is None or claimant.type != "regulator"):
+            target = self._fallback_target(earlier, kind, claimant, main_target, spec) or target
+        # a product stands for its owner when the story names the owner ("blocked ChatGPT" -> OpenAI)
+        if target is not None and target.name in self._owner_of:
+            owner = self._owner_of[target.name]
+            target = min((p for p in parties if p.name == owner), key=lambda p: abs(p.start - main.start), default=target)
         # status and amount
         status = self._status(clause, kind)
         amount = None
@@ -659,6 +686,38 @@ _STATUS_FOR = {
     "violation": set(),
     "article_citation": set(),
 }
+
+
+def _owners(path: Path) -> dict[str, str]:
+    """product kb_id -> owner kb_id, from the knowledge base's "owner" fields."""
+    out: dict[str, str] = {}
+    try:
+        with open(path, encoding="utf8") as fh:
+            for line in fh:
+                if line.strip():
+                    row = json.loads(line)
+                    if row.get("owner"):
+                        out[row["id"]] = row["owner"]
+    except OSError:
+        logger.warning("knowledge base %s not readable; products are not mapped to owners", path)
+    return out
+
+
+def _present_owners(actors, owners: dict[str, str]) -> dict[str, str]:
+    """product name -> owner name, for products whose owner the document names too."""
+    by_kb = {}
+    for a in actors or []:
+        if isinstance(a, dict) and a.get("kb_id") and a.get("name"):
+            by_kb[a["kb_id"]] = a["name"]
+    return {by_kb[p]: by_kb[o] for p, o in owners.items() if p in by_kb and o in by_kb}
+
+
+def _pronoun_speaker(text: str, ss: int, se: int, parties: list[Party], rx: re.Pattern) -> Party | None:
+    """ "..., schiet volgens haar tekort" / "according to him": the last person named before the cue."""
+    m = rx.search(text, ss, se)
+    if m is None:
+        return None
+    return next((p for p in reversed(parties) if p.type == "person" and p.end <= m.start() and m.start() - p.end < 600), None)
 
 
 def _full_re(forms: list[str]) -> re.Pattern | None:
