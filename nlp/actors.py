@@ -616,11 +616,7 @@ class ActorRecognizer:
             short = " ".join(words[:-1]).rstrip(",")
             if len(short) < 3 or norm(short) in self.reject:
                 continue
-            for hit in re.finditer(_LEFT + re.escape(short) + _RIGHT, text):
-                if free(hit.start(), hit.end()):
-                    m = {"start": hit.start(), "end": hit.end(), "kb": None, "src": "short"}
-                    take(m)
-                    g["mentions"].append(m)
+            _add_occurrences(text, g, short, free, take, "short")
 
         # every occurrence of a name found once is a mention of it ("Voor VoetbalTV komt ..." / "VoetbalTV zegt");
         # a company's first name word alone is one too when the text never uses it as an ordinary word
@@ -637,11 +633,7 @@ class ActorRecognizer:
             for form in sorted(forms, key=len, reverse=True):
                 if len(form) < 2:
                     continue
-                for hit in re.finditer(_LEFT + re.escape(form) + _RIGHT, text):
-                    if free(hit.start(), hit.end()):
-                        m = {"start": hit.start(), "end": hit.end(), "kb": None, "src": "repeat"}
-                        take(m)
-                        g["mentions"].append(m)
+                _add_occurrences(text, g, form, free, take, "repeat")
 
         # "privacyorganisatie noyb": a descriptor written in front of the name is part of the mention
         for g in actors:
@@ -700,6 +692,15 @@ class ActorRecognizer:
         self._set_state({"kb": list(srsly.read_jsonl(path / "actors.jsonl")), "cues": srsly.read_json(path / "cues.json"),
                          **settings})
         return self
+
+
+def _add_occurrences(text: str, actor: dict, form: str, free, take, src: str) -> None:
+    """Every free whole-word occurrence of `form` becomes a mention of `actor`."""
+    for hit in re.finditer(_LEFT + re.escape(form) + _RIGHT, text):
+        if free(hit.start(), hit.end()):
+            m = {"start": hit.start(), "end": hit.end(), "kb": None, "src": src}
+            take(m)
+            actor["mentions"].append(m)
 
 
 @Language.factory(
