@@ -25,6 +25,7 @@ def print_summary(settings: Settings, counts: dict, console: Console) -> None:
                           con.execute(named_query("summary_counts")).fetchall()[0]))
         top = con.execute(named_query("top_actors"), {"limit": 8}).fetchall()
         newest = con.execute(named_query("newest_claims"), {"limit": 5}).fetchall()
+        rejected_total, rejected_open = con.execute(named_query("ingest_rejections_count")).fetchall()[0]
     finally:
         con.close()
 
@@ -35,6 +36,11 @@ def print_summary(settings: Settings, counts: dict, console: Console) -> None:
         f"{ingest.get('articles_updated', 0)} updated, {ingest.get('articles_unchanged', 0)} unchanged, "
         f"{ingest.get('articles_failed', 0)} failed  extracted: {extract.get('articles_extracted', 0)}"
     )
+    if ingest.get("rejected") or rejected_open:
+        console.print(
+            f"rejected feed items: {ingest.get('rejected', 0)} this run; {rejected_open} not stored of "
+            f"{rejected_total} recorded; why: privnews query \"select * from ingest_rejections\"",
+            highlight=False)
     if _changed(counts) == 0:
         console.print("[green]Nothing new: this run added no articles and no facts.[/]")
     console.print(

@@ -506,3 +506,103 @@ def test_private_address_guard_applies_to_redirects(tmp_path, monkeypatch):
         hits = list(srv.hits)
     assert not res.ok and "private" in (res.error or "")
     assert "/pages/ok-after-bad" not in hits
+
+
+# ---------------------------------------------------------------- rejections recorded in the database ----
+
+def test_rejection_rows_are_one_per_item_and_stage_and_count_sightings(tmp_path):
+    """store.load writes rejections in bulk, keyed by feed URL + item + stage: loading the same rejection
+    again updates it (times_seen, last reason) instead of adding a row; a whole feed has item_key NULL."""
+    from datetime import datetime, timedelta, timezone
+
+    from flows.ingest import store
+    from flows.ingest.parse import Entry
+    from flows.ingest.registry import FeedSpec
+    from warehouse.db import connect, migrate, named_query
+
+    spec = FeedSpec(url="http://x.example/feed.xml", feed_id="f1", outlet="x", name="X", homepage=None,
+                    lang="nl", country="NL", kind="news")
+    no_link = Entry(link="javascript:alert(1)", guid=None, title="Kapotte link", published=None, updated=None)
+    nothing = Entry(link=None, guid=None, title="", published=None, updated=None, summary_html="<p>alleen tekst</p>")
+    t0 = datetime(2025, 1, 1, tzinfo=timezone.utc)
+    first = [store.rejection_row("run1", spec, "entry", "no usable link", no_link, now=t0),
+             store.rejection_row("run1", spec, "entry", "no usable link", nothing, now=t0),
+             store.rejection_row("run1", spec, "feed", "not a feed (empty)", now=t0)]
+    again = [store.rejection_row("run2", spec, "entry", "no usable link (again)", no_link,
+                                 now=t0 + timedelta(hours=1))]
+    con = connect(tmp_path / "r.duckdb")
+    try:
+        migrate(con)
+        store.load(con, store.LoadBatch(rejections=first))
+        store.load(con, store.LoadBatch(rejections=again))
+        rows = con.execute("select item_key, item_link, stage, reason, run_id, times_seen, first_seen_at, "
+                           "last_seen_at from ingest_rejections order by stage, item_key").fetchall()
+        listed = con.execute(named_query("ingest_rejections"), {"since": None, "limit": 10}).fetchall()
+        total, not_stored = con.execute(named_query("ingest_rejections_count")).fetchall()[0]
+    finally:
+        con.close()
+    assert len(rows) == 3 and len(listed) == 3 and (total, not_stored) == (3, 3)
+    by_key = {r[0]: r for r in rows}
+    link_row = by_key["javascript:alert(1)"]
+    assert link_row[3:6] == ("no usable link (again)", "run2", 2)
+    assert link_row[6] == t0 and link_row[7] == t0 + timedelta(hours=1)
+    assert by_key[None][2] == "feed" and "not a feed" in by_key[None][3]
+    assert any(k and k.startswith("summary:") for k in by_key)      # no link, no guid, no title: still keyed
+
+
+@pytest.mark.slow
+def test_every_hostile_item_is_stored_or_has_a_rejection_row(hostile_run):
+    """The database alone accounts for every item of the corpus: a stored article URL, or an
+    ingest_rejections row naming the feed, the item and a reason. A feed that cannot be read at all has one
+    row for the whole feed (its items are unknown). Fails if ingest stops recording rejections."""
+    settings, first, second, _hits, _records = hostile_run
+    stored = {u for (u,) in _q(settings, "select url from article_urls")}
+    rows = _q(settings, "select feed_url, item_key, item_link, item_guid, item_title, stage, reason, "
+                        "last_seen_at, times_seen from ingest_rejections")
+    host = settings.feeds_file.read_text().split("http://")[1].split("/")[0]
+    docs = {name: served(FEEDS / name, host) for name in ALL_FEEDS if (FEEDS / name).exists()}
+    docs["extra.xml"] = EXTRA_FEED.format(host=host, nl="Korte samenvatting van de enorme pagina.").encode()
+    missing, how = [], {"stored": 0, "rejected": 0, "feeds_rejected": 0}
+    for name in ALL_FEEDS:
+        feed_url = f"http://{host}/feeds/{name}"
+        mine = [r for r in rows if r[0] == feed_url]
+        assert all(r[6] and r[7] is not None for r in mine), mine         # every row: a reason and a time
+        try:
+            feed = parse_feed(docs[name], feed_url, "application/rss+xml") if name in docs else None
+        except NotAFeed:
+            feed = None
+        if feed is None:                                                 # unreadable or over the size cap
+            assert any(r[1] is None and r[5] == "feed" for r in mine), (name, mine)
+            how["feeds_rejected"] += 1
+            continue
+        for e in feed.entries:
+            url = canonicalize(e.link) if e.link else None
+            if url and url in stored:
+                how["stored"] += 1
+            elif any(r[1] is not None and ((e.link and r[2] == e.link) or (e.guid and r[3] == e.guid)
+                                           or (not e.link and not e.guid and r[4] == e.title)) for r in mine):
+                how["rejected"] += 1
+            else:
+                missing.append((name, e.title, e.link))
+    assert missing == [], missing
+    assert how["stored"] >= 15 and how["rejected"] >= 5 and how["feeds_rejected"] == 6, how
+    assert first["rejected"] >= how["rejected"] + how["feeds_rejected"]
+    # the second run saw the same rejections again: counted on the same rows, none added
+    assert second["rejected"] > 0
+    assert len({(r[0], r[1], r[5]) for r in rows}) == len(rows)
+    assert max(r[8] for r in rows) == 2
+
+
+@pytest.mark.slow
+def test_run_summary_reports_the_rejections(hostile_run):
+    from rich.console import Console
+
+    from flows.summary import print_summary
+
+    settings, first, _second, _hits, _records = hostile_run
+    console = Console(record=True, width=200)
+    print_summary(settings, {"ingest": first, "extract": {}}, console)
+    out = console.export_text()
+    total = _q(settings, "select count(*) from ingest_rejections")[0][0]
+    assert f"rejected feed items: {first['rejected']} this run" in out
+    assert f"of {total} recorded" in out and "ingest_rejections" in out
