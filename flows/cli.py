@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import importlib
 import io
 import json
 import sys
@@ -60,18 +61,23 @@ def run(db: Optional[Path] = DbOption,
         profile: Optional[str] = typer.Option(None, help="Feed registry profile (default: sample)."),
         digest: bool = typer.Option(True, help="Write the default subscription's digest.")) -> None:
     """Run the main job once: ingest feeds, extract facts, load them, write the digest, print a summary."""
-    from flows.pipeline import run_all
-    from flows.summary import print_summary
+    from flows.prefect_server import PrefectServerError, ephemeral_api
 
     settings = settings_or_fail(db=db, profile=profile)
     try:
         with run_lock(settings.db, settings.lock_timeout):
-            # Fail before the flow starts if another process holds the database, so the user gets one
-            # clear line instead of the flow engine's traceback.
+            # Fail before the flow starts (and before the pipeline's imports) if another process holds the
+            # database, so the user gets one clear line instead of the flow engine's traceback.
             connect(settings.db, lock_timeout=settings.lock_timeout).close()
-            counts = run_all(settings, digest=digest)
-    except (WarehouseError, ConfigError) as exc:
+            # a Prefect API server that dies with this process; the pipeline is imported while it starts
+            with ephemeral_api(warm_up=lambda: importlib.import_module("flows.pipeline")):
+                from flows.pipeline import run_all
+
+                counts = run_all(settings, digest=digest)
+    except (WarehouseError, ConfigError, PrefectServerError) as exc:
         fail(str(exc))
+    from flows.summary import print_summary
+
     print_summary(settings, counts, console)
 
 
@@ -159,21 +165,34 @@ def reprocess(db: Optional[Path] = DbOption,
               all_articles: bool = typer.Option(False, "--all", help="Re-extract every article, not only stale ones.")) -> None:
     """Re-run extraction on stored articles (e.g. after a model update) without refetching anything."""
     from flows.extract import extract_pending
+    from flows.prefect_server import PrefectServerError, ephemeral_api
 
     settings = settings_or_fail(db=db)
     try:
-        with run_lock(settings.db, settings.lock_timeout):
+        with run_lock(settings.db, settings.lock_timeout), ephemeral_api():
             counts = extract_pending(settings, force=all_articles)
-    except WarehouseError as exc:
+    except (WarehouseError, PrefectServerError) as exc:
         fail(str(exc))
     print_rows(list(counts), [list(counts.values())])
 
 
 @app.command()
 def train(backend: str = typer.Option("spacy", help="spacy (Dutch NER) | transformers"),
+          task: str = typer.Option("ner", help="ner | claims (the claim-sentence classifier; transformers only)"),
           output: Optional[Path] = typer.Option(None, help="Where to write the model.")) -> None:
     """Train the statistical models on the project's own annotated data (offline, reproducible)."""
-    if backend == "spacy":
+    if task not in ("ner", "claims") or (task == "claims" and backend != "transformers"):
+        fail("--task must be ner, or claims with --backend transformers")
+    if task == "claims":
+        from models.training.train_claims import TrainingError, train as train_claims
+
+        settings = settings_or_fail()
+        try:
+            path = train_claims(output or settings.data_dir / "models", base=settings.hf_base_model)
+        except TrainingError as exc:
+            fail(str(exc))
+        print(f"model written to {path}")
+    elif backend == "spacy":
         from models.training.train_ner import DEFAULT_OUTPUT, train as train_spacy
 
         metrics = train_spacy(output or DEFAULT_OUTPUT)
@@ -190,8 +209,6 @@ def train(backend: str = typer.Option("spacy", help="spacy (Dutch NER) | transfo
 
 def _register_plugins() -> None:
     """Commands that live with their feature (ingest, digest) register themselves here."""
-    import importlib
-
     for module in ("flows.ingest.commands", "flows.digest.commands"):
         try:
             importlib.import_module(module).register(app)

@@ -57,6 +57,7 @@ def register(app: typer.Typer) -> None:
                    rules: Optional[Path] = typer.Option(None, "--rules", help=RULES_HELP)) -> None:
         """Send a subscription's digest: new matches of its rules, each item exactly once."""
         from flows.digest.rules import RulesError
+        from flows.prefect_server import PrefectServerError, ephemeral_api
 
         settings = _settings(db, rules)
         window = _duration(since)
@@ -68,8 +69,9 @@ def register(app: typer.Typer) -> None:
             else:
                 from flows.digest.flow import digest
 
-                result = digest(settings, subscription, since)
-        except (RulesError, WarehouseError) as exc:
+                with ephemeral_api():       # a Prefect API server that dies with this process
+                    result = digest(settings, subscription, since)
+        except (RulesError, WarehouseError, PrefectServerError) as exc:
             _fail(str(exc))
         if dry_run:
             for dest, text in result.preview.items():

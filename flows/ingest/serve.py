@@ -23,6 +23,7 @@ import httpx
 from prefect import flow
 from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
 
+from flows.prefect_server import bound_to_parent
 from flows.settings import Settings, load_settings
 
 logger = logging.getLogger(__name__)
@@ -55,8 +56,9 @@ class LocalPrefectServer:
     def start(self) -> "LocalPrefectServer":
         env = dict(os.environ, PREFECT_SERVER_ANALYTICS_ENABLED="false", DO_NOT_TRACK="1")
         env.pop("PREFECT_API_URL", None)
-        cmd = [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port",
-               str(self.port), "--ui" if self.ui else "--no-ui"]
+        # bound to this process: a SIGKILLed `serve` does not leave the server behind (flows/prefect_server.py)
+        cmd = bound_to_parent([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
+                               "--port", str(self.port), "--ui" if self.ui else "--no-ui"])
         logger.info("starting a local Prefect server: %s", " ".join(cmd))
         self._log = tempfile.TemporaryFile()
         self.proc = subprocess.Popen(cmd, env=env, stdout=self._log, stderr=subprocess.STDOUT,

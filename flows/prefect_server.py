@@ -1,0 +1,244 @@
+"""The Prefect API server behind a `privnews run`, started by us so that it cannot outlive us.
+
+Without PREFECT_API_URL, Prefect 3 starts an ephemeral API server on first use
+(`prefect.server.api.server.SubprocessASGIServer`: `python -m uvicorn ... create_app` as a plain child
+process, stopped by an `atexit` hook). A SIGKILLed or OOM-killed run never runs that hook, so the server
+kept running, orphaned, holding its port and Prefect's SQLite database.
+
+`ephemeral_api()` starts the same server (same app factory, same ephemeral-mode environment) itself and
+points PREFECT_API_URL at it for the block, so Prefect never starts its own. The server process dies with
+its parent in two independent ways:
+
+1. the kernel: `prctl(PR_SET_PDEATHSIG, SIGTERM)` (Linux) sends it SIGTERM the moment the parent dies,
+   however it dies (SIGKILL included). The parent PID is passed on the command line and checked right
+   after the prctl call, so a parent that died while the server was still starting is noticed too;
+2. a watchdog thread in the server that checks every half second whether its parent is still the process
+   that started it (`os.getppid()`; a dead parent's PID can be reused, but never as our parent again),
+   and otherwise shuts the server down (SIGTERM to itself; a hard exit if that has not finished in 10 s).
+
+The listening socket is bound by the parent (127.0.0.1, a free port chosen by the kernel) and handed to the
+server, so there is no race for the port. On a normal exit the block stops the server (SIGTERM, then
+SIGKILL). Tests: tests/test_crash_safety.py (every SIGKILLed run: its server is gone within seconds).
+"""
+from __future__ import annotations
+
+import argparse
+import ctypes
+import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from contextlib import contextmanager
+from typing import Callable, Iterator
+
+logger = logging.getLogger(__name__)
+
+PR_SET_PDEATHSIG = 1
+WATCH_INTERVAL = 0.5
+SHUTDOWN_GRACE = 10.0
+
+
+class PrefectServerError(RuntimeError):
+    """The Prefect API server could not be started (the message says what to do)."""
+
+
+# ------------------------------------------------------------------------------------- parent side
+
+
+@contextmanager
+def ephemeral_api(warm_up: Callable[[], object] | None = None) -> Iterator[str | None]:
+    """Within the block, Prefect talks to a server that dies with this process. Yields its API URL, or
+    None when PREFECT_API_URL is configured (a real server: nothing to start). `warm_up` (e.g. heavy
+    imports) runs while the server is starting, in every case."""
+    from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
+
+    if get_current_settings().api.url:
+        if warm_up is not None:
+            warm_up()
+        yield None
+        return
+    server = EphemeralServer()
+    server.launch()
+    try:
+        if warm_up is not None:
+            warm_up()
+        server.wait_ready(timeout=float(get_current_settings().server.ephemeral.startup_timeout_seconds))
+    except BaseException:
+        server.stop()
+        raise
+    try:
+        with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
+            yield server.api_url
+    finally:
+        server.stop()
+
+
+class EphemeralServer:
+    """One Prefect API server in ephemeral mode (no UI; in-process services), in a child process that
+    dies with this one."""
+
+    def __init__(self) -> None:
+        self.proc: subprocess.Popen | None = None
+        self.port: int | None = None
+        self._log = None
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api"
+
+    def start(self, timeout: float = 120.0) -> "EphemeralServer":
+        """Launch the server and wait until it answers."""
+        self.launch()
+        try:
+            return self.wait_ready(timeout)
+        except BaseException:
+            self.stop()
+            raise
+
+    def launch(self) -> "EphemeralServer":
+        """Start the server process (without waiting for it)."""
+        from prefect.settings import get_current_settings
+
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.bind(("127.0.0.1", 0))
+        sock.listen(128)
+        self.port = sock.getsockname()[1]
+        env = {**os.environ,
+               # what Prefect's own SubprocessASGIServer sets for its ephemeral server
+               "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1",
+               **get_current_settings().to_environment_variables(exclude_unset=True)}
+        env.pop("PREFECT_API_URL", None)
+        # The kernel's parent-death signal follows the *thread* that forked the child: ask for it only from
+        # the main thread (which lives as long as the process); the watchdog covers every other case.
+        pdeathsig = threading.current_thread() is threading.main_thread()
+        cmd = [sys.executable, "-m", "flows.prefect_server", "--parent-pid", str(os.getpid()),
+               "--fd", str(sock.fileno())] + (["--pdeathsig"] if pdeathsig else [])
+        self._log = tempfile.TemporaryFile()      # a file, not a pipe: nothing can block on a full pipe
+        try:
+            self.proc = subprocess.Popen(cmd, env=env, stdin=subprocess.DEVNULL, stdout=self._log,
+                                         stderr=subprocess.STDOUT, pass_fds=[sock.fileno()])
+        finally:
+            sock.close()                           # the server holds its own copy
+        logger.info("Prefect API server (process %d) starting on %s", self.proc.pid, self.api_url)
+        return self
+
+    def wait_ready(self, timeout: float = 120.0) -> "EphemeralServer":
+        """Until the server answers /health; raises PrefectServerError if it exits or takes too long."""
+        import httpx
+
+        assert self.proc is not None, "launch() first"
+        deadline = time.monotonic() + timeout
+        with httpx.Client(timeout=5) as client:
+            while time.monotonic() < deadline:
+                if self.proc.poll() is not None:
+                    raise PrefectServerError(f"the Prefect API server exited with code {self.proc.returncode}: "
+                                             f"{self._tail()}")
+                try:
+                    if client.get(f"{self.api_url}/health").status_code == 200:
+                        return self
+                except httpx.HTTPError:
+                    pass
+                time.sleep(0.1)
+        raise PrefectServerError(
+            f"the Prefect API server did not answer within {timeout:.0f} s; raise "
+            "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS on a busy machine, or set PREFECT_API_URL to a "
+            "running server (`prefect server start`).")
+
+    def _tail(self) -> str:
+        if self._log is None:
+            return ""
+        self._log.seek(0)
+        return self._log.read().decode("utf-8", "replace")[-2000:]
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=SHUTDOWN_GRACE)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+        self.proc = None
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
+
+# ------------------------------------------------------------------------------------- server side
+
+
+def _set_parent_death_signal(sig: int) -> bool:
+    """Linux only: have the kernel send `sig` to this process when its parent dies."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(PR_SET_PDEATHSIG, int(sig), 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _watch_parent(parent_pid: int, interval: float = WATCH_INTERVAL) -> None:
+    """Shut this process down once its parent is no longer `parent_pid`: SIGTERM first (uvicorn stops
+    gracefully), then a hard exit if that has not finished within SHUTDOWN_GRACE seconds."""
+    while os.getppid() == parent_pid:
+        time.sleep(interval)
+    os.kill(os.getpid(), signal.SIGTERM)
+    time.sleep(SHUTDOWN_GRACE)
+    os._exit(1)
+
+
+def serve(parent_pid: int, fd: int, pdeathsig: bool) -> None:
+    if pdeathsig:
+        _set_parent_death_signal(signal.SIGTERM)
+    if os.getppid() != parent_pid:      # the parent died before the death signal was armed
+        sys.exit(1)
+    threading.Thread(target=_watch_parent, args=(parent_pid,), name="parent-watchdog", daemon=True).start()
+    import uvicorn
+
+    sock = socket.socket(fileno=fd)
+    config = uvicorn.Config("prefect.server.api.server:create_app", factory=True, log_level="error",
+                            lifespan="on")
+    uvicorn.Server(config).run(sockets=[sock])
+
+
+def exec_with_parent(parent_pid: int, command: list[str]) -> None:
+    """Replace this process by `command`, armed with the parent-death signal (it survives exec), for
+    servers we do not run in-process (`prefect server start` behind `privnews serve`)."""
+    _set_parent_death_signal(signal.SIGTERM)
+    if os.getppid() != parent_pid:
+        sys.exit(1)
+    os.execv(command[0], command)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Prefect API server that exits with its parent process.")
+    parser.add_argument("--parent-pid", type=int, required=True)
+    parser.add_argument("--fd", type=int, help="listening socket inherited from the parent")
+    parser.add_argument("--pdeathsig", action="store_true", help="also arm the kernel's parent-death signal")
+    parser.add_argument("command", nargs="*", help="after --: exec this command instead, with the parent-death "
+                                                   "signal armed")
+    args = parser.parse_args(argv)
+    if args.command:
+        exec_with_parent(args.parent_pid, args.command)
+    elif args.fd is None:
+        parser.error("--fd or a command is required")
+    else:
+        serve(args.parent_pid, args.fd, args.pdeathsig)
+
+
+def bound_to_parent(command: list[str]) -> list[str]:
+    """`command`, started so that it receives SIGTERM when this process dies (Linux; as it is elsewhere, or
+    when not called from the main thread, whose exit would fire the signal)."""
+    if not sys.platform.startswith("linux") or threading.current_thread() is not threading.main_thread():
+        return command
+    return [sys.executable, "-m", "flows.prefect_server", "--parent-pid", str(os.getpid()), "--", *command]
+
+
+if __name__ == "__main__":
+    main()
