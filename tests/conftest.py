@@ -27,3 +27,34 @@ def db(tmp_path):
         upsert_articles(con, [article()])
         replace_facts(con, [("a1", FACTS)], "v1")
     return path
+
+
+@pytest.fixture(scope="session")
+def prefect_api():
+    """One Prefect API server for the whole session (ephemeral mode; it dies with this process, see
+    flows/prefect_server.py), for tests that start `privnews run` many times: each run saves its own
+    server start-up (tens of seconds on a loaded 2-core machine). Yields the API URL."""
+    from flows.prefect_server import EphemeralServer
+
+    server = EphemeralServer().start(timeout=600)
+    try:
+        yield server.api_url
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def reference_run(tmp_path_factory, prefect_api):
+    """One clean `privnews run` from an empty database (sample feeds), shared by the crash-safety test (its
+    database is what every crash-and-rerun must end equal to) and the concurrency test (while it went,
+    `privnews query` ran every 0.5 s and the write lock was probed). Asserts nothing itself."""
+    from tests.runs import ReferenceRun, digest_files, probe_while_running, reap, snapshot, start_run, \
+        wait_for_running_run
+
+    tmp = tmp_path_factory.mktemp("reference")
+    db = tmp / "clean.duckdb"
+    proc = start_run(tmp, db, api_url=prefect_api)
+    wait_for_running_run(db, proc)
+    probe = probe_while_running(db, proc)
+    rc, out, err = reap(proc)
+    return ReferenceRun(rc, err, snapshot(db) if rc == 0 else {}, digest_files(tmp / "data"), probe)

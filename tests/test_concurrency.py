@@ -1,9 +1,10 @@
 """Concurrency: a busy database gives a message naming the process that holds it (never a traceback);
 `privnews query` works while a long `privnews run` is going (the run holds the write lock only in short
-stretches); two runs at once leave a consistent database."""
+stretches). Two runs at once on one database: the last step of
+tests/test_crash_safety.py::test_kill_at_every_stage_then_rerun_equals_one_clean_run (both started together
+after the crash chain; the database must then equal a clean run's)."""
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 import time
@@ -12,16 +13,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from tests.runs import run_env
 from warehouse.db import DatabaseBusy, connect, open_warehouse
 from warehouse.query import run_query
 
-from tests.test_crash_safety import _env, _reap, _start, _wait_for_running_run, snapshot
-
-ROOT = Path(__file__).resolve().parent.parent
-
 
 def _cli(tmp: Path, *args: str, env_extra: dict | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
-    env = _env(tmp)
+    env = run_env(tmp)
     env.update(env_extra or {})
     return subprocess.run([sys.executable, "-m", "flows.cli", *args], cwd=tmp, env=env, capture_output=True,
                           text=True, timeout=timeout)
@@ -70,16 +68,6 @@ def test_cli_on_a_busy_database_says_who_holds_it_without_a_traceback(tmp_path, 
     assert elapsed < 240
 
 
-def _lock_free(db: Path) -> bool:
-    try:
-        duckdb.connect(str(db), read_only=True).close()
-        return True
-    except duckdb.Error as exc:
-        if "lock" in str(exc).lower():
-            return False
-        raise
-
-
 def test_query_twice_while_another_connection_to_the_file_is_open(tmp_path):
     db = tmp_path / "w.duckdb"
     with open_warehouse(db):
@@ -94,57 +82,15 @@ def test_query_twice_while_another_connection_to_the_file_is_open(tmp_path):
 
 @pytest.mark.slow
 @pytest.mark.timeout(1800)
-def test_query_works_while_a_long_run_is_going(tmp_path):
-    db = tmp_path / "long.duckdb"
-    # slow fetching (1 s between requests per host) makes the run long; the lock must be free meanwhile
-    proc = _start(tmp_path, db, extra_env={"PRIVNEWS_HTTP__PER_HOST_DELAY": "1.0"})
-    _wait_for_running_run(db, proc)
-    # One thread, strictly one connection at a time (DuckDB shares one instance per file within a process):
-    # probe the lock every 50 ms to measure how long the run holds it, and query every 0.5 s.
-    busy: list[tuple[float, float]] = []
-    answered, latencies, held_since, next_query = 0, [], None, 0.0
-    while proc.poll() is None:
-        now = time.monotonic()
-        if _lock_free(db):
-            if held_since is not None:
-                busy.append((held_since, now))
-                held_since = None
-        elif held_since is None:
-            held_since = now
-        if now >= next_query:
-            t0 = time.monotonic()
-            run_query(db, "select count(*) from articles", lock_timeout=60)
-            latencies.append(time.monotonic() - t0)
-            answered += 1
-            next_query = time.monotonic() + 0.5
-        time.sleep(0.05)
-    rc, out, err = _reap(proc)
-    assert rc == 0, err[-3000:]
+def test_query_works_while_a_long_run_is_going(reference_run):
+    """The session's reference run (tests/conftest.py): from the moment it recorded its start until it ended,
+    `privnews query`'s runner was called every 0.5 s and the write lock probed every 0.1 s."""
+    assert reference_run.returncode == 0, reference_run.stderr[-3000:]
+    probe = reference_run.probe
     # a query that had to wait also measures a stretch during which the run held the lock
-    longest = max([b - a for a, b in busy] + latencies + [0.0])
-    print(f"queries answered during the run: {answered}; slowest {max(latencies):.2f}s; "
-          f"write lock held in {len(busy)} stretches, longest {longest:.2f}s")
-    assert answered >= 10
-    assert sorted(latencies)[len(latencies) // 2] < 2.0     # typically immediate
-    assert longest < 30.0                                     # the run never holds the lock for long
-
-
-@pytest.mark.slow
-@pytest.mark.timeout(1800)
-def test_two_runs_at_once_end_consistent_and_without_traceback(tmp_path):
-    db = tmp_path / "two.duckdb"
-    # same installation: same data dir and PREFECT_HOME, as two cron jobs would be
-    a = _start(tmp_path, db)
-    b = _start(tmp_path, db)
-    (rc_a, out_a, err_a), (rc_b, out_b, err_b) = _reap(a), _reap(b)
-    for rc, out, err, other in ((rc_a, out_a, err_a, b.pid), (rc_b, out_b, err_b, a.pid)):
-        assert "Traceback" not in err + out, err[-3000:]
-        assert rc == 0 or (rc == 2 and f"process {other}" in " ".join(err.split())), (rc, err[-3000:])
-    assert 0 in (rc_a, rc_b)
-    snap = snapshot(db)
-    for table in ("mentions", "statistics", "claims"):
-        assert max(snap[table].values()) == 1, table             # no fact stored twice
-    assert all(v for _h, v, _s in snap["articles"].values())    # everything extracted
-    # each digest item went out once: the ledger admits one message per item, and all were sent
-    assert sum(snap["outbox_items"].values()) == len(snap["ledger"])
-    assert {st for _m, st in snap["outbox"]} == {"sent"}
+    longest = max([b - a for a, b in probe.busy] + probe.latencies + [0.0])
+    print(f"queries answered during the run: {probe.answered}; slowest {max(probe.latencies):.2f}s; "
+          f"write lock held in {len(probe.busy)} stretches, longest {longest:.2f}s")
+    assert probe.answered >= 10
+    assert sorted(probe.latencies)[len(probe.latencies) // 2] < 2.0     # typically immediate
+    assert longest < 30.0                                                 # the run never holds the lock for long
