@@ -125,6 +125,13 @@ class ClaimExtractor:
         self.cues = Cues.from_lexicon(lex)
         self.claimant_anaphora = words_re(roles.get("claimant_anaphora", []))
         self.pronoun_speaker = words_re(lex.get("speech", {}).get("pronoun_speaker", []))
+        rel = roles.get("relative_pronouns", [])
+        self.relative_re = re.compile(rf"(?:{'|'.join(rel)})(?![\w])", re.I) if rel else None
+        nouns = roles.get("ruling_objects", [])
+        self.ruling_object_re = re.compile(
+            rf"['’]s\s+(?:[^\W\d]+\s+){{0,2}}(?:{'|'.join(nouns)})(?![\w])", re.I) if nouns else None
+        self.ruling_object_before_re = re.compile(
+            rf"(?<![\w])(?:{'|'.join(nouns)})\s+(?:van|of)\s+(?:de\s+|het\s+|the\s+)?\Z", re.I) if nouns else None
         self.owners: dict[str, str] = dict(data.get("owners", {}))
         self._owner_of: dict[str, str] = {}
         self.finder = CitationFinder(data["articles"])
@@ -325,7 +332,30 @@ class ClaimExtractor:
                         claim["target"] = extra["claimant"]
                         claim["_target_party"] = extra["_claimant_party"]
                     out.append(extra)
+                brought = self._ruled_action(doc, text, (a, b), (ss, se), claim, group, main, parties, sent_cits,
+                                             money, speaker, prev_topic, enforcer, main_target, doc_claims + out)
+                if brought:
+                    if claim["status"] == "rejected" and brought.get("_claimant_party") is not None:
+                        # a rejected action: the ruling goes against the party that brought it
+                        claim["target"] = brought["claimant"]
+                        claim["_target_party"] = brought["_claimant_party"]
+                    out.append(brought)
         return out
+
+    def _ruled_action(self, doc, text, seg, sent, claim, group, main, parties, sent_cits, money, speaker,
+                      prev_topic, enforcer, main_target, earlier) -> dict | None:
+        """A ruling on an action the clause itself reports ("rejected a representative claim brought against
+        Google by Richard Lloyd") also reports that action: one extra claim from its noun phrase on."""
+        if claim["kind"] != "court_ruling":
+            return None
+        hit = next((h for h in group if h is not main and h.kind in ("class_action", "complaint")), None)
+        if hit is None:
+            return None
+        left = text[max(seg[0], hit.start - 25):hit.start]
+        m = re.search(r"(?:\b(?:de|het|een|the|a|an)\s+(?:[^\W\d]+\s+){0,2})\Z", left, re.I)
+        start = max(seg[0], hit.start - 25) + m.start() if m else hit.start
+        return self._claim(doc, text, (start, seg[1]), sent, hit, [hit], parties, sent_cits, money, speaker,
+                           prev_topic, enforcer, main_target, earlier, [], -1)
 
     def _reviewed_fine(self, doc, text, seg, sent, claim, parties, sent_cits, money, speaker, prev_topic,
                        enforcer, main_target, earlier, same_sentence) -> dict | None:
@@ -500,6 +530,23 @@ class ClaimExtractor:
         if main.separate:
             listed = next((p for p in parties if main.start <= p.start < main.end and p.type != UNNAMED), None)
             target = listed or target
+        if claimant is None:
+            # "Google, which had appealed ...": a relative clause's subject is the party right before it
+            rel = self.relative_re.match(text, a) if self.relative_re is not None else None
+            if rel:
+                claimant = next((p for p in reversed(parties) if p.type != UNNAMED and 0 <= a - p.end <= 3
+                                 and text[p.end:a].strip() == ","), None)
+        if kind == "order" and claimant is not None and claimant.type in ("regulator", "government"):
+            # "the EDPB issued a binding decision instructing the Irish authority to ...": the regulator instructed
+            told = next((p for p in parties if main.end <= p.start < b and p.type == "regulator"
+                         and p.name != claimant.name), None)
+            target = told or target
+        if kind == "court_ruling" and self.ruling_object_re is not None:
+            # "dismissed Bindl's other claims", "wees de eis van de Consumentenbond af": the party whose claim it was
+            owner = next((p for p in parties if a <= p.start < b and p.type != UNNAMED and p.type != "court"
+                          and (self.ruling_object_re.match(text, p.end)
+                               or self.ruling_object_before_re.search(text, max(a, p.start - 30), p.start))), None)
+            target = owner or target
         clause_starts_bare = bool(re.match(r"\W*(?:en|and|maar|but|of|or)\b", text[a:a + 8], re.I)) or not any(
             a <= p.start < main.start for p in parties)
         if kind == "legal_basis" and polarity == "affirm" and self_claimer is not None:
@@ -536,6 +583,9 @@ class ClaimExtractor:
                              and c["_claimant_party"].type in ("regulator", "court")), None) or next(
                 (c["_claimant_party"] for c in reversed(earlier) if c.get("_claimant_party") is not None
                  and c["_claimant_party"].type not in ("company", UNNAMED)), None)
+        if claimant is not None and kind == "court_ruling" and claimant.type != "court" and any(
+                p.type == "court" for p in parties):
+            claimant = None  # only a court rules: "rejected a claim brought by Richard Lloyd" is not Lloyd's ruling
         if claimant is None and kind == "court_ruling":
             # "A tribunal has overturned ...": the nearest court the story names, before or else after
             courts = [p for p in parties if p.type == "court"]

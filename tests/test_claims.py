@@ -494,7 +494,7 @@ def test_quashed_fine_ruling_targets_the_authority_and_names_the_court(pipes):
 # ---- error classes found on the dev articles written for issue 4 (nl-105..110, en-105..108) ----------------
 MORE_ACTORS = ACTORS + [
     ("OpenAI", "company"), ("ChatGPT", "company"), ("Instagram", "company"), ("WhatsApp", "company"),
-    ("Garante", "regulator"), ("European Data Protection Board", "regulator", "EDPB"),
+    ("Garante", "regulator"), ("European Data Protection Board", "regulator", "European Data Protection Board", "EDPB"),
     ("Monique Verdier", "person"), ("Advanced", "company"),
     ("ministerie van Justitie", "government"), ("Staat der Nederlanden", "government", "Staat"),
     ("Rechtbank Den Haag", "court", "rechtbank Den Haag"), ("Datenschutzbehörde", "regulator"),
@@ -598,3 +598,21 @@ def test_a_court_forbidding_is_a_ruling_and_a_lawsuit_brought_is_filed(pipes):
     assert (r["claimant"], r["target"]) == ("Rechtbank Den Haag", "Staat der Nederlanden")
     c = only(claims, "complaint")
     assert (c["claimant"], c["status"]) == ("Bits of Freedom", "filed")
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("en", "The Court of Justice of the European Union dismissed noyb's other claims, including one about Meta."),
+    ("nl", "De AP beboette Meta. De rechtbank Amsterdam wees de eis van Bits of Freedom af."),
+])
+def test_a_ruling_on_a_partys_claim_goes_against_that_party(pipes, lang, text):
+    r = only(run(pipes, lang, text), "court_ruling")
+    assert r["target"] in ("noyb", "Bits of Freedom")
+
+
+def test_ruling_rejecting_a_brought_action_reports_both(pipes):
+    text = ("The Court of Justice of the European Union has rejected a representative claim brought against Meta "
+            "by campaigner Max Schrems.")
+    claims = run(pipes, "en", text)
+    r, c = only(claims, "court_ruling"), only(claims, "class_action")
+    assert (r["claimant"], r["target"]) == ("Court of Justice of the European Union", "Max Schrems")
+    assert (c["claimant"], c["target"]) == ("Max Schrems", "Meta")
