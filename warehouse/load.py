@@ -1,4 +1,8 @@
-"""Bulk, transactional, idempotent loads (Arrow tables registered into DuckDB, never executemany)."""
+"""Bulk, transactional, idempotent loads (Arrow tables registered into DuckDB, never executemany).
+
+Facts: `replace_facts` = `fact_batch` (contract dicts -> Arrow columns, no per-row Python dicts) +
+`write_facts` (one transaction: DELETE the batch's old facts, INSERT ... SELECT with the ids hashed by DuckDB).
+Per call there is a fixed cost of about ten DuckDB statements, so load in large batches (docs/scaling.md)."""
 from __future__ import annotations
 
 import hashlib
@@ -205,10 +209,6 @@ class FactBatch:
     tables: dict[str, pa.Table]     # incoming_<name> -> table, registered for the load's transaction
     counts: dict[str, int]          # actor occurrences and fact rows before de-duplication
     repeats: dict[str, bool]        # fact table -> the batch may hold one of its ids twice
-
-    @property
-    def facts(self) -> int:
-        return self.counts["mentions"] + self.counts["statistics"] + self.counts["claims"]
 
 
 def _column_table(structs: pa.Array, **extra) -> pa.Table:
