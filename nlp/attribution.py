@@ -292,6 +292,10 @@ def assign_roles(text: str, ctx: RoleContext, parties: list[Party], cues: Cues, 
         comma = text.rfind(",", cs, ts)
         if comma > cs:
             main_from = comma + 1
+    # "Directeur X zegt dat DPG Media de zaak aan de rechter voorlegt": the subject is the reported clause's
+    reported = re.search(rf"(?<![\w])(?:{cues.speech_alt})\s+(?:dat|that)\s", text[main_from:ts], re.I)
+    if reported and not ctx.assertion:
+        main_from += reported.end()
     # the clause subject: first party of the clause before the trigger, unless a pronoun opens the clause
     first_word = re.match(r"\W*(\w+)", clause_text)
     pronoun_subject = bool(first_word and first_word.group(1).lower() in cues.pronouns
@@ -389,4 +393,6 @@ def _marked(text: str, clause_start: int, p: Party, rx: re.Pattern | None) -> bo
     if m is None:
         return False
     gap = left[m.end():]
-    return bool(re.fullmatch(r"\s+(?:[^\s,;.:]+\s+){0,3}", gap)) and not re.search(r"[,;:]", gap)
+    # a preposition does not govern across a complementiser ("Erik van Gruijthuijsen zegt dat DPG Media ...")
+    return bool(re.fullmatch(r"\s+(?:[^\s,;.:]+\s+){0,3}", gap)) and not re.search(r"[,;:]", gap) \
+        and not re.search(r"(?<![\w])(?:dat|that)(?![\w])", gap, re.I)

@@ -125,6 +125,8 @@ class ClaimExtractor:
         self.cues = Cues.from_lexicon(lex)
         self.claimant_anaphora = words_re(roles.get("claimant_anaphora", []))
         self.pronoun_speaker = words_re(lex.get("speech", {}).get("pronoun_speaker", []))
+        fwd = lex.get("speech", {}).get("forward", [])
+        self.forward_speech = re.compile(rf"\W*(?:{'|'.join(fwd)})(?![\w])", re.I) if fwd else None
         rel = roles.get("relative_pronouns", [])
         self.relative_re = re.compile(rf"(?:{'|'.join(rel)})(?![\w])", re.I) if rel else None
         nouns = roles.get("ruling_objects", [])
@@ -174,10 +176,16 @@ class ClaimExtractor:
         self._owner_of = _present_owners(doc._.actors, self.owners)
         claims: list[dict] = []
         prev_topic: Party | None = None
-        for ss, se in sentences:
+        for si, (ss, se) in enumerate(sentences):
             if not text[ss:se].strip():
                 continue
             speaker = find_speaker(text, ss, se, parties, self.cues)
+            if speaker is None and self.forward_speech is not None and si + 1 < len(sentences):
+                # "Facebook verwerkte gegevens onrechtmatig. Dat heeft de rechtbank bepaald.": the next sentence's
+                # party is the source of this one
+                ns, ne = sentences[si + 1]
+                if self.forward_speech.match(text, ns, ne):
+                    speaker = next((p for p in parties if ns <= p.start < ne and p.type != UNNAMED), None)
             if speaker is None:
                 speaker = next((sp for qs, qe, sp in quotes if qs <= ss + 2 and se - 2 <= qe + 60 and qs < se), None)
             if speaker is None:
@@ -629,6 +637,11 @@ class ClaimExtractor:
                      and c.get("target") == claimant.name and c.get("_claimant_party") is not None
                      and c["_claimant_party"].name != claimant.name]
             target = next(iter(fined + against), target)  # the fine first: that is what gets appealed
+            if target is None or target.type == "company":
+                # a company appeals a decision, not another company: the story's last deciding body
+                target = next((c["_claimant_party"] for c in reversed(earlier) if c.get("_claimant_party") is not None
+                               and c["_claimant_party"].type in ("regulator", "court")), None) or enforcer or next(
+                    (p for p in reversed(parties) if p.end <= main.start and p.type in ("court", "regulator")), target)
         # a complaint is lodged with a regulator, not against it, unless the text says so ("klacht tegen de AP")
         if kind == "complaint" and target is not None and target.type == "regulator" \
                 and not _marked(text, a, target, self.cues.target_before) \

@@ -616,3 +616,32 @@ def test_ruling_rejecting_a_brought_action_reports_both(pipes):
     r, c = only(claims, "court_ruling"), only(claims, "class_action")
     assert (r["claimant"], r["target"]) == ("Court of Justice of the European Union", "Max Schrems")
     assert (c["claimant"], c["target"]) == ("Max Schrems", "Meta")
+
+
+def test_next_sentence_naming_the_source_attributes_this_one(pipes):
+    text = ("Meta heeft jarenlang onrechtmatig persoonsgegevens verwerkt. "
+            "Dat heeft de rechtbank Amsterdam woensdag geoordeeld.")
+    claims = run(pipes, "nl", text)
+    v = only(claims, "violation")
+    assert (v["claimant"], v["target"]) == ("Rechtbank Amsterdam", "Meta")
+    assert "court_ruling" not in kinds(claims)  # the attribution itself is no second ruling
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("nl", "De rechtbank Amsterdam gaf noyb gelijk tegen Meta. Meta laat weten dat het bedrijf de uitspraak "
+           "bestudeert en zijn opties overweegt."),
+    ("en", "The Court of Justice of the European Union ruled against Meta. Meta said it disagreed with the ruling "
+           "and was considering its next steps."),
+])
+def test_a_company_weighing_its_options_after_a_ruling_considers_an_appeal(pipes, lang, text):
+    claims = run(pipes, lang, text)
+    a = only(claims, "appeal")
+    assert a["claimant"] == "Meta" and a["target"] in ("Rechtbank Amsterdam", "Court of Justice of the European Union")
+    assert kinds(claims).count("court_ruling") <= 1
+
+
+def test_reported_clause_subject_brings_the_action_not_the_speaker(pipes):
+    text = ("De AP beboette Uber met 290 miljoen euro. Directeur Max Schrems zegt dat Uber de zaak desnoods aan de "
+            "rechter voorlegt.")
+    a = only(run(pipes, "nl", text), "appeal")
+    assert (a["claimant"], a["target"]) == ("Uber", "Autoriteit Persoonsgegevens")
