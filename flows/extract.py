@@ -17,6 +17,9 @@ from warehouse.load import replace_facts
 
 logger = logging.getLogger(__name__)
 
+EMPTY_TOTALS = {"articles_extracted": 0, "articles_skipped": 0, "actors": 0, "mentions": 0, "statistics": 0,
+                "claims": 0}
+
 
 @lru_cache(maxsize=4)
 def extractor_for(ner_backend: str, batch_size: int, max_chars: int, hf_model: str | None,
@@ -29,6 +32,23 @@ def extractor_for(ner_backend: str, batch_size: int, max_chars: int, hf_model: s
 def get_extractor(settings: Settings) -> Extractor:
     return extractor_for(settings.ner_backend, settings.extract_batch_size, settings.extract_max_chars,
                          settings.hf_model, str(settings.data_dir / "models"))
+
+
+def pending_count(settings: Settings, version: str) -> int:
+    """Articles waiting for extraction, on a connection held for milliseconds (no Prefect run, no models)."""
+    con = connect(settings.db, lock_timeout=settings.lock_timeout)
+    try:
+        return con.execute(named_query("pending_count"), {"version": version}).fetchall()[0][0]
+    finally:
+        con.close()
+
+
+def extract_pending_if_any(settings: Settings) -> dict:
+    """`extract_pending`, or nothing at all (not even a Prefect flow run) when no article needs it: a run
+    on unchanged feeds must cost almost nothing."""
+    if pending_count(settings, get_extractor(settings).version) == 0:
+        return dict(EMPTY_TOTALS)
+    return extract_pending(settings)
 
 
 @task(cache_policy=NO_CACHE)
@@ -67,8 +87,7 @@ def extract_pending(settings: Settings, force: bool = False, chunk: int = 64) ->
     """Extract every stored article whose facts are missing or stale; returns counts."""
     version = get_extractor(settings).version
     pending = select_pending(settings, version, force)
-    totals = {"articles_extracted": 0, "articles_skipped": 0, "actors": 0, "mentions": 0,
-              "statistics": 0, "claims": 0}
+    totals = dict(EMPTY_TOTALS)
     for i in range(0, len(pending), chunk):
         facts, skipped = extract_batch(settings, quote(pending[i:i + chunk]))
         checkpoint(settings, "extract.before_load")

@@ -8,7 +8,7 @@ from importlib import metadata
 
 from prefect import flow
 
-from flows.extract import extract_pending, get_extractor
+from flows.extract import extract_pending_if_any, get_extractor
 from flows.faults import checkpoint
 from flows.settings import Settings
 from warehouse.db import named_query, open_warehouse
@@ -64,7 +64,7 @@ def run_all(settings: Settings, digest: bool = True) -> dict:
         checkpoint(settings, "run.started")
         counts["ingest"] = _ingest(settings)
         checkpoint(settings, "run.ingested")
-        counts["extract"] = extract_pending(settings)
+        counts["extract"] = extract_pending_if_any(settings)
         checkpoint(settings, "run.extracted")
         counts["digests"] = _digest(settings) if digest else []
         checkpoint(settings, "run.digested")

@@ -1,10 +1,11 @@
 """The ingest flow: fetch feeds -> parse -> fetch pages -> extract text -> detect language -> dedupe ->
-group stories -> load. Large task arguments (articles, pages, drafts) are passed `quote`d: Prefect would
-otherwise walk every element of them looking for futures, which cost more than the work. Feeds are fetched concurrently by small Prefect tasks whose retries (transient
-failures only) live in the decorators; a run's pages are fetched by one task on a thread pool (one Prefect
-task per page cost more than the download), with the same transient-only retries per page and the
-fetcher's per-host gate. The DuckDB write connection is opened only to read the starting state (briefly)
-and for the load step, so readers are blocked as little as possible.
+group stories -> load. A run's feeds are fetched and parsed by one task, and its pages by another, each on a
+thread pool (a Prefect task per feed or page cost more than the download): transient failures only
+(timeouts, 5xx, 429) are retried, per URL, `http.retries` times with doubling delays (`fetch_with_retries`),
+and the fetcher's per-host gate keeps the politeness limits. Large task arguments (articles, pages,
+drafts) are passed `quote`d: Prefect would otherwise walk every element looking for futures. The DuckDB
+write connection is opened only to read the starting state (briefly) and for the load step, so readers
+are blocked as little as possible.
 
 Every feed item ends up stored (an article, or a URL of one) or rejected with a recorded reason: the
 `ingest_rejections` table (feed URL, item link/guid/title, stage, reason, time), written in bulk by the load.
@@ -26,8 +27,6 @@ from datetime import datetime, timezone
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
-from prefect.futures import as_completed
-from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
 from flows.ingest.canonical import article_id as make_article_id
@@ -50,36 +49,19 @@ SKIP_OTHER_LANGUAGE = "language other than nl/en: stored, not extracted"
 SKIP_NO_TEXT = "no text: neither the page nor the feed had any"
 
 
-def _retry_transient(task, task_run, state) -> bool:
-    """Prefect retry_condition_fn: retry timeouts, connection errors, 5xx and 429; never 4xx."""
-    try:
-        state.result()
-    except TransientFetchError:
-        return True
-    except BaseException:
-        return False
-    return False
+def _delays(settings: Settings) -> list[float]:
+    """Pauses before each retry of a transient failure: `http.retries` of them, doubling from `backoff`."""
+    return [settings.http.backoff * 2 ** i for i in range(settings.http.retries)]
 
 
-@task(name="fetch-feed", cache_policy=NO_CACHE, retries=3, retry_delay_seconds=[0.5, 1, 2],
-      retry_condition_fn=_retry_transient)
-def fetch_feed(fetcher: Fetcher, spec: FeedSpec, etag: str | None, last_modified: str | None) -> FetchResult:
-    return fetcher.get(spec.url, kind="feed", feed_id=spec.feed_id, etag=etag, last_modified=last_modified)
-
-
-@task(name="parse-feed", cache_policy=NO_CACHE)
-def parse_feed_task(spec: FeedSpec, result: FetchResult) -> ParsedFeed:
-    return parse_feed(result.body, result.final_url or spec.url, result.headers.get("content-type"),
-                      result.headers.get("content-language"))
-
-
-def fetch_with_retries(fetcher: Fetcher, url: str, kind: str, feed_id: str | None,
-                       delays: list[float]) -> FetchResult:
-    """One URL, retried after each transient failure (timeouts, 5xx, 429) with the given delays; a 429's
-    Retry-After holds the host back in the fetcher's gate. Never raises for a fetch problem."""
+def fetch_with_retries(fetcher: Fetcher, url: str, kind: str, feed_id: str | None, delays: list[float],
+                       etag: str | None = None, last_modified: str | None = None) -> FetchResult:
+    """One URL, retried after each transient failure (timeouts, 5xx, 429) with the given delays, never after
+    a permanent one (4xx, size cap, redirect loop); a 429's Retry-After holds the host back in the
+    fetcher's gate. Never raises for a fetch problem: retries exhausted is a failed FetchResult."""
     for delay in [*delays, None]:
         try:
-            return fetcher.get(url, kind=kind, feed_id=feed_id)
+            return fetcher.get(url, kind=kind, feed_id=feed_id, etag=etag, last_modified=last_modified)
         except TransientFetchError as exc:
             if delay is None:
                 return FetchResult(url=url, kind=kind, status=exc.status,
@@ -88,12 +70,54 @@ def fetch_with_retries(fetcher: Fetcher, url: str, kind: str, feed_id: str | Non
     raise AssertionError("unreachable")
 
 
+@dataclass
+class FeedOutcome:
+    spec: FeedSpec
+    result: FetchResult
+    parsed: ParsedFeed | None        # None: not modified (304) or failed
+    error: str | None                # why the feed could not be used (fetch error, not a feed)
+
+
+def _fetch_and_parse(fetcher: Fetcher, spec: FeedSpec, old: dict, delays: list[float]) -> FeedOutcome:
+    res = fetch_with_retries(fetcher, spec.url, "feed", spec.feed_id, delays, old.get("etag"),
+                             old.get("last_modified"))
+    parsed, error = None, res.error
+    if res.ok and not res.not_modified:
+        try:
+            parsed = parse_feed(res.body, res.final_url or spec.url, res.headers.get("content-type"),
+                                res.headers.get("content-language"))
+        except NotAFeed as exc:
+            error = str(exc)
+    return FeedOutcome(spec, res, parsed, error)
+
+
+@task(name="fetch-feeds", cache_policy=NO_CACHE)
+def fetch_feeds(settings: Settings, fetcher: Fetcher, specs: list[FeedSpec], known: dict[str, dict],
+                progress: "_Progress") -> list[FeedOutcome]:
+    """Every feed, fetched (conditional GET against the `known` validators) and parsed on a thread pool; a
+    failing or hanging feed never holds up the others. Outcomes in the order they completed."""
+    out: list[FeedOutcome] = []
+    if not specs:
+        return out
+    delays = _delays(settings)
+    with ThreadPoolExecutor(max_workers=max(1, min(max(settings.http.concurrency, 16), len(specs))),
+                            thread_name_prefix="fetch-feed") as pool:
+        futures = [pool.submit(_fetch_and_parse, fetcher, spec, known.get(spec.feed_id) or {}, delays)
+                   for spec in specs]
+        for fut in threads_completed(futures):
+            o = fut.result()
+            out.append(o)
+            progress.feed_done(f"{o.spec.outlet}: " + (o.error or ("not modified" if o.result.not_modified
+                                                                  else f"{len(o.parsed.entries)} entries")))
+    return out
+
+
 @task(name="fetch-pages", cache_policy=NO_CACHE)
 def fetch_pages(settings: Settings, fetcher: Fetcher, cands: list[Candidate],
                 progress: "_Progress") -> dict[str, FetchResult]:
     """Every candidate's page, on a thread pool of `http.concurrency` (the fetcher's gate keeps the
     per-host limit and delay); {canonical link: result}."""
-    delays = [settings.http.backoff * 2 ** i for i in range(settings.http.retries)]
+    delays = _delays(settings)
     pages: dict[str, FetchResult] = {}
     if not cands:
         return pages
@@ -107,14 +131,6 @@ def fetch_pages(settings: Settings, fetcher: Fetcher, cands: list[Candidate],
             progress.page_done(cand.canonical_link)
             checkpoint(settings, "ingest.page_fetched")
     return pages
-
-
-def _result_or_failure(future, url: str, kind: str) -> FetchResult:
-    """The task's FetchResult, or a failed one when the retries ran out on a transient error."""
-    try:
-        return future.result()
-    except TransientFetchError as exc:
-        return FetchResult(url=url, kind=kind, status=exc.status, error=f"{exc.reason} (retries exhausted)")
 
 
 @task(name="extract-text", cache_policy=NO_CACHE)
@@ -200,7 +216,10 @@ def load_batch(settings: Settings, batch: store.LoadBatch, new: list[Draft], vec
     con = connect(settings.db, lock_timeout=settings.lock_timeout)
     try:
         migrate(con)
-        members = store.story_members(con, [d.published for d in new], settings.ingest.story_window_days)
+        # stored story members are read only when there is something to assign (with no dates to bound the
+        # window the query would read every stored embedding)
+        members = store.story_members(con, [d.published for d in new],
+                                      settings.ingest.story_window_days) if new else []
         assigned, best = stories.assign(
             [stories.NewArticle(d.article_id, d.title, d.text, d.published) for d in new], vectors, members,
             settings.ingest.story_threshold, settings.ingest.story_window_days)
@@ -289,7 +308,7 @@ def _specs(settings: Settings, feeds) -> list[FeedSpec]:
     return resolve_feeds(settings, [str(f) for f in feeds] if feeds else None)
 
 
-@flow(name="ingest", validate_parameters=False, task_runner=ThreadPoolTaskRunner(max_workers=16))
+@flow(name="ingest", validate_parameters=False)
 def ingest(settings: Settings, feeds: list | None = None) -> dict:
     """Ingest the given feeds (URLs or FeedSpecs), or the registry profile `settings.profile`."""
     specs = _specs(settings, feeds)
@@ -322,8 +341,6 @@ def _run(settings: Settings, specs: list[FeedSpec], state: store.KnownState, run
             server = stack.enter_context(SampleServer())
             proxy_hosts = {h: server.proxy_url for h in hosts}
         fetcher = stack.enter_context(Fetcher(settings.http, proxy_hosts=proxy_hosts, run_id=run_id))
-        delays = [settings.http.backoff * 2 ** i for i in range(settings.http.retries)] or 0
-        feed_task = fetch_feed.with_options(retries=settings.http.retries, retry_delay_seconds=delays)
         rejections: list[dict] = []
 
         def reject(spec: FeedSpec, stage: str, reason: str, entry=None) -> None:
@@ -331,22 +348,11 @@ def _run(settings: Settings, specs: list[FeedSpec], state: store.KnownState, run
 
         # 2. feeds, concurrently; a failing feed is recorded and never stops the others
         now = datetime.now(timezone.utc)
-        futures = {}
-        for spec in specs:
-            old = state.feeds.get(spec.feed_id) or {}
-            futures[feed_task.submit(fetcher, spec, old.get("etag"), old.get("last_modified"))] = spec
         feed_rows, feed_entries = [], []
-        for fut in as_completed(list(futures)):
-            spec = futures[fut]
-            res = _result_or_failure(fut, spec.url, "feed")
-            parsed, error = None, res.error
+        for outcome in fetch_feeds(settings, fetcher, quote(specs), quote(state.feeds), progress):
+            spec, res, parsed, error = outcome.spec, outcome.result, outcome.parsed, outcome.error
             if res.ok and res.not_modified:
                 counts["not_modified"] += 1
-            elif res.ok:
-                try:
-                    parsed = parse_feed_task(spec, res)
-                except NotAFeed as exc:
-                    error = str(exc)
             if error:
                 counts["feeds_failed"] += 1
                 reject(spec, "feed", error)          # its items are unknown: the feed itself is recorded
@@ -357,8 +363,6 @@ def _run(settings: Settings, specs: list[FeedSpec], state: store.KnownState, run
                     reject(spec, "feed", f"malformed feed ({parsed.warning}); {len(parsed.entries)} entries "
                                          "recovered, items the parser could not read are not known")
             feed_rows.append(_feed_row(spec, state.feeds.get(spec.feed_id), res, parsed, error, now))
-            progress.feed_done(f"{spec.outlet}: " + (error or ("not modified" if res.not_modified
-                                                             else f"{len(parsed.entries)} entries")))
 
         # 3. which entries need their page; known articles are not fetched again
         plan = plan_entries(feed_entries, state.urls, settings.ingest.max_entries_per_feed)
