@@ -115,6 +115,14 @@ def _fmt(v, digits: int = 0) -> str:
     return f"{v:,}" if isinstance(v, int) else str(v)
 
 
+def _cpu(e: dict, run: str) -> str:
+    """'; N CPU-s, M articles/CPU-s' for an e2e run, when the stage measured it (CPU of the process and its
+    children, e.g. the ephemeral Prefect server: less distorted by other load than wall clock)."""
+    cpu = e.get(f"{run}_cpu_s")
+    per = e.get("articles_per_cpu_s" if run == "first" else "warm_articles_per_cpu_s")
+    return f"; {_fmt(cpu, 1)} CPU-s, {_fmt(per, 1)} articles/CPU-s" if cpu else ""
+
+
 def _met(ok: bool | None) -> str:
     return "n/a" if ok is None else ("yes" if ok else "**no**")
 
@@ -180,16 +188,21 @@ def render_table(results: dict, info: dict, n_articles: int, command: str) -> st
         msg = err(e)
         aps = None if msg else e["articles_per_s"]
         rows.append(("End to end (run_all, local feeds)", "articles/s, first run",
-                     msg or f"{_fmt(aps, 1)} ({e['articles_stored']} articles, {_fmt(e['first_s'], 1)} s)", "",
+                     msg or f"{_fmt(aps, 1)} ({e['articles_stored']} articles, {_fmt(e['first_s'], 1)} s{_cpu(e, 'first')})",
+                     "",
                      f">= {TARGETS['articles_per_s']:.0f}", _met(None if aps is None else aps >= TARGETS["articles_per_s"])))
         if not msg and e.get("warm_new_articles"):
             w = e["warm_articles_per_s"]
             rows.append(("End to end, warm", "articles/s, new articles in a running process",
-                         f"{_fmt(w, 1)} ({e['warm_new_articles']} articles, {_fmt(e['warm_s'], 1)} s)", "",
+                         f"{_fmt(w, 1)} ({e['warm_new_articles']} articles, {_fmt(e['warm_s'], 1)} s{_cpu(e, 'warm')})",
+                         "",
                          f">= {TARGETS['articles_per_s']:.0f}", _met(w >= TARGETS["articles_per_s"])))
         rr = None if msg else e["rerun_ratio"]
         rows.append(("Re-run, unchanged input", "second run / first run",
-                     msg or f"{100 * rr:.1f} % ({_fmt(e['second_s'], 2)} s, {e['rerun_added_rows']} rows added)", "",
+                     msg or (f"{100 * rr:.1f} % ({_fmt(e['second_s'], 2)} s, {e['rerun_added_rows']} rows added"
+                             + (f"; CPU {100 * e['rerun_cpu_ratio']:.1f} %: {_fmt(e['second_cpu_s'], 2)} of "
+                                f"{_fmt(e['first_cpu_s'], 1)} CPU-s" if e.get("rerun_cpu_ratio") else "") + ")"),
+                     "",
                      f"< {100 * TARGETS['rerun_ratio']:.0f} %", _met(None if rr is None else rr < TARGETS["rerun_ratio"])))
     dk = results.get("dask")
     if dk:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import resource
 import time
 from pathlib import Path
@@ -21,6 +22,24 @@ GOLD_FILES = ("gold-dev.jsonl", "gold-test.jsonl")
 def peak_rss_mb() -> float:
     """Peak resident set size of this process so far, MiB (Linux reports KiB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def cpu_s() -> float:
+    """CPU seconds (user + system) of this process and its live children so far: the ephemeral Prefect
+    server is a child that runs until this process exits, so RUSAGE_CHILDREN would miss it."""
+    total = time.process_time()
+    try:
+        import psutil
+
+        for child in psutil.Process().children(recursive=True):
+            try:
+                t = child.cpu_times()
+                total += t.user + t.system
+            except psutil.Error:
+                pass
+    except ImportError:  # pragma: no cover - psutil comes with distributed
+        pass
+    return total
 
 
 def children_peak_rss_mb() -> float:
@@ -334,13 +353,14 @@ def stage_e2e(workdir: Path, digest: bool = True) -> dict:
         finally:
             con.close()
 
-    t = time.perf_counter()
+    load_before = os.getloadavg()[0]
+    t, c = time.perf_counter(), cpu_s()
     first_counts = run_all(settings, digest=digest)
-    first = time.perf_counter() - t
+    first, first_cpu = time.perf_counter() - t, cpu_s() - c
     after_first = counts()
-    t = time.perf_counter()
+    t, c = time.perf_counter(), cpu_s()
     second_counts = run_all(settings, digest=digest)
-    second = time.perf_counter() - t
+    second, second_cpu = time.perf_counter() - t, cpu_s() - c
     after_second = counts()
     out = {
         "articles_served": meta["articles"], "articles_stored": after_first["articles"],
@@ -348,6 +368,9 @@ def stage_e2e(workdir: Path, digest: bool = True) -> dict:
         "facts": after_first["mentions"] + after_first["statistics"] + after_first["claims"],
         "first_s": first, "second_s": second, "articles_per_s": after_first["articles"] / first,
         "rerun_ratio": second / first, "rerun_added_rows": sum(after_second.values()) - sum(after_first.values()),
+        "first_cpu_s": first_cpu, "second_cpu_s": second_cpu,
+        "articles_per_cpu_s": after_first["articles"] / first_cpu if first_cpu else None,
+        "rerun_cpu_ratio": second_cpu / first_cpu if first_cpu else None,
         "first_counts": json.dumps(first_counts, default=str)[:2000],
         "second_counts": json.dumps(second_counts, default=str)[:2000],
     }
@@ -361,12 +384,14 @@ def stage_e2e(workdir: Path, digest: bool = True) -> dict:
         publish(corpus, meta["articles"] + meta["extra"])
         time.sleep(1.1)   # feeds are compared by Last-Modified, to the second
         publish(corpus, meta["articles"] + meta["extra"])
-        t = time.perf_counter()
+        t, c = time.perf_counter(), cpu_s()
         run_all(settings, digest=digest)
-        warm = time.perf_counter() - t
+        warm, warm_cpu = time.perf_counter() - t, cpu_s() - c
         new = counts()["articles"] - after_second["articles"]
-        out.update({"warm_new_articles": new, "warm_s": warm, "warm_articles_per_s": new / warm if warm else None})
-    out.update({"peak_rss_mb": peak_rss_mb(), "children_peak_rss_mb": children_peak_rss_mb()})
+        out.update({"warm_new_articles": new, "warm_s": warm, "warm_articles_per_s": new / warm if warm else None,
+                    "warm_cpu_s": warm_cpu, "warm_articles_per_cpu_s": new / warm_cpu if warm_cpu else None})
+    out.update({"peak_rss_mb": peak_rss_mb(), "children_peak_rss_mb": children_peak_rss_mb(),
+                "loadavg_before": load_before, "loadavg_after": os.getloadavg()[0]})
     return out
 
 
