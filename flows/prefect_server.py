@@ -82,7 +82,8 @@ class EphemeralServer:
     """One Prefect API server in ephemeral mode (no UI; in-process services), in a child process that
     dies with this one."""
 
-    def __init__(self) -> None:
+    def __init__(self, env: dict[str, str] | None = None) -> None:
+        self.extra_env = dict(env or {})     # e.g. another PREFECT_HOME
         self.proc: subprocess.Popen | None = None
         self.port: int | None = None
         self._log = None
@@ -111,7 +112,7 @@ class EphemeralServer:
         env = {**os.environ,
                # what Prefect's own SubprocessASGIServer sets for its ephemeral server
                "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1",
-               **get_current_settings().to_environment_variables(exclude_unset=True)}
+               **get_current_settings().to_environment_variables(exclude_unset=True), **self.extra_env}
         env.pop("PREFECT_API_URL", None)
         # The kernel's parent-death signal follows the *thread* that forked the child: ask for it only from
         # the main thread (which lives as long as the process); the watchdog covers every other case.

@@ -30,13 +30,14 @@ def db(tmp_path):
 
 
 @pytest.fixture(scope="session")
-def prefect_api():
-    """One Prefect API server for the whole session (ephemeral mode; it dies with this process, see
-    flows/prefect_server.py), for tests that start `privnews run` many times: each run saves its own
-    server start-up (tens of seconds on a loaded 2-core machine). Yields the API URL."""
+def prefect_api(tmp_path_factory):
+    """One Prefect API server for the whole session (ephemeral mode, its own PREFECT_HOME; it dies with this
+    process, see flows/prefect_server.py), for tests that start `privnews run` many times: each run saves its
+    own server start-up (tens of seconds on a loaded 2-core machine). Yields the API URL."""
     from flows.prefect_server import EphemeralServer
 
-    server = EphemeralServer().start(timeout=600)
+    home = tmp_path_factory.mktemp("prefect-session")
+    server = EphemeralServer(env={"PREFECT_HOME": str(home)}).start(timeout=600)
     try:
         yield server.api_url
     finally:
