@@ -160,12 +160,13 @@ def _antecedent(parties: list[Party], typ: str, pos: int, text: str = "") -> Par
         outside = [p for p in before if re.search(r"[.!?]\s", text[p.end:pos])]
         same = [p for p in before if p not in outside]
         # "het bedrijf" after a passing mention ("diensten als YouTube") means the story's main actor of that
-        # type: a name seen once loses to one mentioned at least three times before it
+        # type: a name seen once loses to one mentioned at least three times before it (twice when that one is
+        # in the description's own sentence: "Meta's notification ..., and the company did not ...")
         counts: dict[str, int] = {}
         for p in before:
             counts[p.name] = counts.get(p.name, 0) + 1
         if same and outside and outside[-1].name != same[-1].name:
-            if not (counts[same[-1].name] >= 3 and counts[outside[-1].name] == 1):
+            if not (counts[same[-1].name] >= 2 and counts[outside[-1].name] == 1):
                 return outside[-1]
         last = before[-1]
         top = max(counts, key=lambda n: counts[n])

@@ -645,3 +645,11 @@ def test_reported_clause_subject_brings_the_action_not_the_speaker(pipes):
             "rechter voorlegt.")
     a = only(run(pipes, "nl", text), "appeal")
     assert (a["claimant"], a["target"]) == ("Uber", "Autoriteit Persoonsgegevens")
+
+
+def test_description_prefers_the_story_actor_in_its_own_sentence_over_a_passing_mention(pipes):
+    text = ("The DPC fined Meta €1.2 billion over a breach that hit Facebook users. "
+            "According to the DPC, Meta's notification was late, and the company did not properly document the facts "
+            "of the incident, breaching Article 33(5) of the GDPR.")
+    v = [c for c in run(pipes, "en", text, actors=EXTRA_ACTORS + [("Facebook", "company")]) if c["kind"] == "violation"]
+    assert v and v[-1]["target"] == "Meta"
