@@ -256,6 +256,8 @@ def stage_load(workdir: Path, target_facts: int = 200_000, chunk: int = 64, big_
     and the bulk call again (every article already has facts: the delete-and-replace path). Then the split
     of one bulk call: Python (contract dicts -> Arrow columns, `fact_batch`) vs DuckDB (`write_facts`: the
     transaction with its DELETEs, INSERTs hashing the ids, actors and article stamps)."""
+    from contextlib import contextmanager
+
     from warehouse.db import open_warehouse
     from warehouse.load import fact_batch, replace_facts, upsert_articles, write_facts
 
@@ -263,48 +265,40 @@ def stage_load(workdir: Path, target_facts: int = 200_000, chunk: int = 64, big_
     version = "bench"
     out: dict = {"articles": len(extracted), "facts": n_facts, "chunk": chunk, "big_chunk": big_chunk}
 
+    @contextmanager
     def fresh(name: str):
+        """A new migrated database whose articles exist, as after ingest (not timed)."""
         db = workdir / f"load-{name}.duckdb"
         for p in (db, db.with_name(db.name + ".wal")):
             p.unlink(missing_ok=True)
-        con_cm = open_warehouse(db)
-        con = con_cm.__enter__()
-        upsert_articles(con, [{"article_id": a, "url": f"http://load.example/{a}", "title": a,
-                               "lang": "en", "text": "x", "content_hash": a} for a, _ in extracted])
-        return con_cm, con
+        with open_warehouse(db) as con:
+            upsert_articles(con, [{"article_id": a, "url": f"http://load.example/{a}", "title": a,
+                                   "lang": "en", "text": "x", "content_hash": a} for a, _ in extracted])
+            yield con
 
-    for mode, size in (("chunked", chunk), (f"chunked_{big_chunk}", big_chunk), ("bulk", None)):
-        con_cm, con = fresh(mode)
-        try:
-            t, cpu = time.perf_counter(), time.process_time()
-            for i in range(0, len(extracted), size or len(extracted)):
-                replace_facts(con, extracted[i:i + (size or len(extracted))], version)
-            dt, dcpu = time.perf_counter() - t, time.process_time() - cpu
-            stored = sum(con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in ("mentions", "statistics", "claims"))
-            if mode == "bulk":   # again: every article already has its facts
-                t, cpu = time.perf_counter(), time.process_time()
-                replace_facts(con, extracted, version)
-                rt, rcpu = time.perf_counter() - t, time.process_time() - cpu
-                rstored = sum(con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]
-                              for t in ("mentions", "statistics", "claims"))
-                out.update({"s_bulk_replace": rt, "cpu_s_bulk_replace": rcpu, "facts_per_s_bulk_replace": n_facts / rt,
-                            "facts_per_cpu_s_bulk_replace": n_facts / rcpu, "stored_bulk_replace": rstored})
-        finally:
-            con_cm.__exit__(None, None, None)
-        out.update({f"s_{mode}": dt, f"cpu_s_{mode}": dcpu, f"facts_per_s_{mode}": n_facts / dt,
-                    f"facts_per_cpu_s_{mode}": n_facts / dcpu, f"stored_{mode}": stored})
+    def timed(fn):
+        t, cpu = time.perf_counter(), time.process_time()
+        result = fn()
+        return result, time.perf_counter() - t, time.process_time() - cpu
+
+    def record(mode: str, wall: float, cpu: float, con) -> None:
+        stored = sum(con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in ("mentions", "statistics", "claims"))
+        out.update({f"s_{mode}": wall, f"cpu_s_{mode}": cpu, f"facts_per_s_{mode}": n_facts / wall,
+                    f"facts_per_cpu_s_{mode}": n_facts / cpu, f"stored_{mode}": stored})
+
+    for mode, size in (("chunked", chunk), (f"chunked_{big_chunk}", big_chunk), ("bulk", len(extracted))):
+        with fresh(mode) as con:
+            _, wall, cpu = timed(lambda: [replace_facts(con, extracted[i:i + size], version)
+                                          for i in range(0, len(extracted), size)])
+            record(mode, wall, cpu, con)
+            if mode == "bulk":   # again: every article already has its facts (the delete-and-replace path)
+                _, wall, cpu = timed(lambda: replace_facts(con, extracted, version))
+                record("bulk_replace", wall, cpu, con)
 
     # where the time of one bulk call goes: Python (dicts -> Arrow columns) vs DuckDB (the transaction)
-    con_cm, con = fresh("split")
-    try:
-        t, cpu = time.perf_counter(), time.process_time()
-        batch = fact_batch(extracted, version)
-        py, py_cpu = time.perf_counter() - t, time.process_time() - cpu
-        t, cpu = time.perf_counter(), time.process_time()
-        write_facts(con, batch)
-        duck, duck_cpu = time.perf_counter() - t, time.process_time() - cpu
-    finally:
-        con_cm.__exit__(None, None, None)
+    with fresh("split") as con:
+        batch, py, py_cpu = timed(lambda: fact_batch(extracted, version))
+        _, duck, duck_cpu = timed(lambda: write_facts(con, batch))
     out.update({"s_python_arrow": py, "s_duckdb_write": duck,
                 "facts_per_s_python_only": n_facts / py, "facts_per_cpu_s_python_only": n_facts / py_cpu,
                 "facts_per_s_duckdb_only": n_facts / duck, "facts_per_cpu_s_duckdb_only": n_facts / duck_cpu})
