@@ -50,6 +50,8 @@ class Cues:
     passive: re.Pattern | None
     pronouns: set[str]
     unnamed: re.Pattern | None
+    unnamed_names: dict[str, str] = field(default_factory=dict)
+    plural: set[str] = field(default_factory=set)
     anaphora: dict[str, re.Pattern] = field(default_factory=dict)
     speech_alt: str = ""
     before_alt: str = ""
@@ -72,6 +74,8 @@ class Cues:
             passive=words_re(roles.get("passive", [])),
             pronouns={p.lower() for p in roles.get("pronouns", [])},
             unnamed=words_re(roles.get("unnamed", [])),
+            unnamed_names={k.lower(): v for k, v in roles.get("unnamed_names", {}).items()},
+            plural={f.lower() for f in lex.get("anaphora_plural", {}).get("forms", [])},
             anaphora={t: rx for t, forms in ana.items() if (rx := words_re([_with_adjective(f) for f in forms]))},
             speech_alt="|".join(sorted(verbs, key=len, reverse=True)) or "(?!)",
             before_alt="|".join(sorted(sp.get("before", []), key=len, reverse=True)) or "(?!)",
@@ -129,6 +133,8 @@ def collect_parties(text: str, actors, cues: Cues) -> list[Party]:
             if any(0 <= p.start - m.end() <= 1 and p.type == typ for p in parties):
                 continue
             ante = _antecedent(parties, typ, m.start(), text)
+            if ante and _plain(m.group(0)) in cues.plural:
+                ante = _group_head(parties, ante, text)
             if ante:
                 # a description listed under two types ("de dienst"): the nearer antecedent wins
                 rival = next((x for x in extra if x.start == m.start() and x.end == m.end()), None)
@@ -141,7 +147,8 @@ def collect_parties(text: str, actors, cues: Cues) -> list[Party]:
     if cues.unnamed:
         for m in cues.unnamed.finditer(text):
             if free(m.start(), m.end()):
-                extra.append(Party(m.group(0).lower(), UNNAMED, m.start(), m.end()))
+                word = m.group(0).lower()
+                extra.append(Party(cues.unnamed_names.get(word, word), UNNAMED, m.start(), m.end()))
     out = sorted(parties + extra, key=lambda p: (p.start, -p.end))
     res: list[Party] = []
     last_end = -1
@@ -150,6 +157,23 @@ def collect_parties(text: str, actors, cues: Cues) -> list[Party]:
             res.append(p)
             last_end = p.end
     return res
+
+
+def _plain(form: str) -> str:
+    return re.sub(r"\s+", " ", form).strip().lower()
+
+
+def _group_head(parties: list[Party], member: Party, text: str) -> Party:
+    """The first-named party of the coordination that `member` ends ("X, Y en Z" -> X)."""
+    i = parties.index(member)
+    head = member
+    while i > 0:
+        prev = parties[i - 1]
+        if prev.type != member.type or not re.fullmatch(r"\s*(?:,|en|and|&|,\s*en|,\s*and)\s*(?:de |het |the )?",
+                                                         text[prev.end:parties[i].start], re.I):
+            break
+        head, i = prev, i - 1
+    return head
 
 
 def _antecedent(parties: list[Party], typ: str, pos: int, text: str = "") -> Party | None:

@@ -653,3 +653,24 @@ def test_description_prefers_the_story_actor_in_its_own_sentence_over_a_passing_
             "of the incident, breaching Article 33(5) of the GDPR.")
     v = [c for c in run(pipes, "en", text, actors=EXTRA_ACTORS + [("Facebook", "company")]) if c["kind"] == "violation"]
     assert v and v[-1]["target"] == "Meta"
+
+
+def test_user_groups_get_the_contracts_english_description(pipes):
+    c = only(run(pipes, "nl", "De AP beboet Uber. De zaak begon met klachten van chauffeurs."), "complaint")
+    assert (c["claimant"], c["target"]) == ("drivers", "Uber")
+
+
+def test_plural_description_stands_for_the_first_of_the_named_group(pipes):
+    text = ("noyb en Bits of Freedom zijn een massaclaim begonnen tegen Meta. "
+            "Eerder stuurden de organisaties Meta een sommatiebrief.")
+    c = only(run(pipes, "nl", text), "cease_and_desist")
+    assert (c["claimant"], c["target"]) == ("noyb", "Meta")
+
+
+def test_long_attribution_sentence_is_no_second_ruling(pipes):
+    text = ("Een commercieel belang kan een gerechtvaardigd belang zijn. Dat heeft het Hof van Justitie van de "
+            "Europese Unie vrijdag geoordeeld in een zaak over Meta.")
+    claims = run(pipes, "nl", text, actors=ACTORS + [("Court of Justice of the European Union", "court",
+                                                      "Hof van Justitie van de Europese Unie")])
+    assert "court_ruling" not in kinds(claims)
+    assert only(claims, "legal_basis")["claimant"] == "Court of Justice of the European Union"
