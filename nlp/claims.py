@@ -125,6 +125,8 @@ class ClaimExtractor:
         self.cues = Cues.from_lexicon(lex)
         self.claimant_anaphora = words_re(roles.get("claimant_anaphora", []))
         self.pronoun_speaker = words_re(lex.get("speech", {}).get("pronoun_speaker", []))
+        reasons = roles.get("fine_reason", [])
+        self.reason_re = re.compile(rf"(?<![\w])(?:{'|'.join(reasons)})(?![\w])", re.I) if reasons else None
         fwd = lex.get("speech", {}).get("forward", [])
         self.forward_speech = re.compile(rf"\W*(?:{'|'.join(fwd)})(?![\w])", re.I) if fwd else None
         rel = roles.get("relative_pronouns", [])
@@ -348,6 +350,22 @@ class ClaimExtractor:
                         claim["target"] = brought["claimant"]
                         claim["_target_party"] = brought["_claimant_party"]
                     out.append(brought)
+        return self._fine_reasons(text, out)
+
+    def _fine_reasons(self, text: str, claims: list[dict]) -> list[dict]:
+        """The reason a fine was given, in the fine's own sentence ("..., omdat de app kinderen alleen in het
+        Engels informeerde", "fined X for processing data unlawfully"), is part of the fine, not a violation."""
+        if self.reason_re is None:
+            return claims
+        out = []
+        for c in claims:
+            fine = next((f for f in out if f["kind"] == "fine" and f["start"] < c["start"]), None)
+            if c["kind"] == "violation" and fine is not None and self.reason_re.search(
+                    text, max(fine["start"], c["start"] - 20), c["start"] + 12):
+                fine["end"] = max(fine["end"], c["end"])
+                fine["text"] = text[fine["start"]:fine["end"]]
+                continue
+            out.append(c)
         return out
 
     def _ruled_action(self, doc, text, seg, sent, claim, group, main, parties, sent_cits, money, speaker,

@@ -674,3 +674,18 @@ def test_long_attribution_sentence_is_no_second_ruling(pipes):
                                                       "Hof van Justitie van de Europese Unie")])
     assert "court_ruling" not in kinds(claims)
     assert only(claims, "legal_basis")["claimant"] == "Court of Justice of the European Union"
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("nl", "De AP legde TikTok een boete op van 750.000 euro, omdat de app kinderen onvoldoende informeerde."),
+    ("en", "The CNIL fined Uber €60 million for processing customers' personal data unlawfully."),
+])
+def test_a_fines_reason_in_its_own_sentence_is_part_of_the_fine(pipes, lang, text):
+    claims = run(pipes, lang, text, money=MORE_MONEY)
+    assert kinds(claims) == ["fine"]
+    assert claims[0]["text"].endswith(("informeerde", "unlawfully"))
+
+
+def test_a_finding_in_its_own_sentence_stays_a_violation(pipes):
+    text = "De AP legde TikTok een boete op van 750.000 euro. Ook informeerde TikTok de gebruikers onvoldoende."
+    assert kinds(run(pipes, "nl", text, money=MORE_MONEY)) == ["fine", "violation"]
