@@ -332,6 +332,10 @@ class ClaimExtractor:
             seg_next = groups[gi + 1][0][0] if gi + 1 < len(groups) else se
             claim = self._claim(doc, text, (a, b), (ss, se), main, group, parties, sent_cits, money, speaker,
                                 prev_topic, enforcer, main_target, doc_claims + out, out, seg_next)
+            if claim and main.definite and all(h.definite or h.kind != main.kind for h in group) and any(
+                    c["kind"] == claim["kind"] and c["target"] == claim["target"] and claim["claimant"] in (None, c["claimant"])
+                    and claim["status"] in (None, c["status"]) for c in doc_claims):
+                continue  # "De klachten zijn ingediend in ...", "Its complaints, lodged in ...": the event again
             if claim:
                 out.append(claim)
                 extra = self._reviewed_fine(doc, text, (a, b), (ss, se), claim, parties, sent_cits, money, speaker,

@@ -689,3 +689,8 @@ def test_a_fines_reason_in_its_own_sentence_is_part_of_the_fine(pipes, lang, tex
 def test_a_finding_in_its_own_sentence_stays_a_violation(pipes):
     text = "De AP legde TikTok een boete op van 750.000 euro. Ook informeerde TikTok de gebruikers onvoldoende."
     assert kinds(run(pipes, "nl", text, money=MORE_MONEY)) == ["fine", "violation"]
+
+
+def test_a_definite_mention_of_a_reported_event_is_not_a_second_claim(pipes):
+    text = ("noyb heeft klachten ingediend tegen Meta. De klachten zijn onder meer ingediend in Oostenrijk en België.")
+    assert kinds(run(pipes, "nl", text)) == ["complaint"]
