@@ -158,6 +158,7 @@ class ActorRecognizer:
         self.reject_first = {w.lower() for w in c["reject"].get("first_words", [])}
         self.leading = {w.lower() for w in c["reject"].get("leading_words", [])}
         self.subsidiary_words = set(c["names"].get("subsidiary_words", []))
+        self.name_titles = set(c["names"].get("name_titles", []))
         self.reject_last = {w.lower() for w in c["reject"].get("last_words", [])}
         self.connectors = {p.lower() for p in c["names"]["connectors"]}
         self.reject = {norm(r) for r in c["reject"]["exact"]}
@@ -400,6 +401,10 @@ class ActorRecognizer:
             e = s + m.start()
         while e > s and not (text[e - 1].isalnum() or text[s:e].endswith(tuple(self.suffixes))):
             e -= 1
+        # an honorific is part of the name: "Lord Leggatt", "Sir Tim Berners-Lee"
+        hon = re.search(r"(?<![\w-])([A-Z][a-z]+) $", text[max(0, s - 12):s])
+        if hon and hon.group(1) in self.name_titles:
+            s -= len(hon.group(0))
         surface = text[s:e]
         if not surface or "\n" in surface or len(surface) > self.max_chars:
             return None

@@ -211,3 +211,10 @@ def test_uk_tribunals_are_two_courts(en):
     doc = en("The First-tier Tribunal overturned the fine. The ICO asked the Upper Tribunal for permission to appeal.")
     actors = by_name(doc)
     assert actors["First-tier Tribunal"]["type"] == actors["Upper Tribunal"]["type"] == "court"
+
+
+def test_an_honorific_is_part_of_the_name(nl_ner):
+    nl_ner.get_pipe("test_actors_fake_ner").spans = [("Leggatt", "PERSON")]
+    actors = by_name(nl_ner("De claim faalt, schreef Lord Leggatt in het vonnis. Lord Leggatt was streng."))
+    assert "Lord Leggatt" in actors and actors["Lord Leggatt"]["type"] == "person"
+    assert "Leggatt" not in actors
