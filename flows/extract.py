@@ -84,12 +84,21 @@ def load_facts(settings: Settings, facts: list[tuple[str, dict]], skipped: dict[
 
 @flow(name="privnews-extract", log_prints=False)
 def extract_pending(settings: Settings, force: bool = False, chunk: int = 64) -> dict:
-    """Extract every stored article whose facts are missing or stale; returns counts."""
+    """Extract every stored article whose facts are missing or stale; returns counts.
+
+    Articles are extracted `chunk` at a time and their facts loaded every `settings.extract_load_every`
+    articles (and at the end): a crash loses at most that much extraction work, never a partial fact set."""
     version = get_extractor(settings).version
     pending = select_pending(settings, version, force)
     totals = dict(EMPTY_TOTALS)
+    facts: list[tuple[str, dict]] = []
+    skipped: dict[str, str] = {}
     for i in range(0, len(pending), chunk):
-        facts, skipped = extract_batch(settings, quote(pending[i:i + chunk]))
+        chunk_facts, chunk_skipped = extract_batch(settings, quote(pending[i:i + chunk]))
+        facts += chunk_facts
+        skipped.update(chunk_skipped)
+        if len(facts) + len(skipped) < settings.extract_load_every and i + chunk < len(pending):
+            continue
         checkpoint(settings, "extract.before_load")
         counts = load_facts(settings, quote(facts), quote(skipped), version)
         checkpoint(settings, "extract.after_load")
@@ -97,4 +106,5 @@ def extract_pending(settings: Settings, force: bool = False, chunk: int = 64) ->
         totals["articles_skipped"] += len(skipped)
         for key, n in counts.items():
             totals[key] += n
+        facts, skipped = [], {}
     return totals
