@@ -18,7 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp.articles import ARTICLES_FILE, Citation, CitationFinder
-from nlp.attribution import QUOTES, UNNAMED, Cues, Party, RoleContext, _marked, assign_roles, collect_parties, find_speaker, quote_regions, words_re
+from nlp.attribution import QUOTES, UNNAMED, Cues, Party, RoleContext, _group_head, _marked, assign_roles, collect_parties, find_speaker, quote_regions, words_re
 
 logger = logging.getLogger(__name__)
 
@@ -648,6 +648,10 @@ class ClaimExtractor:
                     c["kind"] == "legal_basis" and c["basis"] == basis and c["polarity"] == "affirm"
                     and c["claimant"] == target.name for c in earlier):
             polarity = "deny"
+        # "De stichtingen SOMI, Take Back Your Privacy en Stichting X verwijten ...": a coordinated group of
+        # claimants is named by its first member
+        if claimant is not None and claimant.type in ("ngo", "person", "other") and claimant in parties:
+            claimant = _group_head(parties, claimant, text)
         # a company appealing or objecting without a named target contests the decision taken against it
         if kind in ("appeal", "objection") and claimant is not None and claimant.type in ("company", "other", "government") \
                 and not (target is not None and _marked(text, a, target, self.cues.target_before)) \
