@@ -126,3 +126,22 @@ def test_cli_train_claims_needs_the_transformers_backend():
 
     result = CliRunner().invoke(app, ["train", "--task", "claims"])
     assert result.exit_code == 2 and "claims with --backend transformers" in result.output
+
+
+def test_gating_drops_rule_claims_whose_sentences_the_classifier_rejects():
+    from benchmarks.claim_classifier import claim_counts, gate, review_queue
+
+    text = "De AP legt Meta een boete op. Het regent. Meta gaat in beroep."
+    gold = [{"id": "x", "lang": "nl", "text": text, "claims": [{"kind": "fine", "start": 3, "end": 28}]}]
+    preds = [{"id": "x", "lang": "nl", "claims": [{"kind": "fine", "start": 3, "end": 28},
+                                                   {"kind": "appeal", "start": 42, "end": 62}]}]
+    sents = train_claims.label_sentences(gold[0], [(0, 29), (30, 41), (42, 63)])
+    probs = [0.9, 0.8, 0.2]
+    kept = gate(preds, sents, probs, 0.5)[0]["claims"]
+    assert [c["kind"] for c in kept] == ["fine"]                           # the appeal's sentence scored 0.2
+    assert gate(preds, sents, probs, 0.1) == preds
+    rules, gated = claim_counts(gold, preds)["nl"], claim_counts(gold, gate(preds, sents, probs, 0.5))["nl"]
+    assert (rules.tp, rules.fp, gated.tp, gated.fp) == (1, 1, 1, 0)
+    # "Het regent." is flagged (0.8, no rule claim in it) but holds no missed gold claim
+    assert review_queue(gold, preds, sents, probs, 0.5)["nl"] == {
+        "flagged": 1, "flagged_with_missed": 0, "covered": 0, "missed": 0}
