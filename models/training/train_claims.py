@@ -14,19 +14,17 @@ threshold can be chosen on dev sentences the model did not see (benchmarks/claim
 """
 from __future__ import annotations
 
-import argparse
 import json
 import logging
 import math
 import random
-import shutil
 import sys
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from models.training.train_hf import (DEFAULT_OUTPUT_ROOT, GOLD_DEV, TrainingError, _complete, fingerprint,
-                                      resolve_base)
+from models.training.train_hf import (DEFAULT_OUTPUT_ROOT, GOLD_DEV, TrainingError, _complete, cli, fingerprint,
+                                      optimiser_step, resolve_base, save_cached)
 
 logger = logging.getLogger(__name__)
 
@@ -115,8 +113,7 @@ def folds(sentences: list[Sentence], k: int) -> list[set[str]]:
 def fit(base_source: str, examples: list[tuple[str, int]], params: HyperParams, max_steps: int | None = None):
     """Fine-tune; returns (tokenizer, model, per-step losses). No files written."""
     import torch
-    from transformers import (AutoModelForSequenceClassification, AutoTokenizer, DataCollatorWithPadding,
-                              get_linear_schedule_with_warmup)
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer, DataCollatorWithPadding
 
     if not examples:
         raise TrainingError("No training sentences.")
@@ -135,9 +132,7 @@ def fit(base_source: str, examples: list[tuple[str, int]], params: HyperParams, 
     collate = DataCollatorWithPadding(tokenizer)
     steps_per_epoch = math.ceil(len(feats) / params.batch_size)
     total = steps_per_epoch * params.epochs if max_steps is None else max_steps
-    trainable = [p for p in model.parameters() if p.requires_grad]
-    optimizer = torch.optim.AdamW(trainable, lr=params.learning_rate, weight_decay=params.weight_decay)
-    schedule = get_linear_schedule_with_warmup(optimizer, int(params.warmup * total), total)
+    step = optimiser_step(model, params, total)
     losses: list[float] = []
     started = time.perf_counter()
     model.train()
@@ -146,13 +141,7 @@ def fit(base_source: str, examples: list[tuple[str, int]], params: HyperParams, 
         chunks = [order[i: i + params.batch_size] for i in range(0, len(order), params.batch_size)]
         rng.shuffle(chunks)                 # batches of similar length, in random order
         for idx in chunks[: total - len(losses)]:
-            loss = model(**collate([feats[j] for j in idx])).loss
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(trainable, 1.0)
-            optimizer.step()
-            schedule.step()
-            optimizer.zero_grad()
-            losses.append(loss.item())
+            losses.append(step(collate([feats[j] for j in idx])))
         logger.info("step %d/%d: loss %.4f (%.0fs)", len(losses), total, losses[-1], time.perf_counter() - started)
     model.eval()
     return tokenizer, model, losses
@@ -175,21 +164,12 @@ def train(output_root: str | Path = DEFAULT_OUTPUT_ROOT, base: str | None = None
     started, cpu = time.perf_counter(), time.process_time()
     logger.info("fine-tuning %s on %d sentences (%d positive)", base_id, len(examples), sum(y for _t, y in examples))
     tokenizer, model, losses = fit(source, examples, params)
-    tmp = out.with_name(out.name + ".tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    model.config.architectures = [type(model).__name__]
-    model.save_pretrained(tmp)
-    tokenizer.save_pretrained(tmp)
     meta = {"base": base_id, "params": asdict(params), "labels": LABELS, "sentences": len(examples),
             "positive": sum(y for _t, y in examples), "documents": len({s.doc_id for s in sentences}), "fold": fold,
             "steps": len(losses), "first_loss": losses[0], "last_loss": losses[-1],
             "losses": [round(x, 4) for x in losses],
             "seconds": round(time.perf_counter() - started, 1), "cpu_seconds": round(time.process_time() - cpu, 1)}
-    (tmp / "training.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-    shutil.rmtree(out, ignore_errors=True)
-    tmp.rename(out)
-    logger.info("saved %s (%.0fs, loss %.3f -> %.3f)", out, meta["seconds"], losses[0], losses[-1])
+    save_cached(out, tokenizer, model, meta)
     return out
 
 
@@ -223,25 +203,7 @@ def locate_model(output_root: str | Path | None = None) -> Path | None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m models.training.train_claims", description=__doc__.split("\n")[0])
-    ap.add_argument("--output-root", type=Path, default=DEFAULT_OUTPUT_ROOT, help="cache folder (data/models)")
-    ap.add_argument("--base", default=None, help="local directory or cached hub id (default: the MiniLM package)")
-    ap.add_argument("--epochs", type=int, default=HyperParams.epochs)
-    ap.add_argument("--force", action="store_true", help="retrain even when the cached model is up to date")
-    ap.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's choice)")
-    args = ap.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    if args.threads:
-        import torch
-
-        torch.set_num_threads(args.threads)
-    try:
-        path = train(args.output_root, base=args.base, params=HyperParams(epochs=args.epochs), force=args.force)
-    except TrainingError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    print(path)
-    return 0
+    return cli(argv, "python -m models.training.train_claims", __doc__.split("\n")[0], train, HyperParams)
 
 
 if __name__ == "__main__":

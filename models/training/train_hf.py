@@ -249,10 +249,47 @@ def _batches(feats: list[dict], size: int, rng: random.Random, pad_id: int):
 
 
 # -- training ------------------------------------------------------------------------------------------
+def optimiser_step(model, params, total: int):
+    """AdamW with linear warm-up/decay over `total` steps on the trainable parameters; returns a function
+    that takes one batch, makes one optimisation step and returns its loss."""
+    import torch
+    from transformers import get_linear_schedule_with_warmup
+
+    trainable = [p for p in model.parameters() if p.requires_grad]
+    optimizer = torch.optim.AdamW(trainable, lr=params.learning_rate, weight_decay=params.weight_decay)
+    schedule = get_linear_schedule_with_warmup(optimizer, int(params.warmup * total), total)
+
+    def step(batch: dict) -> float:
+        loss = model(**batch).loss
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(trainable, 1.0)   # a few bad batches must not wreck a small model
+        optimizer.step()
+        schedule.step()
+        optimizer.zero_grad()
+        return loss.item()
+
+    return step
+
+
+def save_cached(out: Path, tokenizer, model, meta: dict) -> None:
+    """Write a trained model into the cache atomically: built in `<out>.tmp`, renamed when complete, so a
+    crash never leaves a half-written folder that `_complete` would accept."""
+    tmp = out.with_name(out.name + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    model.config.architectures = [type(model).__name__]
+    model.save_pretrained(tmp)
+    tokenizer.save_pretrained(tmp)
+    (tmp / "training.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    shutil.rmtree(out, ignore_errors=True)
+    tmp.rename(out)
+    logger.info("saved %s (%.0fs, loss %.3f -> %.3f)", out, meta["seconds"], meta["first_loss"], meta["last_loss"])
+
+
 def fit(base_source: str, examples: list[Example], params: HyperParams, max_steps: int | None = None):
     """Fine-tune; returns (tokenizer, model, per-step losses). No files written."""
     import torch
-    from transformers import AutoModelForTokenClassification, AutoTokenizer, get_linear_schedule_with_warmup
+    from transformers import AutoModelForTokenClassification, AutoTokenizer
 
     if not examples:
         raise TrainingError("No training data: models/training/ner/ is empty and gold-dev.jsonl has no documents.")
@@ -272,9 +309,7 @@ def fit(base_source: str, examples: list[Example], params: HyperParams, max_step
     feats = encode(tokenizer, examples, params)
     steps_per_epoch = math.ceil(len(feats) / params.batch_size)
     total = steps_per_epoch * params.epochs if max_steps is None else max_steps
-    trainable = [p for p in model.parameters() if p.requires_grad]
-    optimizer = torch.optim.AdamW(trainable, lr=params.learning_rate, weight_decay=params.weight_decay)
-    schedule = get_linear_schedule_with_warmup(optimizer, int(params.warmup * total), total)
+    step = optimiser_step(model, params, total)
     losses: list[float] = []
     model.train()
     started = time.perf_counter()
@@ -282,13 +317,7 @@ def fit(base_source: str, examples: list[Example], params: HyperParams, max_step
     while len(losses) < total:
         epoch_losses = []
         for batch in _batches(feats, params.batch_size, rng, pad_id):
-            loss = model(**batch).loss
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(trainable, 1.0)
-            optimizer.step()
-            schedule.step()
-            optimizer.zero_grad()
-            losses.append(loss.item())
+            losses.append(step(batch))
             epoch_losses.append(losses[-1])
             if len(losses) % 10 == 0:
                 logger.info("step %d/%d: loss %.4f (%.0fs)", len(losses), total, losses[-1],
@@ -317,27 +346,19 @@ def train(output_root: str | Path = DEFAULT_OUTPUT_ROOT, base: str | None = None
     n_ents = sum(len(s) for _t, s in examples)
     logger.info("fine-tuning %s on %d texts (%d entity spans)", base_id, len(examples), n_ents)
     tokenizer, model, losses = fit(source, examples, params)
-    tmp = out.with_name(out.name + ".tmp")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    model.config.architectures = [type(model).__name__]
-    model.save_pretrained(tmp)
-    tokenizer.save_pretrained(tmp)
     meta = {"base": base_id, "params": asdict(params), "labels": LABELS, "texts": len(examples),
             "entities": n_ents, "steps": len(losses), "first_loss": losses[0], "last_loss": losses[-1],
             "seconds": round(time.perf_counter() - started, 1)}
-    (tmp / "training.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-    shutil.rmtree(out, ignore_errors=True)
-    tmp.rename(out)
-    logger.info("saved %s (%.0fs, loss %.3f -> %.3f)", out, meta["seconds"], losses[0], losses[-1])
+    save_cached(out, tokenizer, model, meta)
     return out
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m models.training.train_hf", description=__doc__.split("\n")[0])
+def cli(argv: list[str] | None, prog: str, description: str, train_fn, params_cls) -> int:
+    """The command line both training modules share: cache folder, base, epochs, --force, --threads."""
+    ap = argparse.ArgumentParser(prog=prog, description=description)
     ap.add_argument("--output-root", type=Path, default=DEFAULT_OUTPUT_ROOT, help="cache folder (data/models)")
     ap.add_argument("--base", default=None, help="local directory or cached hub id (default: the MiniLM package)")
-    ap.add_argument("--epochs", type=int, default=HyperParams.epochs)
+    ap.add_argument("--epochs", type=int, default=params_cls.epochs)
     ap.add_argument("--force", action="store_true", help="retrain even when the cached model is up to date")
     ap.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's choice)")
     args = ap.parse_args(argv)
@@ -347,12 +368,16 @@ def main(argv: list[str] | None = None) -> int:
 
         torch.set_num_threads(args.threads)
     try:
-        path = train(args.output_root, base=args.base, params=HyperParams(epochs=args.epochs), force=args.force)
+        path = train_fn(args.output_root, base=args.base, params=params_cls(epochs=args.epochs), force=args.force)
     except TrainingError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(path)
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    return cli(argv, "python -m models.training.train_hf", __doc__.split("\n")[0], train, HyperParams)
 
 
 if __name__ == "__main__":
