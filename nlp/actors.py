@@ -30,6 +30,8 @@ import srsly
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from nlp.docinfo import doc_text
+
 logger = logging.getLogger(__name__)
 
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
@@ -176,7 +178,7 @@ class ActorRecognizer:
         return doc
 
     def find(self, doc: Doc) -> list[dict]:
-        text = doc.text
+        text = doc_text(doc)
         if not text.strip():
             return []
         taken = [False] * (len(text) + 1)
@@ -380,7 +382,7 @@ class ActorRecognizer:
 
     # ------------------------------------------------------------------ cleaning and typing
     def _clean(self, doc, cand: dict) -> tuple[int, int] | None:
-        text = doc.text
+        text = doc_text(doc)
         s, e = cand["start"], cand["end"]
         i, j = cand["tok"]
         # strip leading articles, trailing possessive and punctuation
@@ -449,7 +451,7 @@ class ActorRecognizer:
 
     def _type_from_context(self, doc, m: dict) -> str | None:
         """Type from words inside the name, a descriptor/title right before it, or an apposition after it."""
-        text = doc.text
+        text = doc_text(doc)
         surface = text[m["start"]:m["end"]]
         words = [w.lower() for w in surface.split()]
         if words and surface.split()[-1] in self.suffixes:
@@ -558,7 +560,7 @@ class ActorRecognizer:
         return actors
 
     def _finish(self, doc, actors: list[dict], free, take) -> list[dict]:
-        text = doc.text
+        text = doc_text(doc)
         for g in actors:
             if g["kb"]:
                 continue

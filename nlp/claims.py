@@ -17,6 +17,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from nlp.docinfo import doc_text, sentence_spans
 from nlp.articles import ARTICLES_FILE, Citation, CitationFinder
 from nlp.attribution import QUOTES, UNNAMED, Cues, Party, RoleContext, _group_head, _marked, assign_roles, collect_parties, find_speaker, quote_regions, words_re
 
@@ -166,7 +167,7 @@ class ClaimExtractor:
 
     # ---- extraction ----------------------------------------------------------------------------------
     def extract(self, doc: Doc) -> list[dict]:
-        text = doc.text
+        text = doc_text(doc)
         if not text or not text.strip():
             return []
         parties = collect_parties(text, doc._.actors, self.cues)
@@ -818,11 +819,10 @@ def _full_re(forms: list[str]) -> re.Pattern | None:
 
 def _sentences(doc: Doc) -> list[tuple[int, int]]:
     """Sentence spans, further cut at blank lines / line breaks (headlines are sentences too)."""
-    try:
-        spans = [(s.start_char, s.end_char) for s in doc.sents]
-    except ValueError:
-        spans = [(0, len(doc.text))]
-    text = doc.text
+    text = doc_text(doc)
+    spans = sentence_spans(doc)
+    if spans is None:
+        spans = [(0, len(text))]
     out = []
     for s, e in spans:
         pos = s

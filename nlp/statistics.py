@@ -17,6 +17,7 @@ import srsly
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from nlp.docinfo import doc_text, sentence_spans
 from nlp.numbers import (Lexicon, NumberRead, PhraseTable, Tok, load_lexicon, phrase_tokens, read_number,
                          tokenize)
 
@@ -666,11 +667,12 @@ def _pos_map(doc: Doc) -> dict[int, str]:
 
 def _sentences(doc: Doc) -> list[tuple[int, int]]:
     try:
-        if doc.has_annotation("SENT_START"):
-            return [(s.start_char, s.end_char) for s in doc.sents]
+        spans = sentence_spans(doc)
+        if spans is not None:
+            return spans
     except Exception:
         pass
-    return [(0, len(doc.text))]
+    return [(0, len(doc_text(doc)))]
 
 
 class StatisticsComponent:
@@ -685,8 +687,9 @@ class StatisticsComponent:
     def __call__(self, doc: Doc) -> Doc:
         try:
             pos = _pos_map(doc) if self.use_pos else {}
-            stats = self.extractor.extract(doc.text, _sentences(doc), pos, getattr(doc._, "actors", None))
-            doc._.statistics = [s for s in stats if doc.text[s["start"]:s["end"]] == s["text"]]
+            text = doc_text(doc)
+            stats = self.extractor.extract(text, _sentences(doc), pos, getattr(doc._, "actors", None))
+            doc._.statistics = [s for s in stats if text[s["start"]:s["end"]] == s["text"]]
         except Exception:  # never let one odd document break the pipeline
             logger.exception("privnews_statistics failed on a document; emitting no statistics")
             doc._.statistics = []
