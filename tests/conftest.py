@@ -1,5 +1,6 @@
 """Test environment: offline, project-local Prefect home, no telemetry (set before any import of prefect)."""
 import os
+import shutil
 import tempfile
 
 import pytest
@@ -29,19 +30,45 @@ def db(tmp_path):
     return path
 
 
+_SESSION_SERVER = pytest.StashKey()
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """When a collected test needs the session's Prefect API server, launch it now, so that it starts while
+    the tests before that one run (the fixture below only waits for it)."""
+    if any("prefect_api" in getattr(item, "fixturenames", ()) for item in items):
+        from flows.prefect_server import EphemeralServer
+
+        try:
+            config.stash[_SESSION_SERVER] = _launch_session_server(EphemeralServer)
+        except Exception:                # the fixture tries again, and reports the error where it is needed
+            pass
+
+
+def _launch_session_server(server_class):
+    return server_class(env={"PREFECT_HOME": tempfile.mkdtemp(prefix="privnews-test-prefect-")}).launch()
+
+
+def pytest_unconfigure(config):
+    server = config.stash.get(_SESSION_SERVER, None)
+    if server is not None:
+        server.stop()
+        shutil.rmtree(server.extra_env["PREFECT_HOME"], ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
-def prefect_api(tmp_path_factory):
+def prefect_api(pytestconfig):
     """One Prefect API server for the whole session (ephemeral mode, its own PREFECT_HOME; it dies with this
     process, see flows/prefect_server.py), for tests that start `privnews run` many times: each run saves its
-    own server start-up (tens of seconds on a loaded 2-core machine). Yields the API URL."""
+    own server start-up (tens of seconds on a loaded 2-core machine). Launched at collection time (above).
+    Yields the API URL."""
     from flows.prefect_server import EphemeralServer
 
-    home = tmp_path_factory.mktemp("prefect-session")
-    server = EphemeralServer(env={"PREFECT_HOME": str(home)}).start(timeout=600)
-    try:
-        yield server.api_url
-    finally:
-        server.stop()
+    server = pytestconfig.stash.get(_SESSION_SERVER, None)
+    if server is None:                   # e.g. requested through getfixturevalue
+        server = pytestconfig.stash[_SESSION_SERVER] = _launch_session_server(EphemeralServer)
+    server.wait_ready(timeout=600)
+    yield server.api_url
 
 
 @pytest.fixture(scope="session")
