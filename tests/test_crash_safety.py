@@ -81,5 +81,6 @@ def test_kill_at_every_stage_then_rerun_equals_one_clean_run(tmp_path, reference
         assert "Traceback" not in err + out, err[-3000:]
         assert rc == 0 or (rc == 2 and f"process {other}" in " ".join(err.split())), (rc, err[-3000:])
     assert 0 in (rc_a, rc_b)
+    assert a.survivors == [] and b.survivors == []
     assert_same_as_clean(snapshot(db), clean)
     assert digest_files(tmp_path / "data") == clean_files
