@@ -68,9 +68,30 @@ class PhraseTable:
             if key:
                 self.table[key] = value
                 self.maxlen = max(self.maxlen, len(key))
+        # every leading / trailing part of a phrase: a walk stops as soon as no phrase can match any more
+        self.prefixes = {k[:n] for k in self.table for n in range(1, len(k) + 1)}
+        self.suffixes = {k[-n:] for k in self.table for n in range(1, len(k) + 1)}
 
     def match(self, toks: list[Tok], i: int, adjacent_only: bool = False) -> tuple[int, object] | None:
         """Return (number of tokens, value) of the longest phrase at i, or None."""
+        top = min(self.maxlen, len(toks) - i)
+        if top <= 0 or i < 0:
+            return self._match_slow(toks, i, adjacent_only)
+        hits = []  # (length, key) of every phrase at i, shortest first
+        key: tuple[str, ...] = ()
+        for n in range(1, top + 1):
+            key += (toks[i + n - 1].low,)
+            if key not in self.prefixes:
+                break
+            if key in self.table:
+                hits.append((n, key))
+        for n, key in reversed(hits):
+            if adjacent_only and any(t.space_before for t in toks[i + 1:i + n]):
+                continue
+            return n, self.table[key]
+        return None
+
+    def _match_slow(self, toks: list[Tok], i: int, adjacent_only: bool = False) -> tuple[int, object] | None:
         for n in range(min(self.maxlen, len(toks) - i), 0, -1):
             key = tuple(t.low for t in toks[i:i + n])
             if key in self.table:
@@ -81,6 +102,20 @@ class PhraseTable:
 
     def match_ending(self, toks: list[Tok], end: int) -> tuple[int, object] | None:
         """Longest phrase ending just before token index `end`."""
+        top = min(self.maxlen, end)
+        if top <= 0 or end > len(toks):
+            return self._match_ending_slow(toks, end)
+        best = None
+        key: tuple[str, ...] = ()
+        for n in range(1, top + 1):
+            key = (toks[end - n].low,) + key
+            if key not in self.suffixes:
+                break
+            if key in self.table:
+                best = n, self.table[key]
+        return best
+
+    def _match_ending_slow(self, toks: list[Tok], end: int) -> tuple[int, object] | None:
         for n in range(min(self.maxlen, end), 0, -1):
             key = tuple(t.low for t in toks[end - n:end])
             if key in self.table:
@@ -230,6 +265,7 @@ def _below_thousand(w: str, lex: Lexicon) -> float | None:
     return _below_hundred(w, lex)
 
 
+@lru_cache(maxsize=65536)
 def parse_number_word(word: str, lang: str = "nl") -> float | None:
     """Value of one written cardinal word, compounds included.
 
