@@ -71,10 +71,18 @@ def ephemeral_api(warm_up: Callable[[], object] | None = None) -> Iterator[str |
     except BaseException:
         server.stop()
         raise
+    # Also in the environment, for the block: processes started meanwhile (Dask workers, flows/scale.py)
+    # report to this server instead of each starting an ephemeral server of its own.
+    previous = os.environ.get("PREFECT_API_URL")
+    os.environ["PREFECT_API_URL"] = server.api_url
     try:
         with temporary_settings(updates={PREFECT_API_URL: server.api_url}):
             yield server.api_url
     finally:
+        if previous is None:
+            os.environ.pop("PREFECT_API_URL", None)
+        else:
+            os.environ["PREFECT_API_URL"] = previous
         server.stop()
 
 
