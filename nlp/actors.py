@@ -51,6 +51,7 @@ _LEFT = r"(?<![\w@/.\-])"
 _RIGHT = r"(?![\w])"
 
 
+@functools.lru_cache(maxsize=65536)
 def norm(s: str) -> str:
     s = unicodedata.normalize("NFKD", s or "")
     s = "".join(ch for ch in s if not unicodedata.combining(ch))

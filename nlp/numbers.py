@@ -71,12 +71,15 @@ class PhraseTable:
         # every leading / trailing part of a phrase: a walk stops as soon as no phrase can match any more
         self.prefixes = {k[:n] for k in self.table for n in range(1, len(k) + 1)}
         self.suffixes = {k[-n:] for k in self.table for n in range(1, len(k) + 1)}
+        self.firsts = {k[0] for k in self.table}
 
     def match(self, toks: list[Tok], i: int, adjacent_only: bool = False) -> tuple[int, object] | None:
         """Return (number of tokens, value) of the longest phrase at i, or None."""
         top = min(self.maxlen, len(toks) - i)
         if top <= 0 or i < 0:
             return self._match_slow(toks, i, adjacent_only)
+        if toks[i].low not in self.firsts:
+            return None
         hits = []  # (length, key) of every phrase at i, shortest first
         key: tuple[str, ...] = ()
         for n in range(1, top + 1):

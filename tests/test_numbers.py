@@ -92,3 +92,19 @@ def test_tokenize_offsets():
     text = "Meta kreeg €1,2 miljard\u200f boete (art. 83(5))."
     for t in tokenize(text):
         assert text[t.start:t.end] == t.text
+
+
+def test_phrase_table_matches_like_trying_every_length():
+    """The prefix/suffix walk finds the same phrase as trying every length, longest first."""
+    from nlp.numbers import PhraseTable
+
+    table = PhraseTable({"up to": 1, "up to and including": 2, "to": 3, "a b c d": 4, "b c": 5, "€": 6})
+    toks = tokenize("we go up to and including a b c d, up to a b c and €5 b c")
+    for i in range(-1, len(toks) + 2):
+        for adjacent in (False, True):
+            assert table.match(toks, i, adjacent) == table._match_slow(toks, i, adjacent)
+    for end in range(0, len(toks) + 2):
+        assert table.match_ending(toks, end) == table._match_ending_slow(toks, end)
+    assert table.match(toks, 2) == (4, 2)
+    assert table.match_ending(toks, 4) == (2, 1)
+    assert PhraseTable({}).match(toks, 0) is None

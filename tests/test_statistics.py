@@ -240,3 +240,30 @@ def test_number_soup_never_raises(parts, lang):
     text = " ".join(parts)
     for s in _pipeline(lang)(text)._.statistics:
         assert text[s["start"]:s["end"]] == s["text"]
+
+
+def test_docinfo_caches_text_and_sentences():
+    import spacy
+
+    from nlp.docinfo import SentenceIndex, doc_text, sentence_spans
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    doc = nlp("The AP fined Acme. It will appeal! Really")
+    assert doc_text(doc) == doc.text and doc_text(doc) is doc_text(doc)
+    spans = sentence_spans(doc)
+    assert spans == [(s.start_char, s.end_char) for s in doc.sents]
+    spans.append((0, 0))  # the caller's copy: the cache is untouched
+    assert sentence_spans(doc) == [(s.start_char, s.end_char) for s in doc.sents]
+    index = SentenceIndex(sentence_spans(doc))
+    assert len(index) == 3
+    assert [index.index(c) for c in (0, 18, 19, 35, 41, 99)] == [0, 0, 1, 2, 2, 2]
+    assert index.span(20) == (19, 34)
+    # no sentence boundaries: None, and an empty index answers -1
+    bare = spacy.blank("en")("no sentencizer here")
+    assert sentence_spans(bare) is None
+    assert SentenceIndex([]).index(3) == -1 and SentenceIndex([]).span(3) is None
+    # sentence spans follow a retokenized document
+    with doc.retokenize() as retok:
+        retok.merge(doc[0:2])
+    assert sentence_spans(doc) == [(s.start_char, s.end_char) for s in doc.sents]
