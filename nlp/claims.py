@@ -221,8 +221,10 @@ class ClaimExtractor:
         for kind in self.kinds.values():
             if kind.triggers is None:
                 continue
-            excl = [(m.start(), m.end()) for m in kind.exclude.finditer(sent)] if kind.exclude else []
+            excl = None  # read only once a trigger is found: most sentences have none
             for m in kind.triggers.finditer(sent):
+                if excl is None:
+                    excl = [(x.start(), x.end()) for x in kind.exclude.finditer(sent)] if kind.exclude else []
                 if any(a <= m.start() < b or a < m.end() <= b for a, b in excl):
                     continue
                 if any(a <= ss + m.start() and ss + m.end() <= b for a, b in named):
