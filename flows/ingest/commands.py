@@ -88,6 +88,7 @@ def register(app: typer.Typer) -> None:
         import json
 
         from flows.cli import console, fail, settings_or_fail
+        from flows.prefect_server import PrefectServerError, ephemeral_api
         from flows.settings import ConfigError
         from warehouse.db import WarehouseError
 
@@ -97,8 +98,9 @@ def register(app: typer.Typer) -> None:
             from flows.ingest.registry import resolve_feeds
 
             specs = resolve_feeds(settings, feed)          # bad URLs / profiles fail before Prefect starts
-            counts = ingest(settings, specs)
-        except (ConfigError, WarehouseError) as exc:
+            with ephemeral_api():                          # a server that dies with this process, even on SIGKILL
+                counts = ingest(settings, specs)
+        except (ConfigError, WarehouseError, PrefectServerError) as exc:
             fail(str(exc))
         console.print_json(json.dumps(counts))
 
