@@ -25,8 +25,6 @@ ARTICLE_SCHEMA = pa.schema([
     ("outlet", pa.string()), ("text_source", pa.string()), ("raw_html", pa.string()), ("story_id", pa.string()),
     ("skip_reason", pa.string()),
 ])
-ACTOR_SCHEMA = pa.schema([("actor_id", pa.string()), ("name", pa.string()), ("type", pa.string()),
-                          ("kb_id", pa.string())])
 MENTION_SCHEMA = pa.schema([
     ("mention_id", pa.string()), ("article_id", pa.string()), ("actor_id", pa.string()),
     ("actor_name", pa.string()), ("actor_type", pa.string()), ("text", pa.string()),
