@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nlp.hf_ner import ModelNotAvailable, _hub_offline, _looks_like_path, pick_device
+from nlp.hf_ner import ModelNotAvailable, load_pretrained, pick_device
 
 logger = logging.getLogger(__name__)
 
@@ -25,27 +25,10 @@ TRAIN_HINT = ("Run `privnews train --backend transformers --task claims` (fine-t
 
 def load_classifier(location: str | Path):
     """(tokenizer, model) for a local directory or a hub id in the local cache; ModelNotAvailable otherwise."""
-    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+    from transformers import AutoModelForSequenceClassification
 
-    location = str(location).strip()
-    path = Path(location).expanduser()
-    local = path.is_dir()
-    if not location or (not local and (path.exists() or _looks_like_path(location))):
-        raise ModelNotAvailable(f"No claim-classifier model at {location or '(none given)'!r}. {TRAIN_HINT}.")
-    try:
-        source = str(path) if local else location
-        tokenizer = AutoTokenizer.from_pretrained(source, local_files_only=local)
-        model = AutoModelForSequenceClassification.from_pretrained(source, local_files_only=local)
-    except (OSError, ValueError) as exc:
-        where = ("not in the local Hugging Face cache, and HF_HUB_OFFLINE=1 forbids downloading it"
-                 if _hub_offline() else "neither a loadable model directory nor downloadable")
-        raise ModelNotAvailable(f"claim classifier {location!r} cannot be loaded: {where} ({exc}). {TRAIN_HINT}.") \
-            from exc
-    archs = getattr(model.config, "architectures", None) or []
-    if archs and not any(a.endswith("ForSequenceClassification") for a in archs):
-        raise ModelNotAvailable(f"{location} is a {archs[0]}, not a sequence-classification model: its classifier "
-                                f"head would be random. {TRAIN_HINT}.")
-    return tokenizer, model
+    return load_pretrained(location, AutoModelForSequenceClassification, "claim-classifier",
+                           "sequence-classification", TRAIN_HINT)
 
 
 class ClaimSentenceClassifier:

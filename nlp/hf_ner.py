@@ -50,42 +50,53 @@ def _looks_like_path(location: str) -> bool:
     return location.startswith((".", "/", "~")) or "\\" in location or location.count("/") > 1
 
 
-def load_model(location: str | Path):
-    """(tokenizer, model) for a local directory or hub id; ModelNotAvailable (quickly, offline) otherwise."""
-    from transformers import AutoModelForTokenClassification, AutoTokenizer
+def load_pretrained(location: str | Path, auto_class, what: str, kind: str, hint: str):
+    """(tokenizer, model) for a local directory or hub id, loaded with `auto_class` (an `AutoModelFor...`);
+    ModelNotAvailable (quickly, offline) otherwise, or when the saved architecture has another head than
+    `auto_class`'s. `what` names the model in messages, `kind` its head, `hint` says how to get one."""
+    from transformers import AutoTokenizer
 
     location = str(location).strip()
     if not location:
-        raise ModelNotAvailable(f"No transformer NER model configured. {TRAIN_HINT}.")
+        raise ModelNotAvailable(f"No {what} model configured. {hint}.")
     path = Path(location).expanduser()
     local = path.is_dir()
     if not local and (path.exists() or _looks_like_path(location)):
-        raise ModelNotAvailable(f"No model directory at {path}. {TRAIN_HINT}.")
-    started = time.perf_counter()
+        raise ModelNotAvailable(f"No model directory at {path}. {hint}.")
     try:
         source = str(path) if local else location
         tokenizer = AutoTokenizer.from_pretrained(source, local_files_only=local)
-        model = AutoModelForTokenClassification.from_pretrained(source, local_files_only=local)
+        model = auto_class.from_pretrained(source, local_files_only=local)
     except (OSError, ValueError) as exc:
         if local:
             raise ModelNotAvailable(
-                f"{path} does not hold a loadable Hugging Face model and tokenizer ({exc}). {TRAIN_HINT}."
+                f"{path} does not hold a loadable Hugging Face model and tokenizer ({exc}). {hint}."
             ) from exc
         why = ("it is not in the local Hugging Face cache and HF_HUB_OFFLINE=1 forbids downloading it"
                if _hub_offline() else "it could not be downloaded or found in the local cache")
         raise ModelNotAvailable(
-            f"Hugging Face model {location!r} cannot be loaded: {why}. {TRAIN_HINT}; or download it where the hub "
+            f"Hugging Face model {location!r} cannot be loaded: {why}. {hint}; or download it where the hub "
             "is reachable (`huggingface-cli download " + location + "`) and copy the cache here."
         ) from exc
+    head = auto_class.__name__.removeprefix("AutoModel")          # e.g. "ForTokenClassification"
+    archs = getattr(model.config, "architectures", None) or []
+    if archs and not any(a.endswith(head) for a in archs):
+        raise ModelNotAvailable(
+            f"{location} is a {archs[0]}, not a {kind} model: its classifier would be random. {hint}."
+        )
+    return tokenizer, model
+
+
+def load_model(location: str | Path):
+    """(tokenizer, model) for a local directory or hub id; ModelNotAvailable (quickly, offline) otherwise."""
+    from transformers import AutoModelForTokenClassification
+
+    started = time.perf_counter()
+    tokenizer, model = load_pretrained(location, AutoModelForTokenClassification, "transformer NER",
+                                       "token-classification (NER)", TRAIN_HINT)
     if not getattr(tokenizer, "is_fast", False):
         raise ModelNotAvailable(f"{location}: the tokenizer has no fast (Rust) version, which is needed for "
                                 "character offsets. Save the model with a tokenizer.json.")
-    archs = getattr(model.config, "architectures", None) or []
-    if archs and not any(a.endswith("ForTokenClassification") for a in archs):
-        raise ModelNotAvailable(
-            f"{location} is a {archs[0]}, not a token-classification (NER) model: its classifier would be "
-            f"random. {TRAIN_HINT}."
-        )
     logger.info("loaded transformer NER model %s in %.1fs", location, time.perf_counter() - started)
     return tokenizer, model
 
