@@ -100,15 +100,6 @@ class EphemeralServer:
     def api_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/api"
 
-    def start(self, timeout: float = 120.0) -> "EphemeralServer":
-        """Launch the server and wait until it answers."""
-        self.launch()
-        try:
-            return self.wait_ready(timeout)
-        except BaseException:
-            self.stop()
-            raise
-
     def launch(self) -> "EphemeralServer":
         """Start the server process (without waiting for it)."""
         from prefect.settings import get_current_settings

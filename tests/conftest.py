@@ -37,16 +37,16 @@ def pytest_collection_modifyitems(session, config, items):
     """When a collected test needs the session's Prefect API server, launch it now, so that it starts while
     the tests before that one run (the fixture below only waits for it)."""
     if any("prefect_api" in getattr(item, "fixturenames", ()) for item in items):
-        from flows.prefect_server import EphemeralServer
-
         try:
-            config.stash[_SESSION_SERVER] = _launch_session_server(EphemeralServer)
+            config.stash[_SESSION_SERVER] = _launch_session_server()
         except Exception:                # the fixture tries again, and reports the error where it is needed
             pass
 
 
-def _launch_session_server(server_class):
-    return server_class(env={"PREFECT_HOME": tempfile.mkdtemp(prefix="privnews-test-prefect-")}).launch()
+def _launch_session_server():
+    from flows.prefect_server import EphemeralServer
+
+    return EphemeralServer(env={"PREFECT_HOME": tempfile.mkdtemp(prefix="privnews-test-prefect-")}).launch()
 
 
 def pytest_unconfigure(config):
@@ -62,11 +62,9 @@ def prefect_api(pytestconfig):
     process, see flows/prefect_server.py), for tests that start `privnews run` many times: each run saves its
     own server start-up (tens of seconds on a loaded 2-core machine). Launched at collection time (above).
     Yields the API URL."""
-    from flows.prefect_server import EphemeralServer
-
     server = pytestconfig.stash.get(_SESSION_SERVER, None)
     if server is None:                   # e.g. requested through getfixturevalue
-        server = pytestconfig.stash[_SESSION_SERVER] = _launch_session_server(EphemeralServer)
+        server = pytestconfig.stash[_SESSION_SERVER] = _launch_session_server()
     server.wait_ready(timeout=600)
     yield server.api_url
 

@@ -113,10 +113,6 @@ def reap(proc: subprocess.Popen, timeout: float = 900, poll: float = 0.25) -> tu
     return proc.returncode, read(proc.out_path), read(proc.err_path)  # type: ignore[attr-defined]
 
 
-def run(tmp: Path, db: Path, kill_at: str | None = None, api_url: str | None = None) -> tuple[int, str, str]:
-    return reap(start_run(tmp, db, kill_at, api_url=api_url))
-
-
 def wait_for_running_run(db: Path, proc: subprocess.Popen, timeout: float = 600, poll: float = 0.1) -> None:
     """Until the run has recorded its start (ingest begins right after), polling with short read-only
     connections (the run waits for them: lock_timeout)."""
