@@ -35,13 +35,6 @@ def runs_in(api: str, state: str) -> list[dict]:
     return [run for run in r.json() if run.get("deployment_id")]
 
 
-def completed_runs(api: str) -> list[dict]:
-    r = httpx.post(f"{api}/flow_runs/filter", json={
-        "flow_runs": {"state": {"type": {"any_": ["COMPLETED"]}}}}, timeout=10)
-    r.raise_for_status()
-    return [run for run in r.json() if run.get("deployment_id")]
-
-
 @pytest.mark.slow
 @pytest.mark.timeout(1200)
 def test_serve_runs_an_interval_schedule_and_cleans_up(tmp_path):
@@ -89,7 +82,7 @@ def test_serve_runs_an_interval_schedule_and_cleans_up(tmp_path):
                 except psutil.NoSuchProcess:
                     pass
                 try:
-                    runs = completed_runs(api)
+                    runs = runs_in(api, "COMPLETED")
                     max_running = max(max_running, len(runs_in(api, "RUNNING")))
                 except httpx.HTTPError:
                     pass
