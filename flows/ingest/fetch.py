@@ -3,8 +3,8 @@ conditional GET, a per-host concurrency limit and delay, and a log of every atte
 
 `Fetcher.get` returns a `FetchResult` for final outcomes (success, 304, permanent failure such as 404 or an
 oversized body) and raises `TransientFetchError` for failures worth retrying (timeouts, connection errors,
-5xx, 408, 429). Retrying is the caller's job (a Prefect task's `retries` with `is_transient` as its
-`retry_condition_fn`); a 429's Retry-After is honoured by holding back the next request to that host.
+5xx, 408, 429). Retrying is the caller's job (`flows.ingest.flow.fetch_with_retries`); a 429's Retry-After
+is honoured by holding back the next request to that host.
 """
 from __future__ import annotations
 
