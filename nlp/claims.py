@@ -17,6 +17,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from nlp.actors import DEFAULT_KB, load_kb
 from nlp.docinfo import doc_text, sentence_spans
 from nlp.articles import ARTICLES_FILE, Citation, CitationFinder
 from nlp.attribution import QUOTES, UNNAMED, Cues, Party, RoleContext, _group_head, _marked, assign_roles, collect_parties, find_speaker, quote_regions, words_re
@@ -28,7 +29,6 @@ for _ext in ("claims", "actors", "statistics"):
         Doc.set_extension(_ext, default=None)
 
 PATTERNS_DIR = Path(__file__).resolve().parent.parent / "models" / "patterns"
-KB_FILE = Path(__file__).resolve().parent.parent / "models" / "kb" / "actors.jsonl"
 ASSERTION_KINDS = {"legal_basis", "violation", "article_citation", "other"}
 MONEY_EXCLUDED_UNITS = {"percent", "count", None, ""}
 MAX_SPAN = 400
@@ -76,7 +76,7 @@ class ClaimExtractor:
         art_file = base / "articles.toml" if (base / "articles.toml").exists() else ARTICLES_FILE
         with open(art_file, "rb") as fh:
             articles = tomllib.load(fh)
-        self._setup({"lexicon": lexicon, "articles": articles, "owners": _owners(KB_FILE)})
+        self._setup({"lexicon": lexicon, "articles": articles, "owners": _owners(DEFAULT_KB)})
 
     # ---- set up from data ----------------------------------------------------------------------------
     def _setup(self, data: dict) -> None:
@@ -782,17 +782,12 @@ _STATUS_FOR = {
 
 def _owners(path: Path) -> dict[str, str]:
     """product kb_id -> owner kb_id, from the knowledge base's "owner" fields."""
-    out: dict[str, str] = {}
     try:
-        with open(path, encoding="utf8") as fh:
-            for line in fh:
-                if line.strip():
-                    row = json.loads(line)
-                    if row.get("owner"):
-                        out[row["id"]] = row["owner"]
+        rows = load_kb(path)
     except OSError:
         logger.warning("knowledge base %s not readable; products are not mapped to owners", path)
-    return out
+        return {}
+    return {row["id"]: row["owner"] for row in rows if row.get("owner")}
 
 
 def _present_owners(actors, owners: dict[str, str]) -> dict[str, str]:
