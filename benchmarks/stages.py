@@ -11,6 +11,7 @@ import logging
 import os
 import resource
 import time
+from collections import deque
 from pathlib import Path
 
 logger = logging.getLogger(__name__)
@@ -40,6 +41,14 @@ def cpu_s() -> float:
     except ImportError:  # pragma: no cover - psutil comes with distributed
         pass
     return total
+
+
+def timed(fn, cpu=time.process_time):
+    """fn()'s result, its wall-clock seconds and its CPU seconds (by `cpu`: this process's by default,
+    `cpu_s` to count the children too)."""
+    t, c = time.perf_counter(), cpu()
+    result = fn()
+    return result, time.perf_counter() - t, cpu() - c
 
 
 def children_peak_rss_mb() -> float:
@@ -133,9 +142,7 @@ def stage_extract(workdir: Path, batch_size: int = 16) -> dict:
                  "pipes_nl": ",".join(ex.nlp("nl").pipe_names)}
     facts = 0
     for lang, docs in by_lang.items():
-        t, c = time.perf_counter(), time.process_time()
-        results = list(ex.extract_many(docs))
-        dt, cpu = time.perf_counter() - t, time.process_time() - c
+        results, dt, cpu = timed(lambda: list(ex.extract_many(docs)))
         words = _words(d["text"] for d in docs)
         out[f"words_per_cpu_s_{lang}"] = words / cpu if cpu else None
         facts += sum(sum(len(a["mentions"]) for a in r["actors"]) + len(r["statistics"]) + len(r["claims"])
@@ -143,9 +150,7 @@ def stage_extract(workdir: Path, batch_size: int = 16) -> dict:
         out.update({f"docs_{lang}": len(docs), f"words_{lang}": words, f"s_{lang}": dt,
                     f"words_per_s_{lang}": words / dt if dt else None})
     mixed = [d for pair in zip(by_lang["nl"], by_lang["en"]) for d in pair]
-    t, c = time.perf_counter(), time.process_time()
-    list(ex.extract_many(mixed))
-    dt, cpu = time.perf_counter() - t, time.process_time() - c
+    _, dt, cpu = timed(lambda: list(ex.extract_many(mixed)))
     out.update({"docs_all": len(mixed), "words_all": _words(d["text"] for d in mixed), "s_all": dt,
                 "words_per_s_all": _words(d["text"] for d in mixed) / dt,
                 "words_per_cpu_s_all": _words(d["text"] for d in mixed) / cpu if cpu else None, "facts": facts})
@@ -203,18 +208,12 @@ def stage_baseline(workdir: Path) -> dict:
     out: dict = {"model_load_s": time.perf_counter() - t0, "pipes": ",".join(nlp.pipe_names)}
     for lang, docs in by_lang.items():
         texts = [d["text"] for d in docs]
-        t, c = time.perf_counter(), time.process_time()
-        for _doc in nlp.pipe(texts):
-            pass
-        dt, cpu = time.perf_counter() - t, time.process_time() - c
+        _, dt, cpu = timed(lambda: deque(nlp.pipe(texts), maxlen=0))   # run the pipe, keep no doc
         out.update({f"words_{lang}": _words(texts), f"s_{lang}": dt,
                     f"words_per_s_{lang}": _words(texts) / dt if dt else None,
                     f"words_per_cpu_s_{lang}": _words(texts) / cpu if cpu else None})
     mixed = [d["text"] for pair in zip(by_lang["nl"], by_lang["en"]) for d in pair]
-    t, c = time.perf_counter(), time.process_time()
-    for _doc in nlp.pipe(mixed):
-        pass
-    dt, cpu = time.perf_counter() - t, time.process_time() - c
+    _, dt, cpu = timed(lambda: deque(nlp.pipe(mixed), maxlen=0))
     out.update({"words_all": _words(mixed), "s_all": dt, "words_per_s_all": _words(mixed) / dt,
                 "words_per_cpu_s_all": _words(mixed) / cpu if cpu else None,
                 "component_share_en": component_shares(nlp, [d["text"] for d in by_lang["en"]]),
@@ -275,11 +274,6 @@ def stage_load(workdir: Path, target_facts: int = 200_000, chunk: int = 64, big_
             upsert_articles(con, [{"article_id": a, "url": f"http://load.example/{a}", "title": a,
                                    "lang": "en", "text": "x", "content_hash": a} for a, _ in extracted])
             yield con
-
-    def timed(fn):
-        t, cpu = time.perf_counter(), time.process_time()
-        result = fn()
-        return result, time.perf_counter() - t, time.process_time() - cpu
 
     def record(mode: str, wall: float, cpu: float, con) -> None:
         stored = sum(con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in ("mentions", "statistics", "claims"))
@@ -348,13 +342,9 @@ def stage_e2e(workdir: Path, digest: bool = True) -> dict:
             con.close()
 
     load_before = os.getloadavg()[0]
-    t, c = time.perf_counter(), cpu_s()
-    first_counts = run_all(settings, digest=digest)
-    first, first_cpu = time.perf_counter() - t, cpu_s() - c
+    first_counts, first, first_cpu = timed(lambda: run_all(settings, digest=digest), cpu_s)
     after_first = counts()
-    t, c = time.perf_counter(), cpu_s()
-    second_counts = run_all(settings, digest=digest)
-    second, second_cpu = time.perf_counter() - t, cpu_s() - c
+    second_counts, second, second_cpu = timed(lambda: run_all(settings, digest=digest), cpu_s)
     after_second = counts()
     out = {
         "articles_served": meta["articles"], "articles_stored": after_first["articles"],
@@ -378,9 +368,7 @@ def stage_e2e(workdir: Path, digest: bool = True) -> dict:
         publish(corpus, meta["articles"] + meta["extra"])
         time.sleep(1.1)   # feeds are compared by Last-Modified, to the second
         publish(corpus, meta["articles"] + meta["extra"])
-        t, c = time.perf_counter(), cpu_s()
-        run_all(settings, digest=digest)
-        warm, warm_cpu = time.perf_counter() - t, cpu_s() - c
+        _, warm, warm_cpu = timed(lambda: run_all(settings, digest=digest), cpu_s)
         new = counts()["articles"] - after_second["articles"]
         out.update({"warm_new_articles": new, "warm_s": warm, "warm_articles_per_s": new / warm if warm else None,
                     "warm_cpu_s": warm_cpu, "warm_articles_per_cpu_s": new / warm_cpu if warm_cpu else None})
