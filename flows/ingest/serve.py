@@ -42,10 +42,12 @@ def _free_port() -> int:
 class LocalPrefectServer:
     """`prefect server start --host 127.0.0.1` in its own process group; `stop()` ends the whole group."""
 
-    def __init__(self, port: int | None = None, ui: bool = False, startup_timeout: float = 300.0):
+    def __init__(self, port: int | None = None, ui: bool = False, startup_timeout: float = 300.0,
+                 env: dict[str, str] | None = None):
         self.port = port or _free_port()
         self.ui = ui
         self.startup_timeout = startup_timeout
+        self.env = env or {}      # added to this process's environment for the server (e.g. PREFECT_HOME)
         self.proc: subprocess.Popen | None = None
         self._log = None          # the server's output goes to a file: a full pipe would block it
 
@@ -54,7 +56,7 @@ class LocalPrefectServer:
         return f"http://127.0.0.1:{self.port}/api"
 
     def start(self) -> "LocalPrefectServer":
-        env = dict(os.environ, PREFECT_SERVER_ANALYTICS_ENABLED="false", DO_NOT_TRACK="1")
+        env = dict(os.environ, **self.env, PREFECT_SERVER_ANALYTICS_ENABLED="false", DO_NOT_TRACK="1")
         env.pop("PREFECT_API_URL", None)
         # bound to this process: a SIGKILLed `serve` does not leave the server behind (flows/prefect_server.py)
         cmd = bound_to_parent([sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
