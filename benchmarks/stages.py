@@ -377,11 +377,6 @@ def stage_e2e(workdir: Path, digest: bool = True) -> dict:
     return out
 
 
-STAGES = {"parse": stage_parse, "baseline": stage_baseline, "extract": stage_extract,
-          "extract_2proc": stage_extract_2proc, "load": stage_load,
-          "e2e": stage_e2e, "load_profile": stage_load_profile}
-
-
 # --- scale-out: the same extraction on a 2-worker Dask LocalCluster --------------------------------------
 
 def stage_dask(workdir: Path, n_workers: int = 2) -> dict:
@@ -389,11 +384,11 @@ def stage_dask(workdir: Path, n_workers: int = 2) -> dict:
     on a `n_workers` Dask LocalCluster through flows.scale, reporting to a real Prefect server started
     here on 127.0.0.1 for the purpose (PREFECT_API_URL must be set before Prefect is imported, so this
     stage re-runs itself in a child process once the server is up)."""
-    import os
     import subprocess
     import sys
 
     from benchmarks.prefect_server import PrefectServer
+    from warehouse.db import connect
 
     db = workdir / "e2e.duckdb"
     if not db.exists():
@@ -414,9 +409,6 @@ def stage_dask(workdir: Path, n_workers: int = 2) -> dict:
     if proc.returncode != 0:
         return {"error": (proc.stderr or proc.stdout).strip().splitlines()[-1] if (proc.stderr or proc.stdout) else "?"}
     res = json.loads(next(l for l in proc.stdout.splitlines() if l.startswith("RESULT "))[7:])
-    con_words = 0
-    from warehouse.db import connect
-
     con = connect(db, read_only=True)
     try:
         con_words = con.execute("SELECT sum(len(string_split(trim(text), ' '))) FROM articles "
@@ -430,4 +422,6 @@ def stage_dask(workdir: Path, n_workers: int = 2) -> dict:
             "peak_rss_mb": peak_rss_mb()}
 
 
-STAGES["dask"] = stage_dask
+STAGES = {"parse": stage_parse, "baseline": stage_baseline, "extract": stage_extract,
+          "extract_2proc": stage_extract_2proc, "load": stage_load,
+          "e2e": stage_e2e, "load_profile": stage_load_profile, "dask": stage_dask}
