@@ -659,13 +659,12 @@ class ClaimExtractor:
         if kind in ("appeal", "objection") and claimant is not None and claimant.type in ("company", "other", "government") \
                 and not (target is not None and _marked(text, a, target, self.cues.target_before)) \
                 and (target is None or target.type != "court"):
-            against = [c["_claimant_party"] for c in reversed(earlier) if c["kind"] in _ENFORCEMENT
+            against = [c for c in reversed(earlier) if c["kind"] in _ENFORCEMENT
                        and c.get("target") == claimant.name and c.get("_claimant_party") is not None
                        and c["_claimant_party"].name != claimant.name]
-            fined = [c["_claimant_party"] for c in reversed(earlier) if c["kind"] == "fine"
-                     and c.get("target") == claimant.name and c.get("_claimant_party") is not None
-                     and c["_claimant_party"].name != claimant.name]
-            target = next(iter(fined + against), target)  # the fine first: that is what gets appealed
+            # the fine first: that is what gets appealed
+            decision = next((c for c in against if c["kind"] == "fine"), next(iter(against), None))
+            target = decision["_claimant_party"] if decision is not None else target
             if target is None or target.type == "company":
                 # a company appeals a decision, not another company: the story's last deciding body
                 target = next((c["_claimant_party"] for c in reversed(earlier) if c.get("_claimant_party") is not None
