@@ -59,3 +59,10 @@ def test_missing_config_file_named_by_env(in_tmp, monkeypatch):
     monkeypatch.setenv("PRIVNEWS_CONFIG", str(in_tmp / "nope.toml"))
     with pytest.raises(ConfigError, match="nope.toml"):
         load_settings()
+
+
+@pytest.mark.parametrize("field", ["extract_batch_size", "extract_max_chars", "extract_load_every"])
+def test_extraction_sizes_must_be_positive_and_are_named(in_tmp, monkeypatch, field):
+    monkeypatch.setenv(f"PRIVNEWS_{field.upper()}", "0")
+    with pytest.raises(ConfigError, match=field):
+        load_settings()
