@@ -127,7 +127,8 @@ def query(sql: str = typer.Argument(..., help="One read-only SQL query (SELECT).
 def evaluate(gold: Path = typer.Option(..., "--gold", exists=True, dir_okay=False, help="Gold JSONL (fact contract + text)."),
              pred: Optional[Path] = typer.Option(None, "--pred", help="Predictions JSONL; default: run the extractor."),
              ner_backend: Optional[str] = typer.Option(None, "--ner-backend"),
-             format: str = typer.Option("table", "--format", help="table | markdown | json")) -> None:
+             format: str = typer.Option("table", "--format", help="table | markdown | json"),
+             show_errors: bool = typer.Option(False, "--errors", help="Also list every missed, invented or misattributed fact.")) -> None:
     """Score extraction against a gold file, per language (precision, recall, F1, attribute accuracy)."""
     from flows.documents import read_jsonl
     from flows.extract import get_extractor
@@ -144,6 +145,11 @@ def evaluate(gold: Path = typer.Option(..., "--gold", exists=True, dir_okay=Fals
     except ValueError as exc:
         fail(str(exc))
     table = score(gold_docs, pred_docs)
+    if show_errors:
+        from nlp.evaluate import errors
+        for e in errors(gold_docs, pred_docs):
+            print("\t".join([e["id"], e["facts"], e["error"], e.get("gold") or "-", e.get("pred") or "-"]))
+        print()
     if format == "markdown":
         print(markdown(table))
     elif format == "json":

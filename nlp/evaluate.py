@@ -166,6 +166,34 @@ def score(gold_docs: list[dict], pred_docs: list[dict]) -> dict[str, dict[str, C
     return dict(table)
 
 
+
+def errors(gold_docs: list[dict], pred_docs: list[dict], kinds=("actors", "statistics", "claims")) -> list[dict]:
+    """Every disagreement, for error analysis: missed gold facts (fn), invented ones (fp), and matched claims
+    whose claimant or target differs. Uses the same matching as score()."""
+    preds = {p["id"]: p for p in pred_docs}
+    show = {"actors": lambda f: f.get("name"), "statistics": lambda f: f"{f.get('text')} = {f.get('value')} {f.get('unit')}",
+            "claims": lambda f: f"{f.get('kind')}: {f.get('text')} [{f.get('claimant')} -> {f.get('target')}]"}
+    match = {"actors": match_actors, "statistics": match_statistics, "claims": match_claims}
+    out = []
+    for gold in gold_docs:
+        pred = preds.get(gold["id"], {})
+        for kind in kinds:
+            g, p = gold.get(kind, []), pred.get(kind, [])
+            pairs = match[kind](g, p)
+            gm, pm = {gi for gi, _ in pairs}, {pi for _, pi in pairs}
+            base = {"id": gold["id"], "lang": gold.get("lang"), "facts": kind}
+            out += [{**base, "error": "fn", "gold": show[kind](f)} for i, f in enumerate(g) if i not in gm]
+            out += [{**base, "error": "fp", "pred": show[kind](f)} for i, f in enumerate(p) if i not in pm]
+            if kind == "claims":
+                alias_of = {norm(pred["actors"][pi]["name"]): norm(gold["actors"][gi]["name"])
+                            for gi, pi in match_actors(gold.get("actors", []), pred.get("actors", []))}
+                for gi, pi in pairs:
+                    for role in ("claimant", "target"):
+                        if g[gi].get(role) and not _same_party(g[gi][role], p[pi].get(role), alias_of):
+                            out.append({**base, "error": role, "gold": show[kind](g[gi]), "pred": p[pi].get(role)})
+    return out
+
+
 ATTRS = {"actors": ["type"], "statistics": ["comparator"], "claims": ["claimant", "target", "basis"]}
 
 

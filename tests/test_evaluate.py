@@ -56,3 +56,16 @@ def test_missing_prediction_counts_as_all_missed():
     gold = doc(lang="en", actors=[actor("ICO", "regulator")])
     c = score([gold], [])["en"]["actors"]
     assert (c.tp, c.fp, c.fn) == (0, 0, 1) and c.f1 == 0.0
+
+
+def test_errors_lists_missed_invented_and_misattributed_facts_with_the_same_matching_as_score():
+    from nlp.evaluate import errors
+    gold = doc(actors=[actor("Autoriteit Persoonsgegevens", "regulator", ["AP"]), actor("Meta")],
+               claims=[claim("fine", 0, 10, "Autoriteit Persoonsgegevens", "Meta"), claim("complaint", 20, 30, "noyb", "Meta")])
+    pred = doc(actors=[actor("AP", "regulator", ["AP"])],
+               claims=[claim("fine", 2, 8, "AP", "Google"), claim("order", 40, 50, "AP", "Meta")])
+    found = {(e["facts"], e["error"]) for e in errors([gold], [pred])}
+    # the fine matches (AP is an alias of the gold regulator, so only its target is wrong)
+    assert found == {("actors", "fn"), ("claims", "fn"), ("claims", "fp"), ("claims", "target")}
+    c = score([gold], [pred])["nl"]["claims"]
+    assert (c.fp, c.fn) == (1, 1)
