@@ -679,6 +679,8 @@ class ClaimExtractor:
         if target is not None and target.name in self._owner_of:
             owner = self._owner_of[target.name]
             target = min((p for p in parties if p.name == owner), key=lambda p: abs(p.start - main.start), default=target)
+        if kind == "order" and claimant is not None and claimant.type == "court":
+            kind = "court_ruling"  # what a court orders ("ordered the Commission to pay damages") is its ruling
         # status and amount
         status = self._status(clause, kind)
         amount = None

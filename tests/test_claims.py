@@ -694,3 +694,14 @@ def test_a_finding_in_its_own_sentence_stays_a_violation(pipes):
 def test_a_definite_mention_of_a_reported_event_is_not_a_second_claim(pipes):
     text = ("noyb heeft klachten ingediend tegen Meta. De klachten zijn onder meer ingediend in Oostenrijk en België.")
     assert kinds(run(pipes, "nl", text)) == ["complaint"]
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("en", "The General Court has ordered the European Commission to pay €400 in damages to a German citizen."),
+    ("nl", "De rechtbank Amsterdam heeft Uber opgedragen de chauffeurs binnen twee maanden hun gegevens te geven."),
+])
+def test_what_a_court_orders_is_its_ruling_not_an_order(pipes, lang, text):
+    actors = ACTORS + [("General Court", "court"), ("European Commission", "government")]
+    c = only(run(pipes, lang, text, actors=actors), "court_ruling")
+    assert c["claimant"] in ("General Court", "Rechtbank Amsterdam")
+    assert "order" not in kinds(run(pipes, lang, text, actors=actors))
