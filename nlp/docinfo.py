@@ -7,7 +7,6 @@ spans are keyed by the token count, so a retokenized document computes them agai
 """
 from __future__ import annotations
 
-from bisect import bisect_right
 
 from spacy.tokens import Doc
 
@@ -38,27 +37,3 @@ def sentence_spans(doc: Doc) -> list[tuple[int, int]] | None:
         cached = (len(doc), spans)
         doc.user_data[_SENTS] = cached
     return None if cached[1] is None else list(cached[1])
-
-
-class SentenceIndex:
-    """Sorted, non-overlapping sentence spans with a bisect lookup from a character offset."""
-
-    __slots__ = ("spans", "starts")
-
-    def __init__(self, spans: list[tuple[int, int]]):
-        self.spans = list(spans)
-        self.starts = [s for s, _ in self.spans]
-
-    def __len__(self) -> int:
-        return len(self.spans)
-
-    def index(self, char: int) -> int:
-        """The sentence holding character `char`: the last one starting at or before it (0 for a character
-        before the first sentence; -1 when there are no sentences)."""
-        if not self.spans:
-            return -1
-        return max(0, bisect_right(self.starts, char) - 1)
-
-    def span(self, char: int) -> tuple[int, int] | None:
-        i = self.index(char)
-        return None if i < 0 else self.spans[i]

@@ -245,7 +245,7 @@ def test_number_soup_never_raises(parts, lang):
 def test_docinfo_caches_text_and_sentences():
     import spacy
 
-    from nlp.docinfo import SentenceIndex, doc_text, sentence_spans
+    from nlp.docinfo import doc_text, sentence_spans
 
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
@@ -255,14 +255,9 @@ def test_docinfo_caches_text_and_sentences():
     assert spans == [(s.start_char, s.end_char) for s in doc.sents]
     spans.append((0, 0))  # the caller's copy: the cache is untouched
     assert sentence_spans(doc) == [(s.start_char, s.end_char) for s in doc.sents]
-    index = SentenceIndex(sentence_spans(doc))
-    assert len(index) == 3
-    assert [index.index(c) for c in (0, 18, 19, 35, 41, 99)] == [0, 0, 1, 2, 2, 2]
-    assert index.span(20) == (19, 34)
-    # no sentence boundaries: None, and an empty index answers -1
+    # no sentence boundaries: None
     bare = spacy.blank("en")("no sentencizer here")
     assert sentence_spans(bare) is None
-    assert SentenceIndex([]).index(3) == -1 and SentenceIndex([]).span(3) is None
     # sentence spans follow a retokenized document
     with doc.retokenize() as retok:
         retok.merge(doc[0:2])
