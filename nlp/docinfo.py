@@ -7,7 +7,6 @@ spans are keyed by the token count, so a retokenized document computes them agai
 """
 from __future__ import annotations
 
-
 from spacy.tokens import Doc
 
 _TEXT = "privnews.text"
