@@ -138,7 +138,7 @@ def evaluate(gold: Path = typer.Option(..., "--gold", exists=True, dir_okay=Fals
     try:
         gold_docs = read_jsonl(gold)
         if pred:
-            pred_docs = read_jsonl(pred)
+            pred_docs = read_jsonl(pred, required="id")
         else:
             pred_docs = list(get_extractor(settings).extract_many(
                 [{"id": d["id"], "text": d["text"], "lang": d.get("lang", "auto")} for d in gold_docs]))

@@ -21,7 +21,7 @@ def read_text_file(path: Path) -> str:
                          f"`iconv -f latin1 -t utf-8 {path}`") from exc
 
 
-def _parse_lines(lines, source: str) -> Iterator[dict]:
+def _parse_lines(lines, source: str, required: str) -> Iterator[dict]:
     for n, line in enumerate(lines, 1):
         if not line.strip():
             continue
@@ -29,18 +29,20 @@ def _parse_lines(lines, source: str) -> Iterator[dict]:
             obj = json.loads(line)
         except json.JSONDecodeError as exc:
             raise ValueError(f"{source} line {n}: not valid JSON ({exc.msg})") from exc
-        if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
-            raise ValueError(f'{source} line {n}: expected an object with a string "text" field')
+        if not isinstance(obj, dict) or not isinstance(obj.get(required), str):
+            raise ValueError(f'{source} line {n}: expected an object with a string "{required}" field')
         obj.setdefault("id", f"{source}:{n}")
         yield obj
 
 
-def read_jsonl(path: Path | str) -> list[dict]:
+def read_jsonl(path: Path | str, required: str = "text") -> list[dict]:
+    """One object per line, each with a string `required` field: "text" for documents to extract, "id" for
+    predictions (what `privnews extract` prints, which carries no text)."""
     if str(path) == "-":
-        return list(_parse_lines(sys.stdin, "stdin"))
+        return list(_parse_lines(sys.stdin, "stdin", required))
     try:
         with open(path, encoding="utf-8") as fh:
-            return list(_parse_lines(fh, str(path)))
+            return list(_parse_lines(fh, str(path), required))
     except OSError as exc:
         raise ValueError(f"cannot read {path}: {exc.strerror}") from exc
     except UnicodeDecodeError as exc:

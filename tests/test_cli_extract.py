@@ -71,3 +71,22 @@ def test_seed_article_offsets_valid():
     obj = json.loads(result.stdout)
     assert obj["lang"] == "nl"
     check_contract(obj, text)
+
+
+def test_eval_scores_what_extract_printed(tmp_path):
+    """`privnews extract` output (no text field) is accepted by `privnews eval --pred`, with the same scores as
+    extracting inside eval; --errors lists the gold fact the prediction misses."""
+    gold = {"id": "g1", "lang": "en", "text": TEXT_EN, "actors": [], "statistics": [], "claims": [
+        {"kind": "complaint", "text": "misusing", "start": 41, "end": 49, "claimant": "x", "target": "y"}]}
+    gold_file = tmp_path / "gold.jsonl"
+    gold_file.write_text(json.dumps(gold) + "\n", encoding="utf-8")
+    extracted = CliRunner().invoke(app, ["extract", "--jsonl", str(gold_file)])
+    assert extracted.exit_code == 0, extracted.output
+    pred_file = tmp_path / "pred.jsonl"
+    pred_file.write_text(extracted.stdout, encoding="utf-8")
+    from_file = CliRunner().invoke(app, ["eval", "--gold", str(gold_file), "--pred", str(pred_file),
+                                         "--format", "json", "--errors"])
+    inline = CliRunner().invoke(app, ["eval", "--gold", str(gold_file), "--format", "json"])
+    assert from_file.exit_code == 0 and inline.exit_code == 0, from_file.output + inline.output
+    assert "g1\tclaims\tfn\tcomplaint: misusing" in from_file.stdout
+    assert from_file.stdout.endswith(inline.stdout)
