@@ -566,6 +566,7 @@ class ActorRecognizer:
             if g["kb"]:
                 continue
             typ = None
+            g["typed_by"] = "context"
             for m in g["mentions"]:
                 typ = self._type_from_context(doc, m)
                 if typ:
@@ -573,6 +574,7 @@ class ActorRecognizer:
             if typ is None and g["types"]:
                 typ = g["types"][0]
             if typ is None:
+                g["typed_by"] = "label"  # no cue at all: only the NER label (or nothing) says what it is
                 typ = "person" if "person" in g["labels"] else "company"
                 if typ == "person" and len(g["name"].split()) == 1 and _CAMEL.search(g["name"]):
                     typ = "company"  # "VoetbalTV", "FitPuls": brand names, never a person's name
@@ -610,7 +612,8 @@ class ActorRecognizer:
                 continue
             gw = g["name"].split()
             for hj, h in enumerate(actors):
-                if hj == gi or hj in merged or h["kb"] or h["type"] == "person":
+                # a short form NER took for a person ("Schufa" after "Schufa Holding") is still the organisation
+                if hj == gi or hj in merged or h["kb"] or (h["type"] == "person" and h.get("typed_by") != "label"):
                     continue
                 hw = h["name"].split()
                 if len(hw) < len(gw) and gw[:len(hw)] == hw and norm(h["name"]) not in self.reject:

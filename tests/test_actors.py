@@ -143,7 +143,10 @@ class FakeNer:
     def __call__(self, doc):
         ents = []
         for surface, label in self.spans:
+            # the first occurrence that no earlier listed span covers ("Acme Holding" ORG, then "Acme" PERSON)
             start = doc.text.find(surface)
+            while start >= 0 and any(e.start_char < start + len(surface) and start < e.end_char for e in ents):
+                start = doc.text.find(surface, start + 1)
             span = doc.char_span(start, start + len(surface), label=label) if start >= 0 else None
             if span is not None:
                 ents.append(span)
@@ -159,6 +162,15 @@ def make_fake_ner(nlp, name):
 @pytest.fixture(scope="module")
 def nl_ner():
     pipe = spacy.blank("nl")
+    pipe.add_pipe("sentencizer")
+    pipe.add_pipe("test_actors_fake_ner")
+    pipe.add_pipe("privnews_actors")
+    return pipe
+
+
+@pytest.fixture(scope="module")
+def en_ner():
+    pipe = spacy.blank("en")
     pipe.add_pipe("sentencizer")
     pipe.add_pipe("test_actors_fake_ner")
     pipe.add_pipe("privnews_actors")
@@ -218,3 +230,16 @@ def test_an_honorific_is_part_of_the_name(nl_ner):
     actors = by_name(nl_ner("De claim faalt, schreef Lord Leggatt in het vonnis. Lord Leggatt was streng."))
     assert "Lord Leggatt" in actors and actors["Lord Leggatt"]["type"] == "person"
     assert "Leggatt" not in actors
+
+
+# ---- error classes found on the batch-4 dev articles ---------------------------------------------------------
+def test_short_form_of_a_company_name_is_a_mention_even_when_ner_calls_it_a_person(en_ner):
+    en_ner.get_pipe("test_actors_fake_ner").spans = [("Brightwell Holding", "ORG"), ("Brightwell", "PERSON")]
+    doc = en_ner("A tenant was turned down for a flat after Brightwell Holding scored him as a risk. "
+                 "He asked Brightwell which records it had kept. Later Brightwell admitted an error.")
+    actors = by_name(doc)
+    assert set(actors) == {"Brightwell Holding"}
+    assert actors["Brightwell Holding"]["type"] == "company"
+    assert [m["text"] for m in actors["Brightwell Holding"]["mentions"]] == ["Brightwell Holding", "Brightwell",
+                                                                           "Brightwell"]
+    assert_offsets(doc)
