@@ -163,6 +163,7 @@ class ActorRecognizer:
         self.subsidiary_words = set(c["names"].get("subsidiary_words", []))
         self.name_titles = set(c["names"].get("name_titles", []))
         self.reject_last = {w.lower() for w in c["reject"].get("last_words", [])}
+        self.places = {k: set(v) for k, v in c.get("places", {}).items()}
         self.connectors = {p.lower() for p in c["names"]["connectors"]}
         self.reject = {norm(r) for r in c["reject"]["exact"]}
         self.max_chars = int(c["reject"].get("max_chars", 70))
@@ -200,7 +201,7 @@ class ActorRecognizer:
                 continue
             for m in rx.finditer(text):
                 kb_id = self.strong.get(m.group()) or self.strong_ci.get(m.group().lower())
-                if kb_id:
+                if kb_id and not (m.group() not in self.strong and self._other_place_description(text, m, kb_id)):
                     kb_hits.append((m.start(), m.end(), kb_id))
         if self.re_weak is not None:
             # generic names ("High Court") only when no other capitalised word makes them a longer name
@@ -238,6 +239,19 @@ class ActorRecognizer:
         actors = self._cluster(text, mentions, take)
         actors = self._finish(doc, actors, free, take)
         return self._emit(text, actors)
+
+    def _other_place_description(self, text: str, m: re.Match, kb_id: str) -> bool:
+        """A lower-case description after a capitalised qualifier that is not the actor's own country
+        ("the Hessian data protection commissioner"): some other body, not the knowledge-base actor."""
+        if not m.group()[:1].islower():
+            return False
+        prev = re.search(r"([A-ZÀ-Þ][\w.’'-]*)\s+$", text[max(0, m.start() - 40):m.start()])
+        if prev is None:
+            return False
+        word = re.sub(r"(?:['’]s|['’])$", "", prev.group(1))
+        if word.lower() in self.articles | self.leading:
+            return False
+        return word not in self.places.get(self.by_id[kb_id].get("country"), ())
 
     def _subsidiaries(self, text: str, mentions: list[dict], taken: list[bool]) -> None:
         """A subsidiary named after its parent ("Amazon France Logistique"): when every mention of a KB actor

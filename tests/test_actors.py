@@ -243,3 +243,13 @@ def test_short_form_of_a_company_name_is_a_mention_even_when_ner_calls_it_a_pers
     assert [m["text"] for m in actors["Brightwell Holding"]["mentions"]] == ["Brightwell Holding", "Brightwell",
                                                                            "Brightwell"]
     assert_offsets(doc)
+
+
+def test_lowercase_description_qualified_by_another_place_is_no_kb_actor(en):
+    # "data protection commissioner" is also an alias of the Irish regulator; a Bavarian one is another body,
+    # and a lower-case description is no name
+    doc = en("The tenants wrote to the Bavarian data protection commissioner, who closed the file in March.")
+    assert doc._.actors == []
+    # the regulator's own country as the qualifier still names it
+    doc = en("Ireland's data protection commission opened an inquiry into the bank in May.")
+    assert [a["kb_id"] for a in doc._.actors] == ["ie-dpc"]
