@@ -194,6 +194,19 @@ class ActorRecognizer:
                 taken[k] = True
             mentions.append(m)
 
+        # 2. context rules, 3. statistical NER: cleaned now, taken after the knowledge base
+        candidates = self._rule_candidates(doc) + (self._ner_candidates(doc) if self.use_ner else [])
+        candidates.sort(key=lambda c: (c["prio"], -(c["end"] - c["start"]), c["start"]))
+        cleaned = [(cand, span) for cand in candidates if (span := self._clean(doc, cand)) is not None]
+        longer_names = [span for _, span in cleaned]
+
+        def inside_longer_name(s: int, e: int) -> bool:
+            """A KB alias between two name words of a longer candidate name ("NHS" in "Royal Free London NHS
+            Foundation Trust") is part of that name, not an actor of its own."""
+            return (any(cs < s and e < ce for cs, ce in longer_names)
+                    and re.search(r"(?<![\w-])[A-ZÀ-Þ][\w'’&-]* $", text[max(0, s - 40):s]) is not None
+                    and re.match(r" [A-ZÀ-Þ]", text[e:e + 2]) is not None)
+
         # 1. knowledge base, longest first
         kb_hits = []
         for rx in (self.re_strong, self.re_strong_ci):
@@ -214,24 +227,17 @@ class ActorRecognizer:
                     continue
                 kb_hits.append((m.start(), m.end(), self.weak[m.group()]))
         for s, e, kb_id in sorted(kb_hits, key=lambda h: (-(h[1] - h[0]), h[0])):
-            if free(s, e):
+            if free(s, e) and not inside_longer_name(s, e):
                 take({"start": s, "end": e, "kb": kb_id, "type": None, "src": "kb"})
         self._subsidiaries(text, mentions, taken)
         present = {m["kb"] for m in mentions}
         if self.re_context is not None:
             for m in self.re_context.finditer(text):
                 kb_id = self.context[m.group()]
-                if kb_id in present and free(m.start(), m.end()):
+                if kb_id in present and free(m.start(), m.end()) and not inside_longer_name(m.start(), m.end()):
                     take({"start": m.start(), "end": m.end(), "kb": kb_id, "type": None, "src": "kb"})
 
-        # 2. context rules, 3. statistical NER
-        candidates = self._rule_candidates(doc) + (self._ner_candidates(doc) if self.use_ner else [])
-        candidates.sort(key=lambda c: (c["prio"], -(c["end"] - c["start"]), c["start"]))
-        for cand in candidates:
-            span = self._clean(doc, cand)
-            if span is None:
-                continue
-            s, e = span
+        for cand, (s, e) in cleaned:
             if free(s, e):
                 cand.update(start=s, end=e)
                 take(cand)
@@ -357,7 +363,8 @@ class ActorRecognizer:
             if cue:
                 end = self._cap_run(doc, i, person=False)
                 if end > i:
-                    out.append(self._cand(doc, i, end, cue[0], "cue", 1))
+                    start = i if title else self._name_start(doc, i - cue[1], i)
+                    out.append(self._cand(doc, start, end, cue[0], "cue", 1))
                     i = end
                     continue
             # a full name introduced with its acronym: "Koninklijke Nederlandse Lawn Tennisbond (KNLTB)"
@@ -381,6 +388,19 @@ class ActorRecognizer:
                 continue
             i += 1
         return out
+
+    def _name_start(self, doc, cue_start: int, i: int) -> int:
+        """Where a name starts when a type cue stands right before token i. A cue written with capitals inside a
+        sentence is part of the name ("de Universiteit Twente", "the Royal Free London NHS Foundation Trust"): the
+        name then starts with the capitalised words before it. A lower-case or sentence-opening cue is not."""
+        cue_toks = doc[cue_start:i]
+        if not len(cue_toks) or not all(self._is_cap(t) for t in cue_toks) or self._sent_initial(doc, cue_start):
+            return i
+        start = cue_start
+        while start > 0 and self._is_cap(doc[start - 1]) and not doc[start - 1].is_punct \
+                and not self._sent_initial(doc, start) and not doc[start - 1].text.endswith(("'s", "’s")):
+            start -= 1
+        return start
 
     def _cand(self, doc, i, j, typ, src, prio, label=None) -> dict:
         return {"start": doc[i].idx, "end": doc[j - 1].idx + len(doc[j - 1].text), "kb": None, "type": typ,

@@ -253,3 +253,17 @@ def test_lowercase_description_qualified_by_another_place_is_no_kb_actor(en):
     # the regulator's own country as the qualifier still names it
     doc = en("Ireland's data protection commission opened an inquiry into the bank in May.")
     assert [a["kb_id"] for a in doc._.actors] == ["ie-dpc"]
+
+
+def test_parts_of_a_longer_name_are_not_actors_of_their_own(en, nl):
+    # "NHS" is a knowledge-base alias and "Foundation" a descriptor, yet here both sit inside one name
+    doc = en("Scans held by the Harrowgate Valley NHS Foundation Trust were copied to a start-up without notice.")
+    names = set(by_name(doc))
+    assert names == {"Harrowgate Valley NHS Foundation Trust"}
+    assert_offsets(doc)
+    # a capitalised descriptor inside the name is part of it, not a cue in front of a shorter name
+    doc = nl("Onderzoekster Fenna Brouwer van de Hogeschool Zuiderkwartier noemt de cijfers zorgwekkend. "
+             "Ook de Vrije Universiteit Oostwold doet onderzoek.")
+    names = set(by_name(doc))
+    assert {"Hogeschool Zuiderkwartier", "Vrije Universiteit Oostwold"} <= names
+    assert not names & {"Zuiderkwartier", "Oostwold", "Universiteit Oostwold"}
