@@ -156,6 +156,7 @@ class ActorRecognizer:
         self.descriptors = {d.lower() for d in c["mentions"]["descriptor_prefixes"]}
         self.particles = {p.lower() for p in c["names"]["particles"]}
         self.name_heads = {k.lower(): v for k, v in c["names"].get("name_heads", {}).items()}
+        self.legal_form_heads = {k.lower(): v for k, v in c["names"].get("legal_form_heads", {}).items()}
         self.place_heads = {w.lower() for w in c["names"].get("place_heads", [])}
         self.court_heads = {"court", "tribunal", "rechtbank", "hof", "gerechtshof"}
         self.reject_first = {w.lower() for w in c["reject"].get("first_words", [])}
@@ -382,8 +383,8 @@ class ActorRecognizer:
                 i = end
                 continue
             # "Stichting Acme"
-            if tok.lower_ == "stichting" and end - i >= 2:
-                out.append(self._cand(doc, i, end, "ngo", "cue", 1))
+            if tok.lower_ in self.legal_form_heads and end - i >= 2:
+                out.append(self._cand(doc, i, end, self.legal_form_heads[tok.lower_], "cue", 1))
                 i = end
                 continue
             i += 1
@@ -491,6 +492,8 @@ class ActorRecognizer:
         words = [w.lower() for w in surface.split()]
         if words and surface.split()[-1] in self.suffixes:
             return "company"
+        if len(words) >= 2 and words[0] in self.legal_form_heads:
+            return self.legal_form_heads[words[0]]
         is_acronym = len(words) == 1 and sum(ch.isupper() for ch in surface) >= 2 and surface.upper() == surface
         if m.get("label") != "person" or is_acronym or len(words) >= 3:
             low = " " + " ".join(words) + " "

@@ -267,3 +267,19 @@ def test_parts_of_a_longer_name_are_not_actors_of_their_own(en, nl):
     names = set(by_name(doc))
     assert {"Hogeschool Zuiderkwartier", "Vrije Universiteit Oostwold"} <= names
     assert not names & {"Zuiderkwartier", "Oostwold", "Universiteit Oostwold"}
+
+
+def test_research_centres_screening_bodies_and_hospital_trusts_are_other(en_ner, nl_ner):
+    en_ner.get_pipe("test_actors_fake_ner").spans = [("Lindqvist Research Center", "ORG"),
+                                                     ("Harrowgate Valley NHS Foundation Trust", "ORG")]
+    doc = en_ner("A poll by the Lindqvist Research Center found that patients of the Harrowgate Valley NHS Foundation "
+                 "Trust rarely read consent forms.")
+    actors = by_name(doc)
+    assert actors["Lindqvist Research Center"]["type"] == "other"
+    assert actors["Harrowgate Valley NHS Foundation Trust"]["type"] == "other"
+    nl_ner.get_pipe("test_actors_fake_ner").spans = [("Bevolkingsonderzoek Zuidoost", "ORG")]
+    doc = nl_ner("Het laboratorium waarschuwde Bevolkingsonderzoek Zuidoost pas na drie weken.")
+    assert by_name(doc)["Bevolkingsonderzoek Zuidoost"]["type"] == "other"
+    # a foundation named after the screening is still a foundation
+    doc = nl_ner("De Stichting Gedupeerden Bevolkingsonderzoek eist een schadevergoeding.")
+    assert by_name(doc)["Stichting Gedupeerden Bevolkingsonderzoek"]["type"] == "ngo"
