@@ -163,7 +163,9 @@ class ActorRecognizer:
         self.leading = {w.lower() for w in c["reject"].get("leading_words", [])}
         self.subsidiary_words = set(c["names"].get("subsidiary_words", []))
         self.name_titles = set(c["names"].get("name_titles", []))
-        self.reject_last = {w.lower() for w in c["reject"].get("last_words", [])}
+        last_words = [w.lower() for w in c["reject"].get("last_words", [])]
+        self.reject_last = {w for w in last_words if not w.startswith("*")}
+        self.reject_last_endings = tuple(w[1:] for w in last_words if w.startswith("*"))
         self.places = {k: set(v) for k, v in c.get("places", {}).items()}
         self.connectors = {p.lower() for p in c["names"]["connectors"]}
         self.reject = {norm(r) for r in c["reject"]["exact"]}
@@ -453,8 +455,9 @@ class ActorRecognizer:
             return None
         if norm(surface) in self.reject or all(norm(w) in self.reject for w in words):
             return None
-        if norm(words[0]) in self.reject_first or norm(words[-1]) in self.reject_last:
-            return None
+        if norm(words[0]) in self.reject_first or norm(words[-1]) in self.reject_last \
+                or (len(words) >= 2 and norm(words[-1]).endswith(self.reject_last_endings)):
+            return None  # a law, a citation, a register or a system ("Centraal Krediet Informatiesysteem")
         prev = re.search(r"(?:(\S+)\s+)?(\S+)\s+$", text[max(0, s - 60):s])
         if prev and (norm(prev.group(2) + " " + surface) in self.reject
                      or norm((prev.group(1) or "") + " " + prev.group(2) + " " + surface) in self.reject):

@@ -283,3 +283,11 @@ def test_research_centres_screening_bodies_and_hospital_trusts_are_other(en_ner,
     # a foundation named after the screening is still a foundation
     doc = nl_ner("De Stichting Gedupeerden Bevolkingsonderzoek eist een schadevergoeding.")
     assert by_name(doc)["Stichting Gedupeerden Bevolkingsonderzoek"]["type"] == "ngo"
+
+
+def test_named_registers_and_systems_written_as_compounds_are_not_actors(nl_ner):
+    nl_ner.get_pipe("test_actors_fake_ner").spans = [("Landelijk Huurders Informatiesysteem", "ORG"),
+                                                     ("Nationaal Fietsregister", "ORG")]
+    doc = nl_ner("De verhuurders zoeken huurders op in het Landelijk Huurders Informatiesysteem. "
+                 "Ook het Nationaal Fietsregister bevat namen en adressen.")
+    assert doc._.actors == []
