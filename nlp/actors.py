@@ -165,6 +165,7 @@ class ActorRecognizer:
         self.name_titles = set(c["names"].get("name_titles", []))
         last_words = [w.lower() for w in c["reject"].get("last_words", [])]
         self.reject_last = {w for w in last_words if not w.startswith("*")}
+        self.product_nouns = {w.lower() for w in c["reject"].get("product_nouns", [])}
         self.reject_last_endings = tuple(w[1:] for w in last_words if w.startswith("*"))
         self.places = {k: set(v) for k, v in c.get("places", {}).items()}
         self.connectors = {p.lower() for p in c["names"]["connectors"]}
@@ -531,6 +532,8 @@ class ActorRecognizer:
             return cue[0]
         # apposition: "Acme, a Dutch data broker" / "Acme, een Brits techbedrijf"
         k = span.end
+        if self._product_apposition(doc, k):
+            return "product"
         if k + 2 < len(doc) and doc[k].text == ",":
             words_after = []
             first = k + 2 if doc[k + 1].lower_ in self.articles else k + 1
@@ -545,6 +548,16 @@ class ActorRecognizer:
                 if hit and first == k + 2:
                     return hit[0]
         return None
+
+    def _product_apposition(self, doc, k: int) -> bool:
+        """"Streams, an app meant to spot ...": a name introduced as a product (a bare product noun after an
+        indefinite article) is no actor; "Acme, an app developer" (the noun goes on into a cue) still is."""
+        if not (k + 3 < len(doc) and doc[k].text == "," and doc[k + 1].lower_ in ("a", "an", "een")
+                and doc[k + 2].lower_ in self.product_nouns):
+            return False
+        nxt = doc[k + 3].lower_
+        longer = self.type_cues.match_tail([doc[k + 2].lower_, nxt])
+        return not (longer and longer[1] == 2) and self.type_cues.match_tail([nxt]) is None
 
     # ------------------------------------------------------------------ clustering
     def _cluster(self, text: str, mentions: list[dict], take) -> list[dict]:
@@ -619,6 +632,7 @@ class ActorRecognizer:
                 if typ == "person" and len(g["name"].split()) == 1 and _CAMEL.search(g["name"]):
                     typ = "company"  # "VoetbalTV", "FitPuls": brand names, never a person's name
             g["type"] = typ
+        actors = [g for g in actors if g["type"] != "product"]
 
         # persons: the surname alone after the full name; shorter organisation names after the full one
         merged: set[int] = set()

@@ -291,3 +291,16 @@ def test_named_registers_and_systems_written_as_compounds_are_not_actors(nl_ner)
     doc = nl_ner("De verhuurders zoeken huurders op in het Landelijk Huurders Informatiesysteem. "
                  "Ook het Nationaal Fietsregister bevat namen en adressen.")
     assert doc._.actors == []
+
+
+def test_a_product_introduced_as_an_app_is_not_an_actor(en_ner, nl_ner):
+    en_ner.get_pipe("test_actors_fake_ner").spans = [("Kestrel Labs", "ORG"), ("Wardwatch", "PERSON"),
+                                                     ("Tallyho", "ORG")]
+    doc = en_ner("The hospital gave the records to Kestrel Labs to trial Wardwatch, an app meant to flag sepsis early. "
+                 "Tallyho, an app developer from Leeds, built a rival.")
+    actors = by_name(doc)
+    assert "Wardwatch" not in actors
+    assert actors["Kestrel Labs"]["type"] == actors["Tallyho"]["type"] == "company"
+    nl_ner.get_pipe("test_actors_fake_ner").spans = [("Slaapmeter", "ORG")]
+    doc = nl_ner("De gemeente testte Slaapmeter, een app die het slaapritme van ouderen bijhoudt.")
+    assert doc._.actors == []
