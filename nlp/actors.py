@@ -204,12 +204,19 @@ class ActorRecognizer:
         cleaned = [(cand, span) for cand in candidates if (span := self._clean(doc, cand)) is not None]
         longer_names = [span for _, span in cleaned]
 
+        def between_name_words(s: int, e: int) -> bool:
+            return (re.search(r"(?<![\w-])[A-ZÀ-Þ][\w'’&-]* $", text[max(0, s - 40):s]) is not None
+                    and re.match(r" [A-ZÀ-Þ]", text[e:e + 2]) is not None)
+
         def inside_longer_name(s: int, e: int) -> bool:
             """A KB alias between two name words of a longer candidate name ("NHS" in "Royal Free London NHS
-            Foundation Trust") is part of that name, not an actor of its own."""
-            return (any(cs < s and e < ce for cs, ce in longer_names)
-                    and re.search(r"(?<![\w-])[A-ZÀ-Þ][\w'’&-]* $", text[max(0, s - 40):s]) is not None
-                    and re.match(r" [A-ZÀ-Þ]", text[e:e + 2]) is not None)
+            Foundation Trust") is part of that name, not an actor of its own; unless the longer span also holds
+            a known actor at its edge ("Former Meta President Nick Clegg"): then it is no single name."""
+            if not between_name_words(s, e):
+                return False
+            return any(cs < s and e < ce and all(cs < hs and he < ce and between_name_words(hs, he)
+                                                 for hs, he, _ in kb_hits if hs < ce and cs < he)
+                       for cs, ce in longer_names)
 
         # 1. knowledge base, longest first
         kb_hits = []

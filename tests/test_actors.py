@@ -255,12 +255,21 @@ def test_lowercase_description_qualified_by_another_place_is_no_kb_actor(en):
     assert [a["kb_id"] for a in doc._.actors] == ["ie-dpc"]
 
 
-def test_parts_of_a_longer_name_are_not_actors_of_their_own(en, nl):
+def with_ner(pipe, spans, text):
+    pipe.get_pipe("test_actors_fake_ner").spans = spans
+    return pipe(text)
+
+
+def test_parts_of_a_longer_name_are_not_actors_of_their_own(en, nl, en_ner):
     # "NHS" is a knowledge-base alias and "Foundation" a descriptor, yet here both sit inside one name
     doc = en("Scans held by the Harrowgate Valley NHS Foundation Trust were copied to a start-up without notice.")
     names = set(by_name(doc))
     assert names == {"Harrowgate Valley NHS Foundation Trust"}
     assert_offsets(doc)
+    # a longer span that also holds another known actor is no single name: "Meta" stays an actor
+    doc = with_ner(en_ner, [("Former Meta President Nick Clegg", "PERSON")],
+                      "Former Meta President Nick Clegg welcomed the report.")
+    assert set(by_name(doc)) == {"Meta", "Nick Clegg"}
     # a capitalised descriptor inside the name is part of it, not a cue in front of a shorter name
     doc = nl("Onderzoekster Fenna Brouwer van de Hogeschool Zuiderkwartier noemt de cijfers zorgwekkend. "
              "Ook de Vrije Universiteit Oostwold doet onderzoek.")
