@@ -158,6 +158,7 @@ class ActorRecognizer:
         self.name_heads = {k.lower(): v for k, v in c["names"].get("name_heads", {}).items()}
         self.legal_form_heads = {k.lower(): v for k, v in c["names"].get("legal_form_heads", {}).items()}
         self.place_heads = {w.lower() for w in c["names"].get("place_heads", [])}
+        self.date_words = {w.lower() for w in c["names"].get("date_words", [])}
         self.court_heads = {"court", "tribunal", "rechtbank", "hof", "gerechtshof"}
         self.reject_first = {w.lower() for w in c["reject"].get("first_words", [])}
         self.leading = {w.lower() for w in c["reject"].get("leading_words", [])}
@@ -314,6 +315,8 @@ class ActorRecognizer:
                 j += 1
                 continue
             if j > i and tok.lower_ in joiners:
+                if j + 1 < len(doc) and doc[j + 1].lower_ in self.date_words:
+                    break  # "Regional Court Hamm in May": a date, not more of the name
                 if person and tok.lower_ in self.particles and sum(
                         1 for t in doc[i:j] if self._is_cap(t) and not t.text.endswith(".")) > 1:
                     break  # "Sanne Bakkum van FitPuls": the particle starts a new phrase

@@ -313,3 +313,8 @@ def test_a_product_introduced_as_an_app_is_not_an_actor(en_ner, nl_ner):
     nl_ner.get_pipe("test_actors_fake_ner").spans = [("Slaapmeter", "ORG")]
     doc = nl_ner("De gemeente testte Slaapmeter, een app die het slaapritme van ouderen bijhoudt.")
     assert doc._.actors == []
+
+
+def test_a_date_after_a_name_is_not_part_of_it(en):
+    doc = en("The appeal was heard by the Regional Court Hamm in May and rejected on Friday.")
+    assert set(by_name(doc)) == {"Regional Court Hamm"}
