@@ -169,6 +169,7 @@ class ActorRecognizer:
         self.product_nouns = {w.lower() for w in c["reject"].get("product_nouns", [])}
         self.reject_last_endings = tuple(w[1:] for w in last_words if w.startswith("*"))
         self.places = {k: set(v) for k, v in c.get("places", {}).items()}
+        self.all_places = set().union(*self.places.values()) if self.places else set()
         self.connectors = {p.lower() for p in c["names"]["connectors"]}
         self.reject = {norm(r) for r in c["reject"]["exact"]}
         self.max_chars = int(c["reject"].get("max_chars", 70))
@@ -226,7 +227,7 @@ class ActorRecognizer:
                 continue
             for m in rx.finditer(text):
                 kb_id = self.strong.get(m.group()) or self.strong_ci.get(m.group().lower())
-                if kb_id and not (m.group() not in self.strong and self._other_place_description(text, m, kb_id)):
+                if kb_id and not self._other_place_description(text, m, kb_id):
                     kb_hits.append((m.start(), m.end(), kb_id))
         if self.re_weak is not None:
             # generic names ("High Court") only when no other capitalised word makes them a longer name
@@ -236,6 +237,8 @@ class ActorRecognizer:
                         and norm(prev.group(1)) not in self.reject:
                     continue
                 if re.match(r"\s+(?:of|in|van|te|for)\s+[A-Z]", text[m.end():m.end() + 6]):
+                    continue
+                if self._other_place_description(text, m, self.weak[m.group()]):
                     continue
                 kb_hits.append((m.start(), m.end(), self.weak[m.group()]))
         for s, e, kb_id in sorted(kb_hits, key=lambda h: (-(h[1] - h[0]), h[0])):
@@ -259,17 +262,20 @@ class ActorRecognizer:
         return self._emit(text, actors)
 
     def _other_place_description(self, text: str, m: re.Match, kb_id: str) -> bool:
-        """A lower-case description after a capitalised qualifier that is not the actor's own country
-        ("the Hessian data protection commissioner"): some other body, not the knowledge-base actor."""
-        if not m.group()[:1].islower():
-            return False
+        """Some other body, not the knowledge-base actor: a lower-case description after any capitalised
+        qualifier but the actor's own country ("the Hessian data protection commissioner"), or a public body's
+        generic name after a place of another country ("the Dutch Court of Appeal", "the Berlin Data Protection
+        Commissioner"). Companies and people are not tied to a country ("the Irish Meta subsidiary")."""
         prev = re.search(r"([A-ZÀ-Þ][\w.’'-]*)\s+$", text[max(0, m.start() - 40):m.start()])
         if prev is None:
             return False
         word = re.sub(r"(?:['’]s|['’])$", "", prev.group(1))
-        if word.lower() in self.articles | self.leading:
+        row = self.by_id[kb_id]
+        if word.lower() in self.articles | self.leading or word in self.places.get(row.get("country"), ()):
             return False
-        return word not in self.places.get(self.by_id[kb_id].get("country"), ())
+        if m.group()[:1].islower() and m.group() not in self.strong:  # not a lower-case name such as "noyb"
+            return True
+        return row.get("type") in ("regulator", "court", "government") and word in self.all_places
 
     def _subsidiaries(self, text: str, mentions: list[dict], taken: list[bool]) -> None:
         """A subsidiary named after its parent ("Amazon France Logistique"): when every mention of a KB actor

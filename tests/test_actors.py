@@ -318,3 +318,18 @@ def test_a_product_introduced_as_an_app_is_not_an_actor(en_ner, nl_ner):
 def test_a_date_after_a_name_is_not_part_of_it(en):
     doc = en("The appeal was heard by the Regional Court Hamm in May and rejected on Friday.")
     assert set(by_name(doc)) == {"Regional Court Hamm"}
+
+
+def test_a_generic_public_body_name_qualified_by_another_place_is_not_the_kb_body(en):
+    # "Court of Appeal" (UK), "Data Protection Commissioner" and "High Court" (Ireland) are KB aliases
+    doc = en("The Dutch Court of Appeal and the Berlin Data Protection Commissioner both disagreed with the "
+             "Irish High Court.")
+    kb_ids = {a["kb_id"] for a in doc._.actors}
+    assert "uk-court-of-appeal" not in kb_ids and "ie-dpc" not in kb_ids
+    assert "ie-high-court" in kb_ids
+    # a company is not tied to one country: "the Irish Meta subsidiary" is still Meta
+    doc = en("Regulators questioned the Irish Meta subsidiary about the transfers.")
+    assert [a["kb_id"] for a in doc._.actors] == ["meta"]
+    # a name written in lower case is a name, whatever stands before it
+    doc = en("Campaigners noyb filed the complaint.")
+    assert [a["kb_id"] for a in doc._.actors] == ["noyb"]
