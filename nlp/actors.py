@@ -565,6 +565,11 @@ class ActorRecognizer:
                     return hit[0]
         return None
 
+    def _descriptor_word(self, word: str) -> bool:
+        """A word that says what an organisation is ("universiteit", "stichting", "court"), not a name."""
+        return (word in self.inside.exact or word in self.type_cues.exact or word in self.name_heads
+                or word in self.legal_form_heads or self.type_cues.match_tail([word]) is not None)
+
     def _product_apposition(self, doc, k: int) -> bool:
         """"Streams, an app meant to spot ...": a name introduced as a product (a bare product noun after an
         indefinite article) is no actor; "Acme, an app developer" (the noun goes on into a cue) still is."""
@@ -707,7 +712,10 @@ class ActorRecognizer:
                 continue
             forms = {text[m["start"]:m["end"]] for m in g["mentions"]}
             words = g["name"].split()
-            if g["type"] == "company" and len(words) >= 2 and len(words[0]) >= 3 and words[0][0].isupper() \
+            # (for an organisation typed other as well: "Pew" for "Pew Research Center"; but never a descriptor
+            # word such as "Universiteit" or "Stichting")
+            if g["type"] in ("company", "other") and len(words) >= 2 and len(words[0]) >= 3 \
+                    and words[0][0].isupper() and not self._descriptor_word(words[0].lower()) \
                     and norm(words[0]) not in self.reject and words[0].lower() not in self.connectors \
                     and not re.search(r"(?<![\w-])" + re.escape(words[0].lower()) + r"(?![\w-])", text):
                 forms.add(words[0])

@@ -286,6 +286,11 @@ def test_research_centres_screening_bodies_and_hospital_trusts_are_other(en_ner,
     actors = by_name(doc)
     assert actors["Lindqvist Research Center"]["type"] == "other"
     assert actors["Harrowgate Valley NHS Foundation Trust"]["type"] == "other"
+    # the first word alone is still a mention of a name typed other ("Pew" for "Pew Research Center")
+    doc = with_ner(en_ner, [("Lindqvist Research Center", "ORG")],
+                   "The Lindqvist Research Center polled 900 adults. Last year Lindqvist asked the same question.")
+    assert [m["text"] for m in by_name(doc)["Lindqvist Research Center"]["mentions"]] == [
+        "Lindqvist Research Center", "Lindqvist"]
     nl_ner.get_pipe("test_actors_fake_ner").spans = [("Bevolkingsonderzoek Zuidoost", "ORG")]
     doc = nl_ner("Het laboratorium waarschuwde Bevolkingsonderzoek Zuidoost pas na drie weken.")
     assert by_name(doc)["Bevolkingsonderzoek Zuidoost"]["type"] == "other"
