@@ -156,13 +156,20 @@ class ActorRecognizer:
         self.descriptors = {d.lower() for d in c["mentions"]["descriptor_prefixes"]}
         self.particles = {p.lower() for p in c["names"]["particles"]}
         self.name_heads = {k.lower(): v for k, v in c["names"].get("name_heads", {}).items()}
+        self.legal_form_heads = {k.lower(): v for k, v in c["names"].get("legal_form_heads", {}).items()}
         self.place_heads = {w.lower() for w in c["names"].get("place_heads", [])}
+        self.date_words = {w.lower() for w in c["names"].get("date_words", [])}
         self.court_heads = {"court", "tribunal", "rechtbank", "hof", "gerechtshof"}
         self.reject_first = {w.lower() for w in c["reject"].get("first_words", [])}
         self.leading = {w.lower() for w in c["reject"].get("leading_words", [])}
         self.subsidiary_words = set(c["names"].get("subsidiary_words", []))
         self.name_titles = set(c["names"].get("name_titles", []))
-        self.reject_last = {w.lower() for w in c["reject"].get("last_words", [])}
+        last_words = [w.lower() for w in c["reject"].get("last_words", [])]
+        self.reject_last = {w for w in last_words if not w.startswith("*")}
+        self.product_nouns = {w.lower() for w in c["reject"].get("product_nouns", [])}
+        self.reject_last_endings = tuple(w[1:] for w in last_words if w.startswith("*"))
+        self.places = {k: set(v) for k, v in c.get("places", {}).items()}
+        self.all_places = set().union(*self.places.values()) if self.places else set()
         self.connectors = {p.lower() for p in c["names"]["connectors"]}
         self.reject = {norm(r) for r in c["reject"]["exact"]}
         self.max_chars = int(c["reject"].get("max_chars", 70))
@@ -193,6 +200,26 @@ class ActorRecognizer:
                 taken[k] = True
             mentions.append(m)
 
+        # 2. context rules, 3. statistical NER: cleaned now, taken after the knowledge base
+        candidates = self._rule_candidates(doc) + (self._ner_candidates(doc) if self.use_ner else [])
+        candidates.sort(key=lambda c: (c["prio"], -(c["end"] - c["start"]), c["start"]))
+        cleaned = [(cand, span) for cand in candidates if (span := self._clean(doc, cand)) is not None]
+        longer_names = [span for _, span in cleaned]
+
+        def between_name_words(s: int, e: int) -> bool:
+            return (re.search(r"(?<![\w-])[A-ZÀ-Þ][\w'’&-]* $", text[max(0, s - 40):s]) is not None
+                    and re.match(r" [A-ZÀ-Þ]", text[e:e + 2]) is not None)
+
+        def inside_longer_name(s: int, e: int) -> bool:
+            """A KB alias between two name words of a longer candidate name ("NHS" in "Royal Free London NHS
+            Foundation Trust") is part of that name, not an actor of its own; unless the longer span also holds
+            a known actor at its edge ("Former Meta President Nick Clegg"): then it is no single name."""
+            if not between_name_words(s, e):
+                return False
+            return any(cs < s and e < ce and all(cs < hs and he < ce and between_name_words(hs, he)
+                                                 for hs, he, _ in kb_hits if hs < ce and cs < he)
+                       for cs, ce in longer_names)
+
         # 1. knowledge base, longest first
         kb_hits = []
         for rx in (self.re_strong, self.re_strong_ci):
@@ -200,7 +227,7 @@ class ActorRecognizer:
                 continue
             for m in rx.finditer(text):
                 kb_id = self.strong.get(m.group()) or self.strong_ci.get(m.group().lower())
-                if kb_id:
+                if kb_id and not self._other_place_description(text, m, kb_id):
                     kb_hits.append((m.start(), m.end(), kb_id))
         if self.re_weak is not None:
             # generic names ("High Court") only when no other capitalised word makes them a longer name
@@ -211,26 +238,21 @@ class ActorRecognizer:
                     continue
                 if re.match(r"\s+(?:of|in|van|te|for)\s+[A-Z]", text[m.end():m.end() + 6]):
                     continue
+                if self._other_place_description(text, m, self.weak[m.group()]):
+                    continue
                 kb_hits.append((m.start(), m.end(), self.weak[m.group()]))
         for s, e, kb_id in sorted(kb_hits, key=lambda h: (-(h[1] - h[0]), h[0])):
-            if free(s, e):
+            if free(s, e) and not inside_longer_name(s, e):
                 take({"start": s, "end": e, "kb": kb_id, "type": None, "src": "kb"})
         self._subsidiaries(text, mentions, taken)
         present = {m["kb"] for m in mentions}
         if self.re_context is not None:
             for m in self.re_context.finditer(text):
                 kb_id = self.context[m.group()]
-                if kb_id in present and free(m.start(), m.end()):
+                if kb_id in present and free(m.start(), m.end()) and not inside_longer_name(m.start(), m.end()):
                     take({"start": m.start(), "end": m.end(), "kb": kb_id, "type": None, "src": "kb"})
 
-        # 2. context rules, 3. statistical NER
-        candidates = self._rule_candidates(doc) + (self._ner_candidates(doc) if self.use_ner else [])
-        candidates.sort(key=lambda c: (c["prio"], -(c["end"] - c["start"]), c["start"]))
-        for cand in candidates:
-            span = self._clean(doc, cand)
-            if span is None:
-                continue
-            s, e = span
+        for cand, (s, e) in cleaned:
             if free(s, e):
                 cand.update(start=s, end=e)
                 take(cand)
@@ -238,6 +260,22 @@ class ActorRecognizer:
         actors = self._cluster(text, mentions, take)
         actors = self._finish(doc, actors, free, take)
         return self._emit(text, actors)
+
+    def _other_place_description(self, text: str, m: re.Match, kb_id: str) -> bool:
+        """Some other body, not the knowledge-base actor: a lower-case description after any capitalised
+        qualifier but the actor's own country ("the Hessian data protection commissioner"), or a public body's
+        generic name after a place of another country ("the Dutch Court of Appeal", "the Berlin Data Protection
+        Commissioner"). Companies and people are not tied to a country ("the Irish Meta subsidiary")."""
+        prev = re.search(r"([A-ZÀ-Þ][\w.’'-]*)\s+$", text[max(0, m.start() - 40):m.start()])
+        if prev is None:
+            return False
+        word = re.sub(r"(?:['’]s|['’])$", "", prev.group(1))
+        row = self.by_id[kb_id]
+        if word.lower() in self.articles | self.leading or word in self.places.get(row.get("country"), ()):
+            return False
+        if m.group()[:1].islower() and m.group() not in self.strong:  # not a lower-case name such as "noyb"
+            return True
+        return row.get("type") in ("regulator", "court", "government") and word in self.all_places
 
     def _subsidiaries(self, text: str, mentions: list[dict], taken: list[bool]) -> None:
         """A subsidiary named after its parent ("Amazon France Logistique"): when every mention of a KB actor
@@ -283,6 +321,8 @@ class ActorRecognizer:
                 j += 1
                 continue
             if j > i and tok.lower_ in joiners:
+                if j + 1 < len(doc) and doc[j + 1].lower_ in self.date_words:
+                    break  # "Regional Court Hamm in May": a date, not more of the name
                 if person and tok.lower_ in self.particles and sum(
                         1 for t in doc[i:j] if self._is_cap(t) and not t.text.endswith(".")) > 1:
                     break  # "Sanne Bakkum van FitPuls": the particle starts a new phrase
@@ -343,7 +383,8 @@ class ActorRecognizer:
             if cue:
                 end = self._cap_run(doc, i, person=False)
                 if end > i:
-                    out.append(self._cand(doc, i, end, cue[0], "cue", 1))
+                    start = i if title else self._name_start(doc, i - cue[1], i)
+                    out.append(self._cand(doc, start, end, cue[0], "cue", 1))
                     i = end
                     continue
             # a full name introduced with its acronym: "Koninklijke Nederlandse Lawn Tennisbond (KNLTB)"
@@ -361,12 +402,25 @@ class ActorRecognizer:
                 i = end
                 continue
             # "Stichting Acme"
-            if tok.lower_ == "stichting" and end - i >= 2:
-                out.append(self._cand(doc, i, end, "ngo", "cue", 1))
+            if tok.lower_ in self.legal_form_heads and end - i >= 2:
+                out.append(self._cand(doc, i, end, self.legal_form_heads[tok.lower_], "cue", 1))
                 i = end
                 continue
             i += 1
         return out
+
+    def _name_start(self, doc, cue_start: int, i: int) -> int:
+        """Where a name starts when a type cue stands right before token i. A cue written with capitals inside a
+        sentence is part of the name ("de Universiteit Twente", "the Royal Free London NHS Foundation Trust"): the
+        name then starts with the capitalised words before it. A lower-case or sentence-opening cue is not."""
+        cue_toks = doc[cue_start:i]
+        if not len(cue_toks) or not all(self._is_cap(t) for t in cue_toks) or self._sent_initial(doc, cue_start):
+            return i
+        start = cue_start
+        while start > 0 and self._is_cap(doc[start - 1]) and not doc[start - 1].is_punct \
+                and not self._sent_initial(doc, start) and not doc[start - 1].text.endswith(("'s", "’s")):
+            start -= 1
+        return start
 
     def _cand(self, doc, i, j, typ, src, prio, label=None) -> dict:
         return {"start": doc[i].idx, "end": doc[j - 1].idx + len(doc[j - 1].text), "kb": None, "type": typ,
@@ -418,8 +472,9 @@ class ActorRecognizer:
             return None
         if norm(surface) in self.reject or all(norm(w) in self.reject for w in words):
             return None
-        if norm(words[0]) in self.reject_first or norm(words[-1]) in self.reject_last:
-            return None
+        if norm(words[0]) in self.reject_first or norm(words[-1]) in self.reject_last \
+                or (len(words) >= 2 and norm(words[-1]).endswith(self.reject_last_endings)):
+            return None  # a law, a citation, a register or a system ("Centraal Krediet Informatiesysteem")
         prev = re.search(r"(?:(\S+)\s+)?(\S+)\s+$", text[max(0, s - 60):s])
         if prev and (norm(prev.group(2) + " " + surface) in self.reject
                      or norm((prev.group(1) or "") + " " + prev.group(2) + " " + surface) in self.reject):
@@ -457,6 +512,8 @@ class ActorRecognizer:
         words = [w.lower() for w in surface.split()]
         if words and surface.split()[-1] in self.suffixes:
             return "company"
+        if len(words) >= 2 and words[0] in self.legal_form_heads:
+            return self.legal_form_heads[words[0]]
         is_acronym = len(words) == 1 and sum(ch.isupper() for ch in surface) >= 2 and surface.upper() == surface
         if m.get("label") != "person" or is_acronym or len(words) >= 3:
             low = " " + " ".join(words) + " "
@@ -491,6 +548,8 @@ class ActorRecognizer:
             return cue[0]
         # apposition: "Acme, a Dutch data broker" / "Acme, een Brits techbedrijf"
         k = span.end
+        if self._product_apposition(doc, k):
+            return "product"
         if k + 2 < len(doc) and doc[k].text == ",":
             words_after = []
             first = k + 2 if doc[k + 1].lower_ in self.articles else k + 1
@@ -505,6 +564,21 @@ class ActorRecognizer:
                 if hit and first == k + 2:
                     return hit[0]
         return None
+
+    def _descriptor_word(self, word: str) -> bool:
+        """A word that says what an organisation is ("universiteit", "stichting", "court"), not a name."""
+        return (word in self.inside.exact or word in self.type_cues.exact or word in self.name_heads
+                or word in self.legal_form_heads or self.type_cues.match_tail([word]) is not None)
+
+    def _product_apposition(self, doc, k: int) -> bool:
+        """"Streams, an app meant to spot ...": a name introduced as a product (a bare product noun after an
+        indefinite article) is no actor; "Acme, an app developer" (the noun goes on into a cue) still is."""
+        if not (k + 3 < len(doc) and doc[k].text == "," and doc[k + 1].lower_ in ("a", "an", "een")
+                and doc[k + 2].lower_ in self.product_nouns):
+            return False
+        nxt = doc[k + 3].lower_
+        longer = self.type_cues.match_tail([doc[k + 2].lower_, nxt])
+        return not (longer and longer[1] == 2) and self.type_cues.match_tail([nxt]) is None
 
     # ------------------------------------------------------------------ clustering
     def _cluster(self, text: str, mentions: list[dict], take) -> list[dict]:
@@ -566,6 +640,7 @@ class ActorRecognizer:
             if g["kb"]:
                 continue
             typ = None
+            g["typed_by"] = "context"
             for m in g["mentions"]:
                 typ = self._type_from_context(doc, m)
                 if typ:
@@ -573,10 +648,12 @@ class ActorRecognizer:
             if typ is None and g["types"]:
                 typ = g["types"][0]
             if typ is None:
+                g["typed_by"] = "label"  # no cue at all: only the NER label (or nothing) says what it is
                 typ = "person" if "person" in g["labels"] else "company"
                 if typ == "person" and len(g["name"].split()) == 1 and _CAMEL.search(g["name"]):
                     typ = "company"  # "VoetbalTV", "FitPuls": brand names, never a person's name
             g["type"] = typ
+        actors = [g for g in actors if g["type"] != "product"]
 
         # persons: the surname alone after the full name; shorter organisation names after the full one
         merged: set[int] = set()
@@ -610,7 +687,8 @@ class ActorRecognizer:
                 continue
             gw = g["name"].split()
             for hj, h in enumerate(actors):
-                if hj == gi or hj in merged or h["kb"] or h["type"] == "person":
+                # a short form NER took for a person ("Schufa" after "Schufa Holding") is still the organisation
+                if hj == gi or hj in merged or h["kb"] or (h["type"] == "person" and h.get("typed_by") != "label"):
                     continue
                 hw = h["name"].split()
                 if len(hw) < len(gw) and gw[:len(hw)] == hw and norm(h["name"]) not in self.reject:
@@ -634,7 +712,10 @@ class ActorRecognizer:
                 continue
             forms = {text[m["start"]:m["end"]] for m in g["mentions"]}
             words = g["name"].split()
-            if g["type"] == "company" and len(words) >= 2 and len(words[0]) >= 3 and words[0][0].isupper() \
+            # (for an organisation typed other as well: "Pew" for "Pew Research Center"; but never a descriptor
+            # word such as "Universiteit" or "Stichting")
+            if g["type"] in ("company", "other") and len(words) >= 2 and len(words[0]) >= 3 \
+                    and words[0][0].isupper() and not self._descriptor_word(words[0].lower()) \
                     and norm(words[0]) not in self.reject and words[0].lower() not in self.connectors \
                     and not re.search(r"(?<![\w-])" + re.escape(words[0].lower()) + r"(?![\w-])", text):
                 forms.add(words[0])
