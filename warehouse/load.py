@@ -316,8 +316,8 @@ _STORED_SQL = ("SELECT count(*) FROM incoming_ids i LEFT JOIN articles a USING (
 
 
 # DuckDB threads for the load's statements. On this 2-core machine a second thread made write_facts cost
-# 10-17 % more CPU (200,000 facts, bulk and 1,024-article calls) and gained no wall time: the Arrow scans are
-# one record batch each, so there is little to split, and the extra worker mostly waits. Restored afterwards.
+# 10-17 % more CPU (200,000 facts, bulk and 1,024-article calls) and gained no wall time (each incoming table is
+# one record batch; where the extra CPU goes was not investigated). The connection's setting is restored after.
 LOAD_THREADS = 1
 
 
