@@ -221,6 +221,20 @@ def test_empty_and_skip_only_batches(tmp_path):
         assert write_facts(con, fact_batch([], "v1")) == {"actors": 0, "mentions": 0, "statistics": 0, "claims": 0}
 
 
+def test_fact_load_restores_the_connections_thread_setting(tmp_path):
+    """write_facts runs single-threaded (cheaper here) but leaves the connection as it found it, also when
+    the load fails."""
+    with open_warehouse(tmp_path / "w.duckdb") as con:
+        upsert_articles(con, [article()])
+        con.execute("SET threads = 3")
+        replace_facts(con, [("a1", FACTS)], "v1")
+        assert con.execute("select current_setting('threads')").fetchall()[0][0] == 3
+        with pytest.raises(Exception):
+            replace_facts(con, [("a1", {**FACTS, "claims": [{**FACTS["claims"][0], "kind": None}]})], "v2")
+        assert con.execute("select current_setting('threads')").fetchall()[0][0] == 3
+        assert counts(con)["claims"] == 1
+
+
 def test_batch_with_duplicate_keys_keeps_the_last_row(tmp_path):
     with open_warehouse(tmp_path / "w.duckdb") as con:
         upsert_articles(con, [article(title="old"), article(title="new")])
