@@ -705,3 +705,21 @@ def test_what_a_court_orders_is_its_ruling_not_an_order(pipes, lang, text):
     c = only(run(pipes, lang, text, actors=actors), "court_ruling")
     assert c["claimant"] in ("General Court", "Rechtbank Amsterdam")
     assert "order" not in kinds(run(pipes, lang, text, actors=actors))
+
+
+# ---- batch 4 error classes: general rules, new sentences ----------------------------------------------
+
+@pytest.mark.parametrize("lang,text", [
+    ("en", "The ICO has fined Uber £12.7m. The investigation began after a driver wrote to the regulator."),
+    ("nl", "De AP legt Uber een boete op van 290 miljoen euro. De AP begon het onderzoek na een tip van een chauffeur."),
+    ("nl", "De AP legt Uber een boete op van 290 miljoen euro. Het onderzoek begon in de zomer van 2021."),
+])
+def test_the_start_of_the_investigation_behind_a_decision_is_an_investigation(pipes, lang, text):
+    c = only(run(pipes, lang, text), "investigation")
+    assert c["status"] == "pending"
+    assert c["target"] == "Uber"
+
+
+def test_an_investigation_begun_after_complaints_reports_both(pipes):
+    text = "De AP legt Uber een boete op van 290 miljoen euro. De AP begon het onderzoek na klachten van chauffeurs."
+    assert kinds(run(pipes, "nl", text)) == ["fine", "investigation", "complaint"]
