@@ -130,6 +130,8 @@ class ClaimExtractor:
         self.reason_re = re.compile(rf"(?<![\w])(?:{'|'.join(reasons)})(?![\w])", re.I) if reasons else None
         fwd = lex.get("speech", {}).get("forward", [])
         self.forward_speech = re.compile(rf"\W*(?:{'|'.join(fwd)})(?![\w])", re.I) if fwd else None
+        conds = roles.get("conditionals", [])
+        self.conditional_re = re.compile(rf"(?<![\w])(?:{'|'.join(conds)})(?![\w])", re.I) if conds else None
         rel = roles.get("relative_pronouns", [])
         self.relative_re = re.compile(rf"(?:{'|'.join(rel)})(?![\w])", re.I) if rel else None
         nouns = roles.get("ruling_objects", [])
@@ -268,6 +270,10 @@ class ClaimExtractor:
                   main_target, doc_claims) -> list[dict]:
         hits = self._hits(text, ss, se, parties)
         had_hits = bool(hits)
+        # "If a court grants an injunction, ...": an event inside a condition has not happened (what the law
+        # asks for, "unless they consented", is still said of the processing: assertions stay)
+        conditions = self._conditions(text, ss, se)
+        hits = [h for h in hits if h.kind in ASSERTION_KINDS or not any(a <= h.start < b for a, b in conditions)]
         # generic background ("boetes kunnen oplopen tot ...") is no claim
         segs = self._segments(text, ss, se)
         kept = []
@@ -416,6 +422,20 @@ class ClaimExtractor:
                           prev_topic, enforcer, main_target, earlier, [], -1)
         if out is not None:
             out["status"] = "imposed"
+        return out
+
+    def _conditions(self, text: str, ss: int, se: int) -> list[tuple[int, int]]:
+        """Conditional clauses of a sentence: from a clause-initial "if"/"als"/"indien" to the next comma."""
+        if self.conditional_re is None:
+            return []
+        out = []
+        for m in self.conditional_re.finditer(text, ss, se):
+            before = text[ss:m.start()]
+            if before.strip(" " + QUOTES) and not re.search(
+                    rf"[,;:{QUOTES}]\s*(?:(?:and|but|en|maar|of|or)\s+)?\Z", before, re.I):
+                continue  # "zo snel als", "asked if": not a clause-initial condition
+            end = re.search(r"[,;:]", text[m.end():se])
+            out.append((m.start(), m.end() + end.start() if end else se))
         return out
 
     def _soft_clause(self, text: str, seg: tuple[int, int], start: int, end: int) -> tuple[int, int]:

@@ -723,3 +723,18 @@ def test_the_start_of_the_investigation_behind_a_decision_is_an_investigation(pi
 def test_an_investigation_begun_after_complaints_reports_both(pipes):
     text = "De AP legt Uber een boete op van 290 miljoen euro. De AP begon het onderzoek na klachten van chauffeurs."
     assert kinds(run(pipes, "nl", text)) == ["fine", "investigation", "complaint"]
+
+
+@pytest.mark.parametrize("lang,text,kind", [
+    ("en", "If the DPC orders a suspension of the transfers, Meta says it may have to close the service.", "order"),
+    ("en", "Meta will stop the feature, the group says, if the CNIL opens an investigation.", "investigation"),
+    ("nl", "Als de AP een boete oplegt, stapt Uber naar de rechter, zegt het bedrijf.", "fine"),
+    ("nl", "Indien de AP Meta een last onder dwangsom oplegt, gaat het bedrijf in beroep.", "order"),
+])
+def test_an_event_in_a_conditional_clause_is_hypothetical(pipes, lang, text, kind):
+    assert kind not in kinds(run(pipes, lang, text))
+
+
+def test_the_main_clause_after_a_condition_still_reports_its_event(pipes):
+    text = "Als Uber niet binnen een maand reageert, dient Bits of Freedom een klacht in bij de AP."
+    assert kinds(run(pipes, "nl", text)) == ["complaint"]
