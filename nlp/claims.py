@@ -130,6 +130,7 @@ class ClaimExtractor:
         self.reason_re = re.compile(rf"(?<![\w])(?:{'|'.join(reasons)})(?![\w])", re.I) if reasons else None
         fwd = lex.get("speech", {}).get("forward", [])
         self.forward_speech = re.compile(rf"\W*(?:{'|'.join(fwd)})(?![\w])", re.I) if fwd else None
+        self.denial_re = words_re(roles.get("denials", []))
         conds = roles.get("conditionals", [])
         self.conditional_re = re.compile(rf"(?<![\w])(?:{'|'.join(conds)})(?![\w])", re.I) if conds else None
         rel = roles.get("relative_pronouns", [])
@@ -283,6 +284,8 @@ class ClaimExtractor:
             seg_text = text[seg[0]:seg[1]]
             if kind and kind.generic and kind.generic.search(seg_text):
                 continue
+            if h.kind == "violation" and self.denial_re is not None and self.denial_re.search(text, seg[0], h.start):
+                continue  # "Meta betwist dat het de regels overtreedt": the accused denies it, nobody finds it
             if h.definite:
                 sub = self._soft_clause(text, seg, h.start, h.end)
                 if not self._reports_act(h.kind, sub, text[sub[0]:sub[1]], money, citations):

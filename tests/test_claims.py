@@ -738,3 +738,13 @@ def test_an_event_in_a_conditional_clause_is_hypothetical(pipes, lang, text, kin
 def test_the_main_clause_after_a_condition_still_reports_its_event(pipes):
     text = "Als Uber niet binnen een maand reageert, dient Bits of Freedom een klacht in bij de AP."
     assert kinds(run(pipes, "nl", text)) == ["complaint"]
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("nl", "De AP legt Uber een boete op van 290 miljoen euro. Uber ontkent dat het de AVG heeft geschonden."),
+    ("nl", "De AP legt Uber een boete op van 290 miljoen euro. Het bedrijf betwist dat de app in strijd is met de regels."),
+    ("en", "The ICO has fined TikTok £12.7m. TikTok denies that its app was in breach of the GDPR."),
+    ("en", "The ICO has fined TikTok £12.7m. The company disputed that it had processed data unlawfully."),
+])
+def test_a_denial_is_not_the_violation_it_denies(pipes, lang, text):
+    assert kinds(run(pipes, lang, text)) == ["fine"]
