@@ -748,3 +748,16 @@ def test_the_main_clause_after_a_condition_still_reports_its_event(pipes):
 ])
 def test_a_denial_is_not_the_violation_it_denies(pipes, lang, text):
     assert kinds(run(pipes, lang, text)) == ["fine"]
+
+
+@pytest.mark.parametrize("text", [
+    "Het ministerie van Justitie laat onderzoeken hoe gemeenten de gegevens van inwoners beveiligen.",
+    "Na het lek liet het ministerie van Justitie onderzoeken of de regels voor archieven nog voldoen.",
+])
+def test_a_commissioned_study_is_no_investigation(pipes, text):
+    actors = ACTORS + [("Ministerie van Justitie", "government", "ministerie van Justitie")]
+    assert "investigation" not in kinds(run(pipes, "nl", text, actors=actors))
+
+
+def test_announcing_an_investigation_is_not_a_commissioned_study(pipes):
+    assert "investigation" in kinds(run(pipes, "nl", "De AP laat weten dat ze Uber gaat onderzoeken."))
