@@ -131,6 +131,8 @@ class ClaimExtractor:
         fwd = lex.get("speech", {}).get("forward", [])
         self.forward_speech = re.compile(rf"\W*(?:{'|'.join(fwd)})(?![\w])", re.I) if fwd else None
         self.denial_re = words_re(roles.get("denials", []))
+        cons = roles.get("consequence", [])
+        self.consequence_re = re.compile(rf"\w+\s+(?:{'|'.join(cons)})(?![\w])", re.I) if cons else None
         conds = roles.get("conditionals", [])
         self.conditional_re = re.compile(rf"(?<![\w])(?:{'|'.join(conds)})(?![\w])", re.I) if conds else None
         rel = roles.get("relative_pronouns", [])
@@ -484,6 +486,8 @@ class ClaimExtractor:
         if self.soft_break is not None:
             for m in re.finditer(r",\s+", sent):
                 nxt = sent[m.end():m.end() + 30]
+                if self.consequence_re is not None and self.consequence_re.match(nxt):
+                    continue  # "..., en daarmee in strijd met ...": the same finding goes on
                 if self.soft_break.match(nxt) or (self.cues.speech_verbs and self.cues.speech_verbs.match(nxt)):
                     cuts.add(m.end())
         for m in re.finditer(rf"[{QUOTES}],\s+(?=\w)", sent):

@@ -761,3 +761,11 @@ def test_a_commissioned_study_is_no_investigation(pipes, text):
 
 def test_announcing_an_investigation_is_not_a_commissioned_study(pipes):
     assert "investigation" in kinds(run(pipes, "nl", "De AP laat weten dat ze Uber gaat onderzoeken."))
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("nl", "Volgens de AP was die opslag onrechtmatig, en daarmee in strijd met artikel 5 van de AVG."),
+    ("en", "The CNIL said the tracking was unlawful, and therefore in breach of Article 6 of the GDPR."),
+])
+def test_a_consequence_clause_continues_the_same_violation(pipes, lang, text):
+    assert kinds(run(pipes, lang, text)) == ["violation"]
