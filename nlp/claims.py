@@ -140,6 +140,8 @@ class ClaimExtractor:
         nouns = roles.get("ruling_objects", [])
         self.ruling_object_re = re.compile(
             rf"['’]s\s+(?:[^\W\d]+\s+){{0,2}}(?:{'|'.join(nouns)})(?![\w])", re.I) if nouns else None
+        self.ruling_object_def_re = re.compile(
+            rf"(?<![\w])(?:the|de|het|this|that|its|die|dat|deze|dit)\s+(?:{'|'.join(nouns)})(?![\w])", re.I) if nouns else None
         self.ruling_object_before_re = re.compile(
             rf"(?<![\w])(?:{'|'.join(nouns)})\s+(?:van|of)\s+(?:de\s+|het\s+|the\s+)?\Z", re.I) if nouns else None
         self.owners: dict[str, str] = dict(data.get("owners", {}))
@@ -607,6 +609,13 @@ class ClaimExtractor:
                           and (self.ruling_object_re.match(text, p.end)
                                or self.ruling_object_before_re.search(text, max(a, p.start - 30), p.start))), None)
             target = owner or target
+            if owner is None and self.ruling_object_def_re is not None and self.ruling_object_def_re.search(clause) \
+                    and self._status(clause, kind) == "rejected":
+                # "The court turned the application down": the request rejected is the last one a party made
+                asked = next((c["_claimant_party"] for c in reversed(earlier) if c.get("_claimant_party") is not None
+                              and (c["kind"] in _BROUGHT or c["kind"] in ("order", "other"))
+                              and c["_claimant_party"].type not in ("court", "regulator", "government", UNNAMED)), None)
+                target = asked or target
         clause_starts_bare = bool(re.match(r"\W*(?:en|and|maar|but|of|or)\b", text[a:a + 8], re.I)) or not any(
             a <= p.start < main.start for p in parties)
         if kind == "legal_basis" and polarity == "affirm" and self_claimer is not None:

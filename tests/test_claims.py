@@ -769,3 +769,21 @@ def test_announcing_an_investigation_is_not_a_commissioned_study(pipes):
 ])
 def test_a_consequence_clause_continues_the_same_violation(pipes, lang, text):
     assert kinds(run(pipes, lang, text)) == ["violation"]
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("en", "TikTok asked a court to pause the order, but the court turned the request down in June."),
+    ("en", "Last year the tribunal threw the case out."),
+    ("en", "The High Court struck the claim out because it had no prospect of success."),
+    ("nl", "Bits of Freedom vroeg de rechter om Meta de tijdlijn te laten aanpassen. De rechter ging daarin mee."),
+])
+def test_court_decisions_in_phrasal_verbs_are_rulings(pipes, lang, text):
+    c = only(run(pipes, lang, text), "court_ruling")
+    assert lang == "nl" or c["status"] == "rejected"
+
+
+def test_a_rejected_application_goes_against_the_party_that_made_it(pipes):
+    text = ("Bits of Freedom asked the High Court for an injunction against Meta. "
+            "The court turned the application down on Friday.")
+    c = only(run(pipes, "en", text, actors=ACTORS + [("High Court", "court")]), "court_ruling")
+    assert (c["claimant"], c["target"], c["status"]) == ("High Court", "Bits of Freedom", "rejected")
