@@ -113,6 +113,8 @@ class ClaimExtractor:
         self.deny_re = words_re(pol.get("deny", []))
         self.affirm_re = words_re(pol.get("affirm", []))
         self.self_claim_re = words_re(pol.get("self_claim", []))
+        assessed = pol.get("assessed", [])
+        self.assessed_re = re.compile(rf"(?<![\w])(?:{'|'.join(assessed)})\s+(?:(?:zich|not|niet)\s+)?\Z", re.I) if assessed else None
         self.status_res = [(s, rx) for s, forms in lex.get("status", {}).items() if (rx := words_re(forms))]
         roles = lex.get("roles", {})
         breaks = roles.get("clause_break", [])
@@ -747,8 +749,10 @@ class ClaimExtractor:
             return None
         window = text[max(sent[0], a - 80):main.start]
         m = None
-        for m in self.self_claim_re.finditer(window):
-            pass
+        for cue in self.self_claim_re.finditer(window):
+            if self.assessed_re is not None and self.assessed_re.search(window[:cue.start()]):
+                continue  # "finding that Meta could rely on ...": an assessment by someone else
+            m = cue
         if m is None:
             return None
         cue_pos = max(sent[0], a - 80) + m.start()

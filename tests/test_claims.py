@@ -787,3 +787,12 @@ def test_a_rejected_application_goes_against_the_party_that_made_it(pipes):
             "The court turned the application down on Friday.")
     c = only(run(pipes, "en", text, actors=ACTORS + [("High Court", "court")]), "court_ruling")
     assert (c["claimant"], c["target"], c["status"]) == ("High Court", "Bits of Freedom", "rejected")
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("en", "The Rechtbank Amsterdam dismissed the case, finding that Meta could rely on a legitimate interest."),
+    ("nl", "Volgens de Rechtbank Amsterdam kan Meta zich beroepen op een gerechtvaardigd belang."),
+])
+def test_a_party_that_may_rely_on_a_basis_is_a_finding_about_it(pipes, lang, text):
+    c = only(run(pipes, lang, text), "legal_basis")
+    assert (c["claimant"], c["target"], c["polarity"]) == ("Rechtbank Amsterdam", "Meta", "affirm")
