@@ -796,3 +796,12 @@ def test_a_rejected_application_goes_against_the_party_that_made_it(pipes):
 def test_a_party_that_may_rely_on_a_basis_is_a_finding_about_it(pipes, lang, text):
     c = only(run(pipes, lang, text), "legal_basis")
     assert (c["claimant"], c["target"], c["polarity"]) == ("Rechtbank Amsterdam", "Meta", "affirm")
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("en", "The ICO has fined TikTok £12.7m. The case was investigated jointly with the CNIL."),
+    ("nl", "De AP legt Uber een boete op van 290 miljoen euro. De zaak werd samen met de CNIL onderzocht."),
+])
+def test_a_co_investigator_is_not_the_claimant(pipes, lang, text):
+    c = only(run(pipes, lang, text), "investigation")
+    assert c["claimant"] != "CNIL"
