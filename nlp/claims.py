@@ -600,6 +600,15 @@ class ClaimExtractor:
             if rel:
                 claimant = next((p for p in reversed(parties) if p.type != UNNAMED and 0 <= a - p.end <= 3
                                  and text[p.end:a].strip() == ","), None)
+        if kind in _BROUGHT and self.relative_re is not None:
+            # "..., Ligue des droits de l'Homme, die de klachten indiende": the relative clause holding the
+            # trigger has the party right before its pronoun as subject
+            near = next((p for p in reversed(parties) if sent[0] <= p.start and p.end <= main.start), None)
+            gap = text[near.end:main.start] if near is not None else ""
+            rel = re.match(r"\)?\s*(?:\([^()]{1,40}\))?\s*,\s*", gap)
+            if near is not None and near.type in ctx.claimant_types and rel and self.relative_re.match(gap, rel.end()) \
+                    and len(gap[rel.end():].split()) <= 5 and not re.search(r"[,;:]", gap[rel.end():]):
+                claimant = near
         if kind == "order" and claimant is not None and claimant.type in ("regulator", "government"):
             # "the EDPB issued a binding decision instructing the Irish authority to ...": the regulator instructed
             told = next((p for p in parties if main.end <= p.start < b and p.type == "regulator"

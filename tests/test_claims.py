@@ -805,3 +805,10 @@ def test_a_party_that_may_rely_on_a_basis_is_a_finding_about_it(pipes, lang, tex
 def test_a_co_investigator_is_not_the_claimant(pipes, lang, text):
     c = only(run(pipes, lang, text), "investigation")
     assert c["claimant"] != "CNIL"
+
+
+def test_a_party_lodging_the_complaints_in_a_subordinate_clause_is_a_new_complaint(pipes):
+    text = ("De AP onderzoekt Uber na klachten van chauffeurs. Zij gingen naar Bits of Freedom, "
+            "dat de klachten indiende bij de AP.")
+    c = [c for c in run(pipes, "nl", text) if c["kind"] == "complaint"]
+    assert [x["claimant"] for x in c] == ["drivers", "Bits of Freedom"]
