@@ -812,3 +812,9 @@ def test_a_party_lodging_the_complaints_in_a_subordinate_clause_is_a_new_complai
             "dat de klachten indiende bij de AP.")
     c = [c for c in run(pipes, "nl", text) if c["kind"] == "complaint"]
     assert [x["claimant"] for x in c] == ["drivers", "Bits of Freedom"]
+
+
+def test_het_bureau_refers_back_to_the_named_bureau(pipes):
+    text = ("De AP legt Bureau Kredietcheck een boete op van 290 miljoen euro. Toch maakt het bureau bezwaar tegen de boete.")
+    c = only(run(pipes, "nl", text, actors=ACTORS + [("Bureau Kredietcheck", "company")]), "objection")
+    assert (c["claimant"], c["target"]) == ("Bureau Kredietcheck", "Autoriteit Persoonsgegevens")
