@@ -818,3 +818,18 @@ def test_het_bureau_refers_back_to_the_named_bureau(pipes):
     text = ("De AP legt Bureau Kredietcheck een boete op van 290 miljoen euro. Toch maakt het bureau bezwaar tegen de boete.")
     c = only(run(pipes, "nl", text, actors=ACTORS + [("Bureau Kredietcheck", "company")]), "objection")
     assert (c["claimant"], c["target"]) == ("Bureau Kredietcheck", "Autoriteit Persoonsgegevens")
+
+
+@pytest.mark.parametrize("lang,text,kind", [
+    ("en", "The CNIL fined Uber €60 million for sales calls, although Dutch rules on telemarketing require prior "
+           "consent for such calls and Uber never asked.",
+     "legal_basis"),
+    ("nl", "De AP legt Uber een boete op van 290 miljoen euro, hoewel de regels voor telemarketing vooraf toestemming vereisen.",
+     "legal_basis"),
+    ("en", "Customers whose data was shared unlawfully are entitled to compensation under Article 82 of the GDPR.",
+     "violation"),
+    ("nl", "Mensen van wie gegevens onrechtmatig zijn gedeeld, hebben recht op schadevergoeding op grond van artikel 82 AVG.",
+     "violation"),
+])
+def test_a_statement_of_the_law_is_no_claim_about_a_party(pipes, lang, text, kind):
+    assert kind not in kinds(run(pipes, lang, text, money=MORE_MONEY))
