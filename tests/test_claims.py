@@ -833,3 +833,11 @@ def test_het_bureau_refers_back_to_the_named_bureau(pipes):
 ])
 def test_a_statement_of_the_law_is_no_claim_about_a_party(pipes, lang, text, kind):
     assert kind not in kinds(run(pipes, lang, text, money=MORE_MONEY))
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("nl", "Ruim 30 procent van de ondervraagden heeft wel eens een klacht ingediend over een webwinkel."),
+    ("en", "About 15 per cent of respondents said they had filed a complaint about a website."),
+])
+def test_what_survey_respondents_say_they_did_is_no_claim(pipes, lang, text):
+    assert run(pipes, lang, text) == []
