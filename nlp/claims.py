@@ -726,6 +726,13 @@ class ClaimExtractor:
         if target is not None and target.name in self._owner_of:
             owner = self._owner_of[target.name]
             target = min((p for p in parties if p.name == owner), key=lambda p: abs(p.start - main.start), default=target)
+        if claimant is not None and claimant.anaphor and claimant.type == "court" \
+                and not re.search(r"\s[A-Z]", text[claimant.start:claimant.end]) and not any(
+                c["kind"] == "court_ruling" and c["claimant"] == claimant.name for c in earlier):
+            # a bare "the court", "the judges": the court that decides in the story, not one only mentioned since
+            # (the national court that referred the questions); "het Europese Hof" names its court
+            claimant = next((c["_claimant_party"] for c in reversed(earlier) if c["kind"] == "court_ruling"
+                             and c.get("_claimant_party") is not None and c["_claimant_party"].type == "court"), claimant)
         if kind == "order" and claimant is not None and claimant.type == "court":
             kind = "court_ruling"  # what a court orders ("ordered the Commission to pay damages") is its ruling
         # status and amount

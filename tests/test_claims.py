@@ -841,3 +841,11 @@ def test_a_statement_of_the_law_is_no_claim_about_a_party(pipes, lang, text, kin
 ])
 def test_what_survey_respondents_say_they_did_is_no_claim(pipes, lang, text):
     assert run(pipes, lang, text) == []
+
+
+def test_the_court_is_the_deciding_court_not_the_referring_one(pipes):
+    text = ("The CJEU has ruled that Meta's transfers were unlawful. The questions had been referred by the "
+            "Rechtbank Amsterdam. The judges found that Meta had violated the GDPR for years, the court said.")
+    rulings = [c for c in run(pipes, "en", text) if c["kind"] == "court_ruling"]
+    assert len(rulings) == 2
+    assert {c["claimant"] for c in rulings} == {"Court of Justice of the European Union"}
