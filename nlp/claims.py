@@ -131,6 +131,8 @@ class ClaimExtractor:
         reasons = roles.get("fine_reason", [])
         self.reason_re = re.compile(rf"(?<![\w])(?:{'|'.join(reasons)})(?![\w])", re.I) if reasons else None
         fwd = lex.get("speech", {}).get("forward", [])
+        fwd_ruling = lex.get("speech", {}).get("forward_ruling", [])
+        self.forward_ruling = re.compile(rf"\W*(?:{'|'.join(fwd_ruling)})(?![\w])", re.I) if fwd_ruling else None
         self.forward_speech = re.compile(rf"\W*(?:{'|'.join(fwd)})(?![\w])", re.I) if fwd else None
         self.denial_re = words_re(roles.get("denials", []))
         cons = roles.get("consequence", [])
@@ -206,6 +208,11 @@ class ClaimExtractor:
                 speaker = _pronoun_speaker(text, ss, se, parties, self.pronoun_speaker)
             sent_claims = self._sentence(doc, text, ss, se, parties, citations, money, speaker, prev_topic,
                                          enforcer, main_target, claims)
+            if not sent_claims and speaker is not None and speaker.type == "court" and si + 1 < len(sentences) \
+                    and self.forward_ruling is not None and self.forward_ruling.match(text, *sentences[si + 1]):
+                ruling = self._forward_ruling(doc, text, ss, se, parties, citations, money, speaker, prev_topic,
+                                              enforcer, main_target, claims)
+                sent_claims = [ruling] if ruling else []
             claims.extend(sent_claims)
             topic = speaker
             if topic is None:
@@ -373,6 +380,19 @@ class ClaimExtractor:
                         claim["_target_party"] = brought["_claimant_party"]
                     out.append(brought)
         return self._fine_reasons(text, out)
+
+    def _forward_ruling(self, doc, text, ss, se, parties, citations, money, speaker, prev_topic, enforcer,
+                        main_target, earlier) -> dict | None:
+        """ "Meta moet gebruikers een tijdlijn laten kiezen. Dat heeft de rechtbank bepaald.": the sentence the next
+        one attributes to a court's decision is the ruling itself."""
+        kind = self.kinds.get("court_ruling")
+        if kind is None:
+            return None
+        a, b = _trim(text, ss, se)
+        hit = _Hit(a, a, "court_ruling", kind.priority)
+        sent_cits = [c for c in citations if ss <= c.start < se]
+        return self._claim(doc, text, (a, b), (ss, se), hit, [hit], parties, sent_cits, money, speaker, prev_topic,
+                           enforcer, main_target, earlier, [], -1)
 
     def _fine_reasons(self, text: str, claims: list[dict]) -> list[dict]:
         """The reason a fine was given, in the fine's own sentence ("..., omdat de app kinderen alleen in het

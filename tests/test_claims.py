@@ -849,3 +849,11 @@ def test_the_court_is_the_deciding_court_not_the_referring_one(pipes):
     rulings = [c for c in run(pipes, "en", text) if c["kind"] == "court_ruling"]
     assert len(rulings) == 2
     assert {c["claimant"] for c in rulings} == {"Court of Justice of the European Union"}
+
+
+def test_what_the_next_sentence_says_a_court_decided_is_its_ruling(pipes):
+    text = ("Uber moet chauffeurs binnen een maand inzage geven in hun ritgegevens. "
+            "Dat heeft de rechtbank Amsterdam dinsdag bepaald.")
+    c = only(run(pipes, "nl", text), "court_ruling")
+    assert (c["claimant"], c["target"]) == ("Rechtbank Amsterdam", "Uber")
+    assert c["text"].startswith("Uber moet")
