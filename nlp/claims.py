@@ -629,6 +629,21 @@ class ClaimExtractor:
             if near is not None and near.type in ctx.claimant_types and rel and self.relative_re.match(gap, rel.end()) \
                     and len(gap[rel.end():].split()) <= 5 and not re.search(r"[,;:]", gap[rel.end():]):
                 claimant = near
+        rel_subject = None
+        if kind in _BROUGHT and self.relative_re is not None:
+            # "een kort geding dat Bits of Freedom had aangespannen", "a complaint that noyb lodged": the subject of
+            # the relative clause right after the action brought it
+            m = re.match(r"\s*,?\s*", text[main.end:b])
+            rel = self.relative_re.match(text, main.end + m.end()) if m else None
+            if rel is None and re.match(r"\s+that\s", text[main.end:main.end + 6]):
+                rel = re.match(r"that", text[main.end + 1:main.end + 5])
+                rel_end = main.end + 5
+            else:
+                rel_end = rel.end() if rel else -1
+            subj = next((p for p in parties if rel_end <= p.start < rel_end + 40 and p.type in ctx.claimant_types
+                         and len(text[rel_end:p.start].split()) <= 3), None) if rel_end > 0 else None
+            if subj is not None and not _marked(text, rel_end, subj, self.cues.target_before):
+                claimant = rel_subject = subj
         if kind == "order" and claimant is not None and claimant.type in ("regulator", "government"):
             # "the EDPB issued a binding decision instructing the Irish authority to ...": the regulator instructed
             told = next((p for p in parties if main.end <= p.start < b and p.type == "regulator"
@@ -669,6 +684,7 @@ class ClaimExtractor:
         if claimant is None and prev_topic is not None and _pronoun_start(text, sent[0], self.cues):
             claimant = prev_topic
         elif kind in _BROUGHT and prev_topic is not None and claimant is not None and claimant.start > main.end \
+                and claimant is not rel_subject \
                 and claimant.name != prev_topic.name and _pronoun_start(text, sent[0], self.cues) \
                 and not _marked(text, sent[0], claimant, self.cues.claimant_before):
             # "It asked the Upper Tribunal for permission to appeal, arguing that Clearview ...": the pronoun

@@ -857,3 +857,18 @@ def test_what_the_next_sentence_says_a_court_decided_is_its_ruling(pipes):
     c = only(run(pipes, "nl", text), "court_ruling")
     assert (c["claimant"], c["target"]) == ("Rechtbank Amsterdam", "Uber")
     assert c["text"].startswith("Uber moet")
+
+
+def test_summary_proceedings_brought_by_a_party_are_its_complaint(pipes):
+    text = "Bits of Freedom heeft een kort geding tegen Meta aangespannen over de tijdlijn van Instagram."
+    c = only(run(pipes, "nl", text), "complaint")
+    assert (c["claimant"], c["target"], c["status"]) == ("Bits of Freedom", "Meta", "filed")
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("nl", "Uber moet de gegevens wissen. Dat volgt uit een kort geding dat Bits of Freedom tegen het bedrijf had aangespannen."),
+    ("en", "Uber must delete the data. That follows from a complaint that Bits of Freedom lodged against the company."),
+])
+def test_the_subject_of_a_relative_clause_after_the_action_brought_it(pipes, lang, text):
+    c = only(run(pipes, lang, text), "complaint")
+    assert c["claimant"] == "Bits of Freedom"
