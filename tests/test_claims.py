@@ -872,3 +872,12 @@ def test_summary_proceedings_brought_by_a_party_are_its_complaint(pipes):
 def test_the_subject_of_a_relative_clause_after_the_action_brought_it(pipes, lang, text):
     c = only(run(pipes, lang, text), "complaint")
     assert c["claimant"] == "Bits of Freedom"
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("nl", "Volgens de AP had Uber de ritgegevens van chauffeurs al na twee jaar moeten verwijderen."),
+    ("en", "According to the ICO, Uber should have deleted the trip records of drivers after two years."),
+])
+def test_a_duty_that_should_have_been_met_is_a_violation(pipes, lang, text):
+    c = only(run(pipes, lang, text), "violation")
+    assert c["target"] == "Uber"
