@@ -881,3 +881,14 @@ def test_the_subject_of_a_relative_clause_after_the_action_brought_it(pipes, lan
 def test_a_duty_that_should_have_been_met_is_a_violation(pipes, lang, text):
     c = only(run(pipes, lang, text), "violation")
     assert c["target"] == "Uber"
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("nl", "De AP legt de Europese Commissie een boete op van 290 miljoen euro. "
+           "De Europese Commissie had de gegevens al in 2019 moeten verwijderen."),
+    ("en", "The ICO has fined the European Commission £12.7m. The European Commission failed to secure the database."),
+])
+def test_the_subject_of_a_violation_is_the_accused_not_the_accuser(pipes, lang, text):
+    c = only(run(pipes, lang, text), "violation")
+    assert c["target"] == "European Commission" if lang == "en" else c["target"] == "Europese Commissie"
+    assert c["claimant"] in ("Autoriteit Persoonsgegevens", "Information Commissioner's Office")
