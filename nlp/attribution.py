@@ -359,6 +359,9 @@ def assign_roles(text: str, ctx: RoleContext, parties: list[Party], cues: Cues, 
         if _marked(text, cs, p, cues.venue_before):
             t -= 3
             c -= 1
+        if p.type == UNNAMED and re.search(r"(?<![\w])(?:on behalf of|namens|for)\s+(?:[^\s,;.]+\s+){0,2}\Z",
+                                           text[max(cs, p.start - 40):p.start], re.I):
+            c -= 6  # "a class action on behalf of users": the group represented, not the one bringing it
         if _marked(text, cs, p, cues.co_actor_before):
             c -= 6  # "investigated jointly with the OPC": a partner, not the one acting
             t -= 6

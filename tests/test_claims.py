@@ -892,3 +892,12 @@ def test_the_subject_of_a_violation_is_the_accused_not_the_accuser(pipes, lang, 
     c = only(run(pipes, lang, text), "violation")
     assert c["target"] == "European Commission" if lang == "en" else c["target"] == "Europese Commissie"
     assert c["claimant"] in ("Autoriteit Persoonsgegevens", "Information Commissioner's Office")
+
+
+@pytest.mark.parametrize("lang,text,claimant", [
+    ("en", "Uber agreed to pay €60 million to settle a class action brought by drivers over the leak.", "drivers"),
+    ("en", "noyb is preparing a class action against Uber on behalf of drivers.", "noyb"),
+])
+def test_a_class_action_brought_by_a_user_group_is_theirs(pipes, lang, text, claimant):
+    c = only(run(pipes, lang, text), "class_action")
+    assert (c["claimant"], c["target"]) == (claimant, "Uber")
