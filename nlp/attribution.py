@@ -57,6 +57,7 @@ class Cues:
     before_alt: str = ""
     split_left: str = ""
     split_right: str = ""
+    co_actor_before: re.Pattern | None = None
 
     @classmethod
     def from_lexicon(cls, lex: dict) -> "Cues":
@@ -81,6 +82,7 @@ class Cues:
             before_alt="|".join(sorted(sp.get("before", []), key=len, reverse=True)) or "(?!)",
             split_left="|".join(sp.get("split_left", [])),
             split_right="|".join(sp.get("split_right", [])),
+            co_actor_before=words_re(roles.get("co_actor_before", [])),
         )
 
 
@@ -357,6 +359,12 @@ def assign_roles(text: str, ctx: RoleContext, parties: list[Party], cues: Cues, 
         if _marked(text, cs, p, cues.venue_before):
             t -= 3
             c -= 1
+        if p.type == UNNAMED and re.search(r"(?<![\w])(?:on behalf of|namens|for)\s+(?:[^\s,;.]+\s+){0,2}\Z",
+                                           text[max(cs, p.start - 40):p.start], re.I):
+            c -= 6  # "a class action on behalf of users": the group represented, not the one bringing it
+        if _marked(text, cs, p, cues.co_actor_before):
+            c -= 6  # "investigated jointly with the OPC": a partner, not the one acting
+            t -= 6
         role = dep_role(doc, p) if doc is not None and cs <= p.start and p.end <= ce else None
         if role == "agent":
             c += 5
@@ -367,6 +375,8 @@ def assign_roles(text: str, ctx: RoleContext, parties: list[Party], cues: Cues, 
         if p is subject:
             if passive or ctx.subject_is_target or role == "passive_subj":
                 t += 3.5
+                if ctx.kind == "violation":
+                    c -= 3  # "De dienst had de gegevens moeten vernietigen": the subject is the one accused
             else:
                 c += 3
         elif p.start < ts and cs <= p.start and (subject is not None or pronoun_subject):

@@ -113,6 +113,8 @@ class ClaimExtractor:
         self.deny_re = words_re(pol.get("deny", []))
         self.affirm_re = words_re(pol.get("affirm", []))
         self.self_claim_re = words_re(pol.get("self_claim", []))
+        assessed = pol.get("assessed", [])
+        self.assessed_re = re.compile(rf"(?<![\w])(?:{'|'.join(assessed)})\s+(?:(?:zich|not|niet)\s+)?\Z", re.I) if assessed else None
         self.status_res = [(s, rx) for s, forms in lex.get("status", {}).items() if (rx := words_re(forms))]
         roles = lex.get("roles", {})
         breaks = roles.get("clause_break", [])
@@ -129,12 +131,21 @@ class ClaimExtractor:
         reasons = roles.get("fine_reason", [])
         self.reason_re = re.compile(rf"(?<![\w])(?:{'|'.join(reasons)})(?![\w])", re.I) if reasons else None
         fwd = lex.get("speech", {}).get("forward", [])
+        fwd_ruling = lex.get("speech", {}).get("forward_ruling", [])
+        self.forward_ruling = re.compile(rf"\W*(?:{'|'.join(fwd_ruling)})(?![\w])", re.I) if fwd_ruling else None
         self.forward_speech = re.compile(rf"\W*(?:{'|'.join(fwd)})(?![\w])", re.I) if fwd else None
+        self.denial_re = words_re(roles.get("denials", []))
+        cons = roles.get("consequence", [])
+        self.consequence_re = re.compile(rf"\w+\s+(?:{'|'.join(cons)})(?![\w])", re.I) if cons else None
+        conds = roles.get("conditionals", [])
+        self.conditional_re = re.compile(rf"(?<![\w])(?:{'|'.join(conds)})(?![\w])", re.I) if conds else None
         rel = roles.get("relative_pronouns", [])
         self.relative_re = re.compile(rf"(?:{'|'.join(rel)})(?![\w])", re.I) if rel else None
         nouns = roles.get("ruling_objects", [])
         self.ruling_object_re = re.compile(
             rf"['’]s\s+(?:[^\W\d]+\s+){{0,2}}(?:{'|'.join(nouns)})(?![\w])", re.I) if nouns else None
+        self.ruling_object_def_re = re.compile(
+            rf"(?<![\w])(?:the|de|het|this|that|its|die|dat|deze|dit)\s+(?:{'|'.join(nouns)})(?![\w])", re.I) if nouns else None
         self.ruling_object_before_re = re.compile(
             rf"(?<![\w])(?:{'|'.join(nouns)})\s+(?:van|of)\s+(?:de\s+|het\s+|the\s+)?\Z", re.I) if nouns else None
         self.owners: dict[str, str] = dict(data.get("owners", {}))
@@ -197,6 +208,11 @@ class ClaimExtractor:
                 speaker = _pronoun_speaker(text, ss, se, parties, self.pronoun_speaker)
             sent_claims = self._sentence(doc, text, ss, se, parties, citations, money, speaker, prev_topic,
                                          enforcer, main_target, claims)
+            if not sent_claims and speaker is not None and speaker.type == "court" and si + 1 < len(sentences) \
+                    and self.forward_ruling is not None and self.forward_ruling.match(text, *sentences[si + 1]):
+                ruling = self._forward_ruling(doc, text, ss, se, parties, citations, money, speaker, prev_topic,
+                                              enforcer, main_target, claims)
+                sent_claims = [ruling] if ruling else []
             claims.extend(sent_claims)
             topic = speaker
             if topic is None:
@@ -268,6 +284,10 @@ class ClaimExtractor:
                   main_target, doc_claims) -> list[dict]:
         hits = self._hits(text, ss, se, parties)
         had_hits = bool(hits)
+        # "If a court grants an injunction, ...": an event inside a condition has not happened (what the law
+        # asks for, "unless they consented", is still said of the processing: assertions stay)
+        conditions = self._conditions(text, ss, se)
+        hits = [h for h in hits if h.kind in ASSERTION_KINDS or not any(a <= h.start < b for a, b in conditions)]
         # generic background ("boetes kunnen oplopen tot ...") is no claim
         segs = self._segments(text, ss, se)
         kept = []
@@ -277,6 +297,8 @@ class ClaimExtractor:
             seg_text = text[seg[0]:seg[1]]
             if kind and kind.generic and kind.generic.search(seg_text):
                 continue
+            if h.kind == "violation" and self.denial_re is not None and self.denial_re.search(text, seg[0], h.start):
+                continue  # "Meta betwist dat het de regels overtreedt": the accused denies it, nobody finds it
             if h.definite:
                 sub = self._soft_clause(text, seg, h.start, h.end)
                 if not self._reports_act(h.kind, sub, text[sub[0]:sub[1]], money, citations):
@@ -359,6 +381,19 @@ class ClaimExtractor:
                     out.append(brought)
         return self._fine_reasons(text, out)
 
+    def _forward_ruling(self, doc, text, ss, se, parties, citations, money, speaker, prev_topic, enforcer,
+                        main_target, earlier) -> dict | None:
+        """ "Meta moet gebruikers een tijdlijn laten kiezen. Dat heeft de rechtbank bepaald.": the sentence the next
+        one attributes to a court's decision is the ruling itself."""
+        kind = self.kinds.get("court_ruling")
+        if kind is None:
+            return None
+        a, b = _trim(text, ss, se)
+        hit = _Hit(a, a, "court_ruling", kind.priority)
+        sent_cits = [c for c in citations if ss <= c.start < se]
+        return self._claim(doc, text, (a, b), (ss, se), hit, [hit], parties, sent_cits, money, speaker, prev_topic,
+                           enforcer, main_target, earlier, [], -1)
+
     def _fine_reasons(self, text: str, claims: list[dict]) -> list[dict]:
         """The reason a fine was given, in the fine's own sentence ("..., omdat de app kinderen alleen in het
         Engels informeerde", "fined X for processing data unlawfully"), is part of the fine, not a violation."""
@@ -418,6 +453,20 @@ class ClaimExtractor:
             out["status"] = "imposed"
         return out
 
+    def _conditions(self, text: str, ss: int, se: int) -> list[tuple[int, int]]:
+        """Conditional clauses of a sentence: from a clause-initial "if"/"als"/"indien" to the next comma."""
+        if self.conditional_re is None:
+            return []
+        out = []
+        for m in self.conditional_re.finditer(text, ss, se):
+            before = text[ss:m.start()]
+            if before.strip(" " + QUOTES) and not re.search(
+                    rf"[,;:{QUOTES}]\s*(?:(?:and|but|en|maar|of|or)\s+)?\Z", before, re.I):
+                continue  # "zo snel als", "asked if": not a clause-initial condition
+            end = re.search(r"[,;:]", text[m.end():se])
+            out.append((m.start(), m.end() + end.start() if end else se))
+        return out
+
     def _soft_clause(self, text: str, seg: tuple[int, int], start: int, end: int) -> tuple[int, int]:
         """The part of a clause around a trigger between soft boundaries (en/and/maar/comma)."""
         a, b = seg
@@ -461,6 +510,8 @@ class ClaimExtractor:
         if self.soft_break is not None:
             for m in re.finditer(r",\s+", sent):
                 nxt = sent[m.end():m.end() + 30]
+                if self.consequence_re is not None and self.consequence_re.match(nxt):
+                    continue  # "..., en daarmee in strijd met ...": the same finding goes on
                 if self.soft_break.match(nxt) or (self.cues.speech_verbs and self.cues.speech_verbs.match(nxt)):
                     cuts.add(m.end())
         for m in re.finditer(rf"[{QUOTES}],\s+(?=\w)", sent):
@@ -569,6 +620,30 @@ class ClaimExtractor:
             if rel:
                 claimant = next((p for p in reversed(parties) if p.type != UNNAMED and 0 <= a - p.end <= 3
                                  and text[p.end:a].strip() == ","), None)
+        if kind in _BROUGHT and self.relative_re is not None:
+            # "..., Ligue des droits de l'Homme, die de klachten indiende": the relative clause holding the
+            # trigger has the party right before its pronoun as subject
+            near = next((p for p in reversed(parties) if sent[0] <= p.start and p.end <= main.start), None)
+            gap = text[near.end:main.start] if near is not None else ""
+            rel = re.match(r"\)?\s*(?:\([^()]{1,40}\))?\s*,\s*", gap)
+            if near is not None and near.type in ctx.claimant_types and rel and self.relative_re.match(gap, rel.end()) \
+                    and len(gap[rel.end():].split()) <= 5 and not re.search(r"[,;:]", gap[rel.end():]):
+                claimant = near
+        rel_subject = None
+        if kind in _BROUGHT and self.relative_re is not None:
+            # "een kort geding dat Bits of Freedom had aangespannen", "a complaint that noyb lodged": the subject of
+            # the relative clause right after the action brought it
+            m = re.match(r"\s*,?\s*", text[main.end:b])
+            rel = self.relative_re.match(text, main.end + m.end()) if m else None
+            if rel is None and re.match(r"\s+that\s", text[main.end:main.end + 6]):
+                rel = re.match(r"that", text[main.end + 1:main.end + 5])
+                rel_end = main.end + 5
+            else:
+                rel_end = rel.end() if rel else -1
+            subj = next((p for p in parties if rel_end <= p.start < rel_end + 40 and p.type in ctx.claimant_types
+                         and len(text[rel_end:p.start].split()) <= 3), None) if rel_end > 0 else None
+            if subj is not None and not _marked(text, rel_end, subj, self.cues.target_before):
+                claimant = rel_subject = subj
         if kind == "order" and claimant is not None and claimant.type in ("regulator", "government"):
             # "the EDPB issued a binding decision instructing the Irish authority to ...": the regulator instructed
             told = next((p for p in parties if main.end <= p.start < b and p.type == "regulator"
@@ -580,6 +655,13 @@ class ClaimExtractor:
                           and (self.ruling_object_re.match(text, p.end)
                                or self.ruling_object_before_re.search(text, max(a, p.start - 30), p.start))), None)
             target = owner or target
+            if owner is None and self.ruling_object_def_re is not None and self.ruling_object_def_re.search(clause) \
+                    and self._status(clause, kind) == "rejected":
+                # "The court turned the application down": the request rejected is the last one a party made
+                asked = next((c["_claimant_party"] for c in reversed(earlier) if c.get("_claimant_party") is not None
+                              and (c["kind"] in _BROUGHT or c["kind"] in ("order", "other"))
+                              and c["_claimant_party"].type not in ("court", "regulator", "government", UNNAMED)), None)
+                target = asked or target
         clause_starts_bare = bool(re.match(r"\W*(?:en|and|maar|but|of|or)\b", text[a:a + 8], re.I)) or not any(
             a <= p.start < main.start for p in parties)
         if kind == "legal_basis" and polarity == "affirm" and self_claimer is not None:
@@ -602,6 +684,7 @@ class ClaimExtractor:
         if claimant is None and prev_topic is not None and _pronoun_start(text, sent[0], self.cues):
             claimant = prev_topic
         elif kind in _BROUGHT and prev_topic is not None and claimant is not None and claimant.start > main.end \
+                and claimant is not rel_subject \
                 and claimant.name != prev_topic.name and _pronoun_start(text, sent[0], self.cues) \
                 and not _marked(text, sent[0], claimant, self.cues.claimant_before):
             # "It asked the Upper Tribunal for permission to appeal, arguing that Clearview ...": the pronoun
@@ -679,6 +762,13 @@ class ClaimExtractor:
         if target is not None and target.name in self._owner_of:
             owner = self._owner_of[target.name]
             target = min((p for p in parties if p.name == owner), key=lambda p: abs(p.start - main.start), default=target)
+        if claimant is not None and claimant.anaphor and claimant.type == "court" \
+                and not re.search(r"\s[A-Z]", text[claimant.start:claimant.end]) and not any(
+                c["kind"] == "court_ruling" and c["claimant"] == claimant.name for c in earlier):
+            # a bare "the court", "the judges": the court that decides in the story, not one only mentioned since
+            # (the national court that referred the questions); "het Europese Hof" names its court
+            claimant = next((c["_claimant_party"] for c in reversed(earlier) if c["kind"] == "court_ruling"
+                             and c.get("_claimant_party") is not None and c["_claimant_party"].type == "court"), claimant)
         if kind == "order" and claimant is not None and claimant.type == "court":
             kind = "court_ruling"  # what a court orders ("ordered the Commission to pay damages") is its ruling
         # status and amount
@@ -711,8 +801,10 @@ class ClaimExtractor:
             return None
         window = text[max(sent[0], a - 80):main.start]
         m = None
-        for m in self.self_claim_re.finditer(window):
-            pass
+        for cue in self.self_claim_re.finditer(window):
+            if self.assessed_re is not None and self.assessed_re.search(window[:cue.start()]):
+                continue  # "finding that Meta could rely on ...": an assessment by someone else
+            m = cue
         if m is None:
             return None
         cue_pos = max(sent[0], a - 80) + m.start()

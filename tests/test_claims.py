@@ -705,3 +705,199 @@ def test_what_a_court_orders_is_its_ruling_not_an_order(pipes, lang, text):
     c = only(run(pipes, lang, text, actors=actors), "court_ruling")
     assert c["claimant"] in ("General Court", "Rechtbank Amsterdam")
     assert "order" not in kinds(run(pipes, lang, text, actors=actors))
+
+
+# ---- batch 4 error classes: general rules, new sentences ----------------------------------------------
+
+@pytest.mark.parametrize("lang,text", [
+    ("en", "The ICO has fined Uber £12.7m. The investigation began after a driver wrote to the regulator."),
+    ("nl", "De AP legt Uber een boete op van 290 miljoen euro. De AP begon het onderzoek na een tip van een chauffeur."),
+    ("nl", "De AP legt Uber een boete op van 290 miljoen euro. Het onderzoek begon in de zomer van 2021."),
+])
+def test_the_start_of_the_investigation_behind_a_decision_is_an_investigation(pipes, lang, text):
+    c = only(run(pipes, lang, text), "investigation")
+    assert c["status"] == "pending"
+    assert c["target"] == "Uber"
+
+
+def test_an_investigation_begun_after_complaints_reports_both(pipes):
+    text = "De AP legt Uber een boete op van 290 miljoen euro. De AP begon het onderzoek na klachten van chauffeurs."
+    assert kinds(run(pipes, "nl", text)) == ["fine", "investigation", "complaint"]
+
+
+@pytest.mark.parametrize("lang,text,kind", [
+    ("en", "If the DPC orders a suspension of the transfers, Meta says it may have to close the service.", "order"),
+    ("en", "Meta will stop the feature, the group says, if the CNIL opens an investigation.", "investigation"),
+    ("nl", "Als de AP een boete oplegt, stapt Uber naar de rechter, zegt het bedrijf.", "fine"),
+    ("nl", "Indien de AP Meta een last onder dwangsom oplegt, gaat het bedrijf in beroep.", "order"),
+])
+def test_an_event_in_a_conditional_clause_is_hypothetical(pipes, lang, text, kind):
+    assert kind not in kinds(run(pipes, lang, text))
+
+
+def test_the_main_clause_after_a_condition_still_reports_its_event(pipes):
+    text = "Als Uber niet binnen een maand reageert, dient Bits of Freedom een klacht in bij de AP."
+    assert kinds(run(pipes, "nl", text)) == ["complaint"]
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("nl", "De AP legt Uber een boete op van 290 miljoen euro. Uber ontkent dat het de AVG heeft geschonden."),
+    ("nl", "De AP legt Uber een boete op van 290 miljoen euro. Het bedrijf betwist dat de app in strijd is met de regels."),
+    ("en", "The ICO has fined TikTok £12.7m. TikTok denies that its app was in breach of the GDPR."),
+    ("en", "The ICO has fined TikTok £12.7m. The company disputed that it had processed data unlawfully."),
+])
+def test_a_denial_is_not_the_violation_it_denies(pipes, lang, text):
+    assert kinds(run(pipes, lang, text)) == ["fine"]
+
+
+@pytest.mark.parametrize("text", [
+    "Het ministerie van Justitie laat onderzoeken hoe gemeenten de gegevens van inwoners beveiligen.",
+    "Na het lek liet het ministerie van Justitie onderzoeken of de regels voor archieven nog voldoen.",
+])
+def test_a_commissioned_study_is_no_investigation(pipes, text):
+    actors = ACTORS + [("Ministerie van Justitie", "government", "ministerie van Justitie")]
+    assert "investigation" not in kinds(run(pipes, "nl", text, actors=actors))
+
+
+def test_announcing_an_investigation_is_not_a_commissioned_study(pipes):
+    assert "investigation" in kinds(run(pipes, "nl", "De AP laat weten dat ze Uber gaat onderzoeken."))
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("nl", "Volgens de AP was die opslag onrechtmatig, en daarmee in strijd met artikel 5 van de AVG."),
+    ("en", "The CNIL said the tracking was unlawful, and therefore in breach of Article 6 of the GDPR."),
+])
+def test_a_consequence_clause_continues_the_same_violation(pipes, lang, text):
+    assert kinds(run(pipes, lang, text)) == ["violation"]
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("en", "TikTok asked a court to pause the order, but the court turned the request down in June."),
+    ("en", "Last year the tribunal threw the case out."),
+    ("en", "The High Court struck the claim out because it had no prospect of success."),
+    ("nl", "Bits of Freedom vroeg de rechter om Meta de tijdlijn te laten aanpassen. De rechter ging daarin mee."),
+])
+def test_court_decisions_in_phrasal_verbs_are_rulings(pipes, lang, text):
+    c = only(run(pipes, lang, text), "court_ruling")
+    assert lang == "nl" or c["status"] == "rejected"
+
+
+def test_a_rejected_application_goes_against_the_party_that_made_it(pipes):
+    text = ("Bits of Freedom asked the High Court for an injunction against Meta. "
+            "The court turned the application down on Friday.")
+    c = only(run(pipes, "en", text, actors=ACTORS + [("High Court", "court")]), "court_ruling")
+    assert (c["claimant"], c["target"], c["status"]) == ("High Court", "Bits of Freedom", "rejected")
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("en", "The Rechtbank Amsterdam dismissed the case, finding that Meta could rely on a legitimate interest."),
+    ("nl", "Volgens de Rechtbank Amsterdam kan Meta zich beroepen op een gerechtvaardigd belang."),
+])
+def test_a_party_that_may_rely_on_a_basis_is_a_finding_about_it(pipes, lang, text):
+    c = only(run(pipes, lang, text), "legal_basis")
+    assert (c["claimant"], c["target"], c["polarity"]) == ("Rechtbank Amsterdam", "Meta", "affirm")
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("en", "The ICO has fined TikTok £12.7m. The case was investigated jointly with the CNIL."),
+    ("nl", "De AP legt Uber een boete op van 290 miljoen euro. De zaak werd samen met de CNIL onderzocht."),
+])
+def test_a_co_investigator_is_not_the_claimant(pipes, lang, text):
+    c = only(run(pipes, lang, text), "investigation")
+    assert c["claimant"] != "CNIL"
+
+
+def test_a_party_lodging_the_complaints_in_a_subordinate_clause_is_a_new_complaint(pipes):
+    text = ("De AP onderzoekt Uber na klachten van chauffeurs. Zij gingen naar Bits of Freedom, "
+            "dat de klachten indiende bij de AP.")
+    c = [c for c in run(pipes, "nl", text) if c["kind"] == "complaint"]
+    assert [x["claimant"] for x in c] == ["drivers", "Bits of Freedom"]
+
+
+def test_het_bureau_refers_back_to_the_named_bureau(pipes):
+    text = ("De AP legt Bureau Kredietcheck een boete op van 290 miljoen euro. Toch maakt het bureau bezwaar tegen de boete.")
+    c = only(run(pipes, "nl", text, actors=ACTORS + [("Bureau Kredietcheck", "company")]), "objection")
+    assert (c["claimant"], c["target"]) == ("Bureau Kredietcheck", "Autoriteit Persoonsgegevens")
+
+
+@pytest.mark.parametrize("lang,text,kind", [
+    ("en", "The CNIL fined Uber €60 million for sales calls, although Dutch rules on telemarketing require prior "
+           "consent for such calls and Uber never asked.",
+     "legal_basis"),
+    ("nl", "De AP legt Uber een boete op van 290 miljoen euro, hoewel de regels voor telemarketing vooraf toestemming vereisen.",
+     "legal_basis"),
+    ("en", "Customers whose data was shared unlawfully are entitled to compensation under Article 82 of the GDPR.",
+     "violation"),
+    ("nl", "Mensen van wie gegevens onrechtmatig zijn gedeeld, hebben recht op schadevergoeding op grond van artikel 82 AVG.",
+     "violation"),
+])
+def test_a_statement_of_the_law_is_no_claim_about_a_party(pipes, lang, text, kind):
+    assert kind not in kinds(run(pipes, lang, text, money=MORE_MONEY))
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("nl", "Ruim 30 procent van de ondervraagden heeft wel eens een klacht ingediend over een webwinkel."),
+    ("en", "About 15 per cent of respondents said they had filed a complaint about a website."),
+])
+def test_what_survey_respondents_say_they_did_is_no_claim(pipes, lang, text):
+    assert run(pipes, lang, text) == []
+
+
+def test_the_court_is_the_deciding_court_not_the_referring_one(pipes):
+    text = ("The CJEU has ruled that Meta's transfers were unlawful. The questions had been referred by the "
+            "Rechtbank Amsterdam. The judges found that Meta had violated the GDPR for years, the court said.")
+    rulings = [c for c in run(pipes, "en", text) if c["kind"] == "court_ruling"]
+    assert len(rulings) == 2
+    assert {c["claimant"] for c in rulings} == {"Court of Justice of the European Union"}
+
+
+def test_what_the_next_sentence_says_a_court_decided_is_its_ruling(pipes):
+    text = ("Uber moet chauffeurs binnen een maand inzage geven in hun ritgegevens. "
+            "Dat heeft de rechtbank Amsterdam dinsdag bepaald.")
+    c = only(run(pipes, "nl", text), "court_ruling")
+    assert (c["claimant"], c["target"]) == ("Rechtbank Amsterdam", "Uber")
+    assert c["text"].startswith("Uber moet")
+
+
+def test_summary_proceedings_brought_by_a_party_are_its_complaint(pipes):
+    text = "Bits of Freedom heeft een kort geding tegen Meta aangespannen over de tijdlijn van Instagram."
+    c = only(run(pipes, "nl", text), "complaint")
+    assert (c["claimant"], c["target"], c["status"]) == ("Bits of Freedom", "Meta", "filed")
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("nl", "Uber moet de gegevens wissen. Dat volgt uit een kort geding dat Bits of Freedom tegen het bedrijf had aangespannen."),
+    ("en", "Uber must delete the data. That follows from a complaint that Bits of Freedom lodged against the company."),
+])
+def test_the_subject_of_a_relative_clause_after_the_action_brought_it(pipes, lang, text):
+    c = only(run(pipes, lang, text), "complaint")
+    assert c["claimant"] == "Bits of Freedom"
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("nl", "Volgens de AP had Uber de ritgegevens van chauffeurs al na twee jaar moeten verwijderen."),
+    ("en", "According to the ICO, Uber should have deleted the trip records of drivers after two years."),
+])
+def test_a_duty_that_should_have_been_met_is_a_violation(pipes, lang, text):
+    c = only(run(pipes, lang, text), "violation")
+    assert c["target"] == "Uber"
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("nl", "De AP legt de Europese Commissie een boete op van 290 miljoen euro. "
+           "De Europese Commissie had de gegevens al in 2019 moeten verwijderen."),
+    ("en", "The ICO has fined the European Commission £12.7m. The European Commission failed to secure the database."),
+])
+def test_the_subject_of_a_violation_is_the_accused_not_the_accuser(pipes, lang, text):
+    c = only(run(pipes, lang, text), "violation")
+    assert c["target"] == "European Commission" if lang == "en" else c["target"] == "Europese Commissie"
+    assert c["claimant"] in ("Autoriteit Persoonsgegevens", "Information Commissioner's Office")
+
+
+@pytest.mark.parametrize("lang,text,claimant", [
+    ("en", "Uber agreed to pay €60 million to settle a class action brought by drivers over the leak.", "drivers"),
+    ("en", "noyb is preparing a class action against Uber on behalf of drivers.", "noyb"),
+])
+def test_a_class_action_brought_by_a_user_group_is_theirs(pipes, lang, text, claimant):
+    c = only(run(pipes, lang, text), "class_action")
+    assert (c["claimant"], c["target"]) == (claimant, "Uber")
