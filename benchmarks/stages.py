@@ -57,6 +57,26 @@ def children_peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
+def cpu_by_process() -> dict[str, float]:
+    """CPU seconds so far of this process ("self") and of each live child (by its module name): which core
+    did what, since wall clock on a shared machine says little about how work was spread."""
+    import psutil
+
+    out = {"self": time.process_time()}
+    for child in psutil.Process().children(recursive=True):
+        try:
+            cmd, t = child.cmdline(), child.cpu_times()
+        except psutil.Error:
+            continue
+        name = cmd[cmd.index("-m") + 1] if "-m" in cmd[:-1] else (cmd[0] if cmd else "?")
+        out[name] = out.get(name, 0.0) + t.user + t.system
+    return out
+
+
+def cpu_delta(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
+    return {k: round(v - before.get(k, 0.0), 2) for k, v in after.items()}
+
+
 def live_children_rss_mb() -> dict[str, float]:
     """Resident set size of each live child process (by its module or program name), MiB."""
     import psutil
@@ -370,7 +390,9 @@ def stage_e2e(workdir: Path, digest: bool = True) -> dict:
             stack.enter_context(ephemeral_api(warm_up=lambda: importlib.import_module("flows.pipeline")))
             return run()
 
+        split = cpu_by_process()
         first_counts, first, first_cpu = timed(cold, cpu_s)
+        first_split, split = cpu_delta(split, cpu_by_process()), cpu_by_process()
         after_first = counts()
         second_counts, second, second_cpu = timed(run, cpu_s)
         after_second = counts()
@@ -381,7 +403,7 @@ def stage_e2e(workdir: Path, digest: bool = True) -> dict:
             "first_s": first, "second_s": second, "articles_per_s": after_first["articles"] / first,
             "rerun_ratio": second / first,
             "rerun_added_rows": sum(after_second.values()) - sum(after_first.values()),
-            "first_cpu_s": first_cpu, "second_cpu_s": second_cpu,
+            "first_cpu_s": first_cpu, "second_cpu_s": second_cpu, "first_cpu_by_process": first_split,
             "articles_per_cpu_s": after_first["articles"] / first_cpu if first_cpu else None,
             "rerun_cpu_ratio": second_cpu / first_cpu if first_cpu else None,
             "first_counts": json.dumps(first_counts, default=str)[:2000],
@@ -397,7 +419,9 @@ def stage_e2e(workdir: Path, digest: bool = True) -> dict:
             publish(corpus, meta["articles"] + meta["extra"])
             time.sleep(1.1)   # feeds are compared by Last-Modified, to the second
             publish(corpus, meta["articles"] + meta["extra"])
+            split = cpu_by_process()
             _, warm, warm_cpu = timed(run, cpu_s)
+            out["warm_cpu_by_process"] = cpu_delta(split, cpu_by_process())
             new = counts()["articles"] - after_second["articles"]
             out.update({"warm_new_articles": new, "warm_s": warm,
                         "warm_articles_per_s": new / warm if warm else None, "warm_cpu_s": warm_cpu,
