@@ -64,10 +64,13 @@ def start_workers(settings: Settings) -> list[ExtractionWorker]:
 
 
 def workers_for(settings: Settings, pending: int) -> list[ExtractionWorker]:
-    """The workers a run of `pending` articles uses: new ones only when there are enough articles."""
-    if settings.extract_workers and pending >= settings.extract_worker_min_pending:
+    """The workers a run of `pending` articles uses: new ones only when there are enough articles, none
+    when `extract_workers` is 0 (even if another configuration's run left some running)."""
+    if not settings.extract_workers:
+        return []
+    if pending >= settings.extract_worker_min_pending:
         return start_workers(settings)
-    return running_workers(settings)
+    return running_workers(settings)[:settings.extract_workers]
 
 
 @atexit.register

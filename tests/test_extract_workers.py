@@ -14,7 +14,7 @@ import psutil
 import pytest
 
 from flows.extract import get_extractor
-from flows.extract_pool import LANGS, extractor_kwargs, in_order, workers_for
+from flows.extract_pool import LANGS, extractor_kwargs, in_order, start_workers, stop_workers, workers_for
 from flows.extract_worker import ExtractionWorker, extract_chunk
 from flows.settings import load_settings
 from tests.runs import ROOT
@@ -83,6 +83,19 @@ def test_a_run_starts_no_worker_for_few_articles_or_when_told_not_to():
     few = load_settings(extract_workers=1, extract_worker_min_pending=100)
     assert workers_for(few, 99) == []
     assert workers_for(load_settings(extract_workers=0), 10_000) == []
+
+
+def test_workers_are_kept_for_later_runs_but_not_used_when_turned_off():
+    settings = load_settings(extract_workers=1, extract_worker_min_pending=100)
+    try:
+        started = start_workers(settings)
+        assert len(started) == 1 and started[0].alive
+        assert workers_for(settings, 1) == started           # a small later run still uses it
+        assert start_workers(settings) == started            # not started twice
+        assert workers_for(load_settings(extract_workers=0, extract_worker_min_pending=100), 10_000) == []
+    finally:
+        stop_workers()
+    assert not started[0].alive
 
 
 WRITER = """
