@@ -12,6 +12,7 @@ import os
 import resource
 import time
 from collections import deque
+from contextlib import ExitStack
 from pathlib import Path
 
 logger = logging.getLogger(__name__)
@@ -54,6 +55,41 @@ def timed(fn, cpu=time.process_time):
 def children_peak_rss_mb() -> float:
     """Largest peak RSS among this process's finished children (e.g. Prefect's ephemeral server), MiB."""
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def cpu_by_process() -> dict[str, float]:
+    """CPU seconds so far of this process ("self") and of each live child (by its module name): which core
+    did what, since wall clock on a shared machine says little about how work was spread."""
+    import psutil
+
+    out = {"self": time.process_time()}
+    for child in psutil.Process().children(recursive=True):
+        try:
+            cmd, t = child.cmdline(), child.cpu_times()
+        except psutil.Error:
+            continue
+        name = cmd[cmd.index("-m") + 1] if "-m" in cmd[:-1] else (cmd[0] if cmd else "?")
+        out[name] = out.get(name, 0.0) + t.user + t.system
+    return out
+
+
+def cpu_delta(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
+    return {k: round(v - before.get(k, 0.0), 2) for k, v in after.items()}
+
+
+def live_children_rss_mb() -> dict[str, float]:
+    """Resident set size of each live child process (by its module or program name), MiB."""
+    import psutil
+
+    out = {}
+    for child in psutil.Process().children(recursive=True):
+        try:
+            cmd = child.cmdline()
+            name = cmd[cmd.index("-m") + 1] if "-m" in cmd else " ".join(cmd[:2])
+            out[f"{name} ({child.pid})"] = child.memory_info().rss / 2**20
+        except (psutil.Error, IndexError):
+            pass
+    return out
 
 
 def read_articles(workdir: Path) -> list[dict]:
@@ -333,9 +369,13 @@ def stage_load_profile(workdir: Path, target_facts: int = 100_000) -> dict:
 # --- end to end ---------------------------------------------------------------------------------------------
 
 def stage_e2e(workdir: Path, digest: bool = True) -> dict:
-    """flows.pipeline.run_all on the generated feeds, served on 127.0.0.1, into a fresh DuckDB file; then
-    the same again on unchanged input."""
-    from flows.pipeline import run_all
+    """flows.pipeline.run_all on the generated feeds, served on 127.0.0.1, into a fresh DuckDB file, as
+    `privnews run` does it: the first run's clock starts before the pipeline is imported, while the
+    ephemeral Prefect API server starts (flows.prefect_server.ephemeral_api); then the same again on
+    unchanged input, and once more with new articles (warm: same process, server, models and workers)."""
+    import importlib
+
+    from flows.prefect_server import ephemeral_api
     from flows.settings import load_settings
     from warehouse.db import connect
 
@@ -356,37 +396,52 @@ def stage_e2e(workdir: Path, digest: bool = True) -> dict:
         finally:
             con.close()
 
-    load_before = os.getloadavg()[0]
-    first_counts, first, first_cpu = timed(lambda: run_all(settings, digest=digest), cpu_s)
-    after_first = counts()
-    second_counts, second, second_cpu = timed(lambda: run_all(settings, digest=digest), cpu_s)
-    after_second = counts()
-    out = {
-        "articles_served": meta["articles"], "articles_stored": after_first["articles"],
-        "articles_extracted": after_first["extracted"],
-        "facts": after_first["mentions"] + after_first["statistics"] + after_first["claims"],
-        "first_s": first, "second_s": second, "articles_per_s": after_first["articles"] / first,
-        "rerun_ratio": second / first, "rerun_added_rows": sum(after_second.values()) - sum(after_first.values()),
-        "first_cpu_s": first_cpu, "second_cpu_s": second_cpu,
-        "articles_per_cpu_s": after_first["articles"] / first_cpu if first_cpu else None,
-        "rerun_cpu_ratio": second_cpu / first_cpu if first_cpu else None,
-        "first_counts": json.dumps(first_counts, default=str)[:2000],
-        "second_counts": json.dumps(second_counts, default=str)[:2000],
-    }
-    if meta.get("extra"):
-        # warm: the same process, Prefect server up and models loaded, as under `privnews serve`; the feeds
-        # now also list `extra` new articles
-        from benchmarks.corpus import generate, publish
+    def run():
+        return importlib.import_module("flows.pipeline").run_all(settings, digest=digest)
 
-        corpus = generate(meta["articles"], Path(meta["root"]), meta["base_url"], seed=meta["seed"],
-                          extra=meta["extra"])
-        publish(corpus, meta["articles"] + meta["extra"])
-        time.sleep(1.1)   # feeds are compared by Last-Modified, to the second
-        publish(corpus, meta["articles"] + meta["extra"])
-        _, warm, warm_cpu = timed(lambda: run_all(settings, digest=digest), cpu_s)
-        new = counts()["articles"] - after_second["articles"]
-        out.update({"warm_new_articles": new, "warm_s": warm, "warm_articles_per_s": new / warm if warm else None,
-                    "warm_cpu_s": warm_cpu, "warm_articles_per_cpu_s": new / warm_cpu if warm_cpu else None})
+    load_before = os.getloadavg()[0]
+    with ExitStack() as stack:
+        def cold():
+            stack.enter_context(ephemeral_api(warm_up=lambda: importlib.import_module("flows.pipeline")))
+            return run()
+
+        split = cpu_by_process()
+        first_counts, first, first_cpu = timed(cold, cpu_s)
+        first_split, split = cpu_delta(split, cpu_by_process()), cpu_by_process()
+        after_first = counts()
+        second_counts, second, second_cpu = timed(run, cpu_s)
+        after_second = counts()
+        out = {
+            "articles_served": meta["articles"], "articles_stored": after_first["articles"],
+            "articles_extracted": after_first["extracted"],
+            "facts": after_first["mentions"] + after_first["statistics"] + after_first["claims"],
+            "first_s": first, "second_s": second, "articles_per_s": after_first["articles"] / first,
+            "rerun_ratio": second / first,
+            "rerun_added_rows": sum(after_second.values()) - sum(after_first.values()),
+            "first_cpu_s": first_cpu, "second_cpu_s": second_cpu, "first_cpu_by_process": first_split,
+            "articles_per_cpu_s": after_first["articles"] / first_cpu if first_cpu else None,
+            "rerun_cpu_ratio": second_cpu / first_cpu if first_cpu else None,
+            "first_counts": json.dumps(first_counts, default=str)[:2000],
+            "second_counts": json.dumps(second_counts, default=str)[:2000],
+        }
+        if meta.get("extra"):
+            # warm: the same process, Prefect server up and models loaded, as under `privnews serve`; the
+            # feeds now also list `extra` new articles
+            from benchmarks.corpus import generate, publish
+
+            corpus = generate(meta["articles"], Path(meta["root"]), meta["base_url"], seed=meta["seed"],
+                              extra=meta["extra"])
+            publish(corpus, meta["articles"] + meta["extra"])
+            time.sleep(1.1)   # feeds are compared by Last-Modified, to the second
+            publish(corpus, meta["articles"] + meta["extra"])
+            split = cpu_by_process()
+            _, warm, warm_cpu = timed(run, cpu_s)
+            out["warm_cpu_by_process"] = cpu_delta(split, cpu_by_process())
+            new = counts()["articles"] - after_second["articles"]
+            out.update({"warm_new_articles": new, "warm_s": warm,
+                        "warm_articles_per_s": new / warm if warm else None, "warm_cpu_s": warm_cpu,
+                        "warm_articles_per_cpu_s": new / warm_cpu if warm_cpu else None})
+        out["live_children_rss_mb"] = live_children_rss_mb()   # the Prefect server, extraction workers
     out.update({"peak_rss_mb": peak_rss_mb(), "children_peak_rss_mb": children_peak_rss_mb(),
                 "loadavg_before": load_before, "loadavg_after": os.getloadavg()[0]})
     return out

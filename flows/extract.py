@@ -8,9 +8,10 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
+from flows import extract_pool
+from flows.extract_worker import extract_chunk
 from flows.faults import checkpoint
 from flows.settings import Settings
-from nlp.language import SUPPORTED
 from nlp.pipeline import Extractor
 from warehouse.db import connect, named_query, open_warehouse
 from warehouse.load import replace_facts
@@ -65,13 +66,7 @@ def select_pending(settings: Settings, version: str, force: bool = False) -> lis
 
 @task(cache_policy=NO_CACHE)
 def extract_batch(settings: Settings, articles: list[dict]) -> tuple[list[tuple[str, dict]], dict[str, str]]:
-    extractor = get_extractor(settings)
-    todo = [a for a in articles if a["lang"] in SUPPORTED and a["text"]]
-    skipped = {a["article_id"]: ("language not supported: " + str(a["lang"]) if a["text"] else "empty text")
-               for a in articles if a not in todo}
-    docs = [{"id": a["article_id"], "text": a["text"], "lang": a["lang"]} for a in todo]
-    facts = [(f["id"], f) for f in extractor.extract_many(docs)]
-    return facts, skipped
+    return extract_chunk(get_extractor(settings), articles)
 
 
 @task(cache_policy=NO_CACHE)
@@ -83,21 +78,25 @@ def load_facts(settings: Settings, facts: list[tuple[str, dict]], skipped: dict[
 
 
 @flow(name="privnews-extract", log_prints=False)
-def extract_pending(settings: Settings, force: bool = False, chunk: int = 64) -> dict:
+def extract_pending(settings: Settings, force: bool = False, chunk: int = 16) -> dict:
     """Extract every stored article whose facts are missing or stale; returns counts.
 
-    Articles are extracted `chunk` at a time and their facts loaded every `settings.extract_load_every`
-    articles (and at the end): a crash loses at most that much extraction work, never a partial fact set."""
+    Articles are extracted `chunk` at a time (small chunks share the work evenly between processes; a
+    chunk is one nlp.pipe batch per language), here and in the worker processes (flows/extract_pool.py), and
+    their facts loaded here, in chunk order, every `settings.extract_load_every` articles (and at the end):
+    a crash loses at most that much extraction work, never a partial fact set."""
     version = get_extractor(settings).version
     pending = select_pending(settings, version, force)
+    chunks = [pending[i:i + chunk] for i in range(0, len(pending), chunk)]
+    workers = extract_pool.workers_for(settings, len(pending))
     totals = dict(EMPTY_TOTALS)
     facts: list[tuple[str, dict]] = []
     skipped: dict[str, str] = {}
-    for i in range(0, len(pending), chunk):
-        chunk_facts, chunk_skipped = extract_batch(settings, quote(pending[i:i + chunk]))
+    results = extract_pool.in_order(chunks, lambda c: extract_batch(settings, quote(c)), workers, version)
+    for done, (chunk_facts, chunk_skipped) in enumerate(results, 1):
         facts += chunk_facts
         skipped.update(chunk_skipped)
-        if len(facts) + len(skipped) < settings.extract_load_every and i + chunk < len(pending):
+        if len(facts) + len(skipped) < settings.extract_load_every and done < len(chunks):
             continue
         checkpoint(settings, "extract.before_load")
         counts = load_facts(settings, quote(facts), quote(skipped), version)

@@ -9,6 +9,7 @@ from importlib import metadata
 from prefect import flow
 
 from flows.extract import extract_pending_if_any, get_extractor
+from flows.extract_pool import early_start
 from flows.faults import checkpoint
 from flows.settings import Settings
 from warehouse.db import named_query, open_warehouse
@@ -62,7 +63,8 @@ def run_all(settings: Settings, digest: bool = True) -> dict:
     counts: dict = {}
     try:
         checkpoint(settings, "run.started")
-        counts["ingest"] = _ingest(settings)
+        with early_start(settings):     # extraction workers start as soon as ingest knows new pages
+            counts["ingest"] = _ingest(settings)
         checkpoint(settings, "run.ingested")
         counts["extract"] = extract_pending_if_any(settings)
         checkpoint(settings, "run.extracted")

@@ -93,6 +93,11 @@ class Settings(BaseSettings):
     # Articles whose facts are loaded in one transaction: a load has a fixed cost of tens of ms, so
     # big batches load ~6x more facts per second than one batch per extraction chunk (docs/scaling.md).
     extract_load_every: int = 1024
+    # Extraction processes besides the writer (flows/extract_pool.py): NLP is most of an article's CPU and a
+    # process uses one core. 0 = extract in the writer only. Starting one costs a few CPU-seconds (imports,
+    # models), so a run starts them only for at least extract_worker_min_pending articles.
+    extract_workers: int = Field(default=1, ge=0)
+    extract_worker_min_pending: int = Field(default=64, ge=1)
     lock_timeout: float = 30.0                    # seconds a writer waits for another writer
     http: HttpSettings = Field(default_factory=HttpSettings)
     smtp: SmtpSettings = Field(default_factory=SmtpSettings)

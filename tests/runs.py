@@ -32,6 +32,9 @@ def run_env(tmp: Path, kill_at: str | None = None, extra: dict | None = None, ap
         "PRIVNEWS_DATA_DIR": str(tmp / "data"), "PRIVNEWS_PROFILE": "sample",
         # a little politeness delay per host, so fetching lasts long enough to be interrupted
         "PRIVNEWS_HTTP__PER_HOST_DELAY": "0.25",
+        # an extraction worker process in every run that extracts (the sample has fewer articles than the
+        # default threshold): the crash guarantees must hold with it, and it must die with the run
+        "PRIVNEWS_EXTRACT_WORKER_MIN_PENDING": "1",
         "PYTHONPATH": str(ROOT),
     })
     if api_url:

@@ -37,6 +37,7 @@ from flows.ingest.fulltext import choose_text, decode_html, extract_main_text, p
 from flows.ingest.parse import NotAFeed, ParsedFeed, parse_feed
 from flows.ingest.registry import FeedSpec, resolve_feeds
 from flows.ingest.sample_server import SampleServer, sample_hosts
+from flows.extract_pool import expect_articles
 from flows.faults import checkpoint
 from flows.ingest import stories, store
 from flows.settings import Settings
@@ -382,6 +383,7 @@ def _run(settings: Settings, specs: list[FeedSpec], state: store.KnownState, run
         # 4. pages, concurrently (one task, a thread pool inside); nothing to do on an unchanged run
         cands = list(plan.candidates.values())
         progress.pages(len(cands))
+        expect_articles(len(cands))     # inside run_all: extraction workers load their models meanwhile
         pages = fetch_pages(settings, fetcher, quote(cands), progress) if cands else {}
         counts["pages_fetched"] = len(cands)
 

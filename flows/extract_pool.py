@@ -1,0 +1,166 @@
+"""The writer's extraction workers (flows/extract_worker.py): started once per process and configuration,
+kept for later runs, and fed chunks while the writer extracts chunks of its own.
+
+`in_order(chunks, extract_here, workers, version)` yields every chunk's result in chunk order, whoever
+extracted it: the writer takes the next chunk in line itself (`extract_here`), and a feeder thread per worker
+hands that worker the next chunk as soon as it has returned the last one. A worker that dies or fails on a
+chunk gives the chunk back, and the writer extracts it (so an error in the NLP code surfaces as it would
+without workers). Loads, and so the crash guarantees, stay with the caller, in chunk order.
+
+A worker costs a few CPU-seconds to start (imports, both languages' models), so a run starts workers only
+for `settings.extract_worker_min_pending` articles or more; workers already running are always used.
+`run_all` starts them early: as soon as ingest knows how many new pages it will fetch (`expect_articles`),
+so that they load their models while the pages are fetched and stored.
+"""
+from __future__ import annotations
+
+import atexit
+import logging
+import threading
+from collections import deque
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
+
+from flows.extract_worker import ChunkFailed, ExtractionWorker, WorkerGone
+from flows.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+LANGS = ("nl", "en")
+
+_pool: dict[tuple, list[ExtractionWorker]] = {}
+_pool_lock = threading.Lock()
+_early_start: ContextVar[Settings | None] = ContextVar("privnews_early_worker_start", default=None)
+
+
+def extractor_kwargs(settings: Settings) -> dict:
+    """What the writer's own Extractor is built from (flows.extract.get_extractor), for a worker's."""
+    return {"ner_backend": settings.ner_backend, "batch_size": settings.extract_batch_size,
+            "max_chars": settings.extract_max_chars, "hf_model": settings.hf_model,
+            "hf_cache": str(settings.data_dir / "models")}
+
+
+def _key(settings: Settings) -> tuple:
+    return tuple(sorted(extractor_kwargs(settings).items()))
+
+
+def running_workers(settings: Settings) -> list[ExtractionWorker]:
+    with _pool_lock:
+        return [w for w in _pool.get(_key(settings), []) if w.alive]
+
+
+def start_workers(settings: Settings) -> list[ExtractionWorker]:
+    """`settings.extract_workers` workers for this configuration: those running, and new ones (which load
+    their models in the background)."""
+    key = _key(settings)
+    with _pool_lock:
+        workers = [w for w in _pool.get(key, []) if w.alive]
+        while len(workers) < settings.extract_workers:
+            workers.append(ExtractionWorker(extractor_kwargs(settings), LANGS).start())
+        _pool[key] = workers
+        return list(workers)
+
+
+def workers_for(settings: Settings, pending: int) -> list[ExtractionWorker]:
+    """The workers a run of `pending` articles uses: new ones only when there are enough articles, none
+    when `extract_workers` is 0 (even if another configuration's run left some running)."""
+    if not settings.extract_workers:
+        return []
+    if pending >= settings.extract_worker_min_pending:
+        return start_workers(settings)
+    return running_workers(settings)[:settings.extract_workers]
+
+
+@atexit.register
+def stop_workers() -> None:
+    with _pool_lock:
+        workers = [w for ws in _pool.values() for w in ws]
+        _pool.clear()
+    for w in workers:
+        w.stop()
+
+
+@contextmanager
+def early_start(settings: Settings):
+    """Within the block, `expect_articles` may start workers (run_all: ingest followed by extraction)."""
+    token = _early_start.set(settings)
+    try:
+        yield
+    finally:
+        _early_start.reset(token)
+
+
+def expect_articles(n: int) -> None:
+    """Ingest is about to fetch `n` new pages: inside `early_start`, start the workers extraction will use."""
+    settings = _early_start.get()
+    if settings is not None and settings.extract_workers and n >= settings.extract_worker_min_pending:
+        start_workers(settings)
+
+
+class _Schedule:
+    def __init__(self, n: int):
+        self.todo: deque[int] = deque(range(n))
+        self.results: dict[int, Any] = {}
+        self.cond = threading.Condition()
+        self.closed = False
+
+
+def _feed(worker: ExtractionWorker, schedule: _Schedule, chunks: list, version: str) -> None:
+    with worker.lock:          # a worker serves one run at a time
+        try:
+            ready_version = worker.wait_ready()
+        except WorkerGone as exc:
+            logger.warning("%s; the writer extracts its share", exc)
+            return
+        if ready_version != version:
+            logger.error("extraction worker has extractor version %s, not %s: not used", ready_version, version)
+            return
+        while True:
+            with schedule.cond:
+                if schedule.closed or not schedule.todo:
+                    return
+                i = schedule.todo.popleft()
+            try:
+                result = worker.extract(chunks[i])
+            except (WorkerGone, ChunkFailed) as exc:
+                logger.warning("extraction worker could not extract chunk %d (%s); the writer does",
+                               i, str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__)
+                with schedule.cond:
+                    schedule.todo.appendleft(i)
+                    schedule.cond.notify_all()
+                return
+            with schedule.cond:
+                schedule.results[i] = result
+                schedule.cond.notify_all()
+
+
+def in_order(chunks: list, extract_here: Callable[[Any], Any], workers: list[ExtractionWorker],
+             version: str) -> Iterator[Any]:
+    """Each chunk's result, in chunk order, extracted here or by a worker."""
+    schedule = _Schedule(len(chunks))
+    here = 0
+    for w in workers:
+        threading.Thread(target=_feed, args=(w, schedule, chunks, version), daemon=True,
+                         name="extract-feeder").start()
+    try:
+        for out in range(len(chunks)):
+            while True:
+                with schedule.cond:
+                    if out in schedule.results:
+                        result = schedule.results.pop(out)
+                        break
+                    if not schedule.todo:          # chunk `out` is on a worker: wait for it (or for it back)
+                        schedule.cond.wait()
+                        continue
+                    i = schedule.todo.popleft()
+                mine = extract_here(chunks[i])
+                here += 1
+                with schedule.cond:
+                    schedule.results[i] = mine
+            yield result
+    finally:
+        with schedule.cond:
+            schedule.closed = True
+        logger.info("extracted %d chunks: %d here, the others by %d worker(s)", len(chunks), here, len(workers))

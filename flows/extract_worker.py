@@ -1,0 +1,212 @@
+"""Extraction on the other cores: worker processes that load the models once and extract whole chunks of
+articles sent to them, while the writer process extracts chunks too and loads every result in chunk order.
+
+NLP extraction is most of an article's CPU and one Python process uses one core, so a run on a 2-core
+machine extracts in two processes. A worker is a fresh interpreter (`python -m flows.extract_worker`,
+started with subprocess: no fork of a process that runs Prefect's threads and event loop) that imports
+only the NLP code (no Prefect, no DuckDB), builds an `nlp.pipeline.Extractor` from the writer's settings and
+loads both languages' pipelines before it says it is ready; so it can be started while ingest runs.
+
+Messages are length-prefixed pickles: chunks go to the worker's stdin, results come back on a pipe of their
+own (whatever a library prints cannot corrupt them). A chunk is extracted by `extract_chunk`, the function
+the writer runs for its own chunks, so the facts do not depend on which process extracted them.
+
+A worker never outlives its writer: a dead writer closes the worker's stdin (EOF: the worker exits), the
+kernel sends it SIGTERM when the writer dies (Linux, when started from the main thread), and a watchdog
+thread (flows.prefect_server) ends it when its parent is no longer the writer.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import pickle
+import struct
+import subprocess
+import sys
+import threading
+import traceback
+from typing import BinaryIO
+
+logger = logging.getLogger(__name__)
+
+_HEADER = struct.Struct("!Q")
+STOP_GRACE = 10.0
+
+
+def extract_chunk(extractor, articles: list[dict]) -> tuple[list[tuple[str, dict]], dict[str, str]]:
+    """Facts of the articles that can be extracted, and why each other one was skipped."""
+    from nlp.language import SUPPORTED
+
+    todo = [a for a in articles if a["lang"] in SUPPORTED and a["text"]]
+    skipped = {a["article_id"]: ("language not supported: " + str(a["lang"]) if a["text"] else "empty text")
+               for a in articles if a not in todo}
+    docs = [{"id": a["article_id"], "text": a["text"], "lang": a["lang"]} for a in todo]
+    facts = [(f["id"], f) for f in extractor.extract_many(docs)]
+    return facts, skipped
+
+
+def write_frame(stream: BinaryIO, obj) -> None:
+    data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(_HEADER.pack(len(data)) + data)
+    stream.flush()
+
+
+def read_frame(stream: BinaryIO):
+    """The next message; EOFError when the other side has closed the pipe."""
+    head = stream.read(_HEADER.size)
+    if len(head) < _HEADER.size:
+        raise EOFError
+    size = _HEADER.unpack(head)[0]
+    data = stream.read(size)
+    if len(data) < size:
+        raise EOFError
+    return pickle.loads(data)
+
+
+# ------------------------------------------------------------------------------------- writer side
+
+
+class WorkerGone(RuntimeError):
+    """The worker process ended (or could not start); its chunk must be extracted elsewhere."""
+
+
+class ChunkFailed(RuntimeError):
+    """Extraction raised in the worker (the message is its traceback); the worker itself is still usable."""
+
+
+class ExtractionWorker:
+    """One worker process, seen from the writer. Used by one thread at a time: `wait_ready()` once, then
+    `extract(articles)` per chunk (a frame out, a frame back; the worker is idle, reading, when a chunk is
+    sent, so the write does not wait on its work)."""
+
+    def __init__(self, extractor_kwargs: dict, langs: tuple[str, ...]):
+        self.extractor_kwargs = dict(extractor_kwargs)
+        self.langs = tuple(langs)
+        self.proc: subprocess.Popen | None = None
+        self.version: str | None = None      # set by wait_ready()
+        self.lock = threading.Lock()         # held by the thread that feeds it
+        self._results: BinaryIO | None = None
+
+    def start(self) -> "ExtractionWorker":
+        read_fd, write_fd = os.pipe()
+        # the kernel's parent-death signal follows the thread that forked the child: main thread only
+        pdeathsig = threading.current_thread() is threading.main_thread()
+        cmd = [sys.executable, "-m", "flows.extract_worker", "--parent-pid", str(os.getpid()),
+               "--result-fd", str(write_fd)] + (["--pdeathsig"] if pdeathsig else [])
+        try:
+            self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                         pass_fds=[write_fd])
+        except BaseException:
+            os.close(read_fd)
+            raise
+        finally:
+            os.close(write_fd)          # the worker holds its own copy: EOF here when it exits
+        self._results = os.fdopen(read_fd, "rb")
+        self._send({"extractor": self.extractor_kwargs, "langs": self.langs})
+        logger.info("extraction worker %d starting", self.proc.pid)
+        return self
+
+    @property
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def _send(self, obj) -> None:
+        try:
+            write_frame(self.proc.stdin, obj)
+        except (OSError, ValueError, AttributeError) as exc:
+            raise WorkerGone(f"extraction worker: cannot send ({exc})") from None
+
+    def _receive(self):
+        try:
+            return read_frame(self._results)
+        except (EOFError, OSError, ValueError, AttributeError, pickle.UnpicklingError):
+            code = self.proc.poll() if self.proc is not None else None
+            raise WorkerGone(f"extraction worker ended (exit code {code})") from None
+
+    def wait_ready(self) -> str:
+        """Block until the worker has loaded its models; its extractor version."""
+        if self.version is None:
+            kind, _, version = self._receive()
+            if kind != "ready":
+                raise WorkerGone(f"extraction worker: unexpected first message {kind!r}")
+            self.version = version
+        return self.version
+
+    def extract(self, articles: list[dict]) -> tuple[list[tuple[str, dict]], dict[str, str]]:
+        self._send((0, articles))
+        kind, _, payload = self._receive()
+        if kind == "failed":
+            raise ChunkFailed(payload)
+        return payload
+
+    def stop(self) -> None:
+        proc, self.proc = self.proc, None
+        if proc is None:
+            return
+        try:
+            proc.stdin.close()          # EOF: the worker exits after the chunk it is on
+        except OSError:
+            pass
+        try:
+            proc.wait(timeout=STOP_GRACE)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+        if self._results is not None:
+            self._results.close()
+            self._results = None
+
+
+# ------------------------------------------------------------------------------------- worker side
+
+
+def serve(parent_pid: int, result_fd: int, pdeathsig: bool) -> int:
+    from flows.prefect_server import _set_parent_death_signal, _watch_parent
+
+    if pdeathsig:
+        import signal
+
+        _set_parent_death_signal(signal.SIGTERM)
+    if os.getppid() != parent_pid:      # the writer died before the death signal was armed
+        return 1
+    threading.Thread(target=_watch_parent, args=(parent_pid,), name="parent-watchdog", daemon=True).start()
+    inbox, outbox = sys.stdin.buffer, os.fdopen(result_fd, "wb")
+    try:
+        config = read_frame(inbox)
+    except EOFError:
+        return 0
+    if config["extractor"].get("ner_backend") == "spacy":
+        # spaCy's CNN pipelines run on thinc's numpy ops; thinc imports torch only because it is installed,
+        # which is most of this process's start-up (seconds of CPU). Without it the facts are the same
+        # (tests/test_extract_workers.py compares them with the writer's, which has torch loaded).
+        sys.modules["torch"] = None     # `import torch` raises ImportError, which thinc handles
+    from nlp.pipeline import Extractor
+
+    extractor = Extractor(**config["extractor"])
+    for lang in config["langs"]:
+        extractor.nlp(lang)
+    write_frame(outbox, ("ready", None, extractor.version))
+    while True:
+        try:
+            seq, articles = read_frame(inbox)
+        except EOFError:
+            return 0
+        try:
+            write_frame(outbox, ("done", seq, extract_chunk(extractor, articles)))
+        except Exception:           # reported to the writer, which extracts the chunk itself
+            write_frame(outbox, ("failed", seq, traceback.format_exc()))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="privnews extraction worker (started by the writer process).")
+    parser.add_argument("--parent-pid", type=int, required=True)
+    parser.add_argument("--result-fd", type=int, required=True)
+    parser.add_argument("--pdeathsig", action="store_true")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+    return serve(args.parent_pid, args.result_fd, args.pdeathsig)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
