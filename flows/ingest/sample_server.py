@@ -139,8 +139,9 @@ class SampleServer:
         self._httpd = ThreadingHTTPServer(self._bind, _Handler)
         self._httpd.daemon_threads = True
         self._httpd.owner = self  # type: ignore[attr-defined]
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name="privnews-sample-server",
-                                        daemon=True)
+        # shutdown() waits for the loop's next poll: 50 ms instead of the default 0.5 s, paid on every run
+        self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name="privnews-sample-server", daemon=True)
         self._thread.start()
         logger.info("sample sites served through proxy %s", self.proxy_url)
         return self
