@@ -4,6 +4,7 @@ to record its start, and snapshots of the database to compare with a clean run."
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -19,6 +20,13 @@ ROOT = Path(__file__).resolve().parent.parent
 # How long a process started by a run may take to go after the run itself is gone (SIGTERM from the kernel,
 # then a graceful uvicorn shutdown, on a loaded 2-core machine).
 ORPHAN_GRACE = 30.0
+
+
+def seed_prefect_home(home: Path, migrated_db: Path) -> Path:
+    """A fresh PREFECT_HOME holding an already migrated Prefect database (conftest.migrated_prefect_db)."""
+    home.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(migrated_db, home / "prefect.db")
+    return home
 
 
 def run_env(tmp: Path, kill_at: str | None = None, extra: dict | None = None, api_url: str | None = None) -> dict:

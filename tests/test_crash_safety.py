@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from tests.runs import ROOT, assert_same_as_clean, digest_files, reap, snapshot, start_run
+from tests.runs import ROOT, assert_same_as_clean, digest_files, reap, seed_prefect_home, snapshot, start_run
 
 
 # ------------------------------------------------------------------------------ the hook itself (fast) ---
@@ -51,7 +51,8 @@ CHAIN = ["ingest.page_fetched:10", "ingest.loading", "extract.loading", "digest.
 
 @pytest.mark.slow
 @pytest.mark.timeout(3600)
-def test_kill_at_every_stage_then_rerun_equals_one_clean_run(tmp_path, reference_run, prefect_api):
+def test_kill_at_every_stage_then_rerun_equals_one_clean_run(tmp_path, reference_run, prefect_api,
+                                                             migrated_prefect_db):
     """The clean run is the session's reference run (tests/conftest.py). The runs here use the session's
     Prefect API server, except the first, which starts its own, as `privnews run` does without
     PREFECT_API_URL: that server must be gone within seconds of the SIGKILL (flows/prefect_server.py).
@@ -61,6 +62,7 @@ def test_kill_at_every_stage_then_rerun_equals_one_clean_run(tmp_path, reference
     clean, clean_files = reference_run.snapshot, reference_run.files
     assert clean["ledger"] and clean["claims"], "the clean run must produce facts and digest items"
     db = tmp_path / "crash.duckdb"
+    seed_prefect_home(tmp_path / "prefect", migrated_prefect_db)   # the first run's own server skips migrations
     killed = []
     for i, point in enumerate(CHAIN):
         proc = start_run(tmp_path, db, kill_at=point, api_url=None if i == 0 else prefect_api)

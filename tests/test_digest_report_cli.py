@@ -105,7 +105,15 @@ def test_cli_digest_dry_run_records_nothing(db, cli):
 
 
 @pytest.mark.slow
-def test_prefect_flows_write_the_default_digest(tmp_path, cli, monkeypatch):
+def test_prefect_flows_write_the_default_digest(tmp_path, cli, monkeypatch, prefect_api):
+    """On the session's Prefect API server (the flows and the `digest` command would each start one)."""
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    with temporary_settings(updates={PREFECT_API_URL: prefect_api}):
+        _default_digest_flows(tmp_path, cli, monkeypatch)
+
+
+def _default_digest_flows(tmp_path, cli, monkeypatch):
     from flows.digest.flow import digest_all, run_default_digest
     from flows.settings import load_settings
 

@@ -11,18 +11,20 @@ from pathlib import Path
 import duckdb
 
 from tests.httpserver import LocalHTTPServer, Static
+from tests.runs import seed_prefect_home
 
 DATA = Path(__file__).parent / "data" / "feeds"
 REPO = Path(__file__).resolve().parents[1]
 
 
-def test_ingest_command_stores_a_feed_and_prints_its_counts(tmp_path):
+def test_ingest_command_stores_a_feed_and_prints_its_counts(tmp_path, migrated_prefect_db):
     srv = LocalHTTPServer().start()
     try:
         srv.route("/feed.xml", Static((DATA / "privacykrant.xml").read_bytes(), "application/rss+xml"))
         db = tmp_path / "w.duckdb"
         env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}   # the command starts its own
-        env.update(PREFECT_HOME=str(tmp_path / "prefect"), PRIVNEWS_HTTP__RETRIES="0")
+        home = seed_prefect_home(tmp_path / "prefect", migrated_prefect_db)
+        env.update(PREFECT_HOME=str(home), PRIVNEWS_HTTP__RETRIES="0")
         proc = subprocess.run([sys.executable, "-m", "flows.cli", "ingest", "--feed", srv.url("/feed.xml"),
                                "--db", str(db)], cwd=REPO, env=env, capture_output=True, text=True, timeout=240)
     finally:

@@ -18,6 +18,7 @@ import pytest
 
 from flows.ingest.serve import _free_port
 from tests.httpserver import LocalHTTPServer, Static
+from tests.runs import seed_prefect_home
 
 DATA = Path(__file__).parent / "data" / "feeds"
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,7 +38,7 @@ def runs_in(api: str, state: str) -> list[dict]:
 
 @pytest.mark.slow
 @pytest.mark.timeout(1200)
-def test_serve_runs_an_interval_schedule_and_cleans_up(tmp_path):
+def test_serve_runs_an_interval_schedule_and_cleans_up(tmp_path, migrated_prefect_db):
     with LocalHTTPServer() as srv:
         srv.route("/feed.xml", Static(FEED, "application/rss+xml"))
         srv.route("/pages/ap-boete-energieleverancier",
@@ -58,8 +59,8 @@ def test_serve_runs_an_interval_schedule_and_cleans_up(tmp_path):
         api = f"http://127.0.0.1:{port}/api"
         env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_API_URL", "PRIVNEWS_"))}
         env.update({
-            "PREFECT_HOME": str(tmp_path / "prefect-home"), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-            "DO_NOT_TRACK": "1", "PREFECT_RUNNER_POLL_FREQUENCY": "2", "PREFECT_LOGGING_LEVEL": "INFO",
+            "PREFECT_HOME": str(seed_prefect_home(tmp_path / "prefect-home", migrated_prefect_db)),
+            "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1", "PREFECT_RUNNER_POLL_FREQUENCY": "2", "PREFECT_LOGGING_LEVEL": "INFO",
             "PRIVNEWS_DB": str(db), "PRIVNEWS_FEEDS_FILE": str(feeds_file), "PRIVNEWS_PROFILE": "test",
             "PRIVNEWS_SCHEDULE__INGEST_INTERVAL_MINUTES": "0.05",          # every 3 seconds
             "PRIVNEWS_HTTP__ALLOW_PRIVATE_PAGES": "true",

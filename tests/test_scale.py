@@ -22,6 +22,7 @@ import psutil
 import pytest
 
 from flows.settings import load_settings
+from tests.runs import seed_prefect_home
 from warehouse.db import connect, open_warehouse
 from warehouse.load import upsert_articles
 
@@ -79,11 +80,12 @@ def _stop_session(proc: subprocess.Popen, grace: float = 30.0) -> None:
 
 
 @pytest.fixture
-def prefect_server(tmp_path):
+def prefect_server(tmp_path, migrated_prefect_db):
     """A real Prefect server on 127.0.0.1 (free port, PREFECT_HOME in tmp); yields (api_url, child env)."""
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("PRIVNEWS_") and k != "PREFECT_API_URL"}
-    env.update({"PREFECT_HOME": str(tmp_path / "prefect-home"), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    env.update({"PREFECT_HOME": str(seed_prefect_home(tmp_path / "prefect-home", migrated_prefect_db)),
+                "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
                 "DO_NOT_TRACK": "1", "PREFECT_UI_ENABLED": "false", "PREFECT_LOGGING_LEVEL": "WARNING",
                 "HF_HUB_OFFLINE": "1"})
     log = open(tmp_path / "prefect-server.log", "w")

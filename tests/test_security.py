@@ -184,6 +184,8 @@ from email.utils import format_datetime  # noqa: E402
 from html.parser import HTMLParser  # noqa: E402
 from pathlib import Path  # noqa: E402
 
+from tests.runs import seed_prefect_home  # noqa: E402
+
 SECRET = "pw-7Qz!x9_privnews_never_log_me"
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -226,7 +228,7 @@ class _Tags(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def hostile_run_with_secret(tmp_path_factory):
+def hostile_run_with_secret(tmp_path_factory, migrated_prefect_db):
     from aiosmtpd.controller import Controller
     from aiosmtpd.smtp import AuthResult
 
@@ -256,7 +258,8 @@ def hostile_run_with_secret(tmp_path_factory):
             (tmp / "rules.toml").write_text(RULES, encoding="utf-8")
             env = {k: v for k, v in os.environ.items() if not k.startswith(("PRIVNEWS_", "PREFECT_"))}
             env.update({
-                "PREFECT_HOME": str(tmp / "prefect"), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+                "PREFECT_HOME": str(seed_prefect_home(tmp / "prefect", migrated_prefect_db)),
+                "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
                 "DO_NOT_TRACK": "1", "PREFECT_LOGGING_LEVEL": "DEBUG",
                 "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180", "HF_HUB_OFFLINE": "1",
                 "PYTHONPATH": str(ROOT),
