@@ -338,3 +338,12 @@ def test_a_generic_public_body_name_qualified_by_another_place_is_not_the_kb_bod
     # a name written in lower case is a name, whatever stands before it
     doc = en("Campaigners noyb filed the complaint.")
     assert [a["kb_id"] for a in doc._.actors] == ["noyb"]
+
+
+def test_german_courts_and_belgian_public_services_keep_their_head_word(nl):
+    doc = nl("Het Landgericht München wees de eis af; het Oberlandesgericht Frankfurt dacht er anders over. "
+             "Ook de FOD Economie mengde zich in de zaak.")
+    actors = by_name(doc)
+    assert actors["Landgericht München"]["type"] == actors["Oberlandesgericht Frankfurt"]["type"] == "court"
+    assert actors["FOD Economie"]["type"] == "government"
+    assert not {"München", "Frankfurt", "Economie"} & set(actors)
