@@ -347,3 +347,14 @@ def test_german_courts_and_belgian_public_services_keep_their_head_word(nl):
     assert actors["Landgericht München"]["type"] == actors["Oberlandesgericht Frankfurt"]["type"] == "court"
     assert actors["FOD Economie"]["type"] == "government"
     assert not {"München", "Frankfurt", "Economie"} & set(actors)
+
+
+def test_peoples_the_union_and_old_frameworks_are_not_actors(nl_ner, en_ner):
+    doc = with_ner(nl_ner, [("Belgen en Duitsers", "ORG"), ("Nedersaksen", "PER"), ("VS Europeanen", "ORG"),
+                            ("Safe Harbour", "ORG")],
+                   "Een groep Belgen en Duitsers stapte naar de rechter, net als enkele Nedersaksen. Zij vinden dat "
+                   "de VS Europeanen slecht beschermen, zoals al onder Safe Harbour bleek.")
+    assert doc._.actors == []
+    doc = with_ner(en_ner, [("Union", "ORG"), ("Americans", "ORG")],
+                   "The rules bind the Union's own agencies, while Americans rely on other laws.")
+    assert doc._.actors == []
