@@ -686,12 +686,14 @@ class ActorRecognizer:
             if gi in merged or g["kb"] or g["type"] == "person":
                 continue
             gw = g["name"].split()
+            # "Honda" after "American Honda Motor Co.": a place word opening the name may be left out
+            bare = gw[1:] if len(gw) >= 3 and gw[0] in self.all_places else gw
             for hj, h in enumerate(actors):
                 # a short form NER took for a person ("Schufa" after "Schufa Holding") is still the organisation
                 if hj == gi or hj in merged or h["kb"] or (h["type"] == "person" and h.get("typed_by") != "label"):
                     continue
                 hw = h["name"].split()
-                if len(hw) < len(gw) and gw[:len(hw)] == hw and norm(h["name"]) not in self.reject:
+                if len(hw) < len(gw) and hw in (gw[:len(hw)], bare[:len(hw)]) and norm(h["name"]) not in self.reject:
                     g["mentions"].extend(h["mentions"])
                     merged.add(hj)
         actors = [g for i, g in enumerate(actors) if i not in merged]
@@ -712,6 +714,8 @@ class ActorRecognizer:
                 continue
             forms = {text[m["start"]:m["end"]] for m in g["mentions"]}
             words = g["name"].split()
+            if len(words) >= 3 and words[0] in self.all_places:
+                words = words[1:]  # "American Honda Motor Co." ... "Honda said"
             # (for an organisation typed other as well: "Pew" for "Pew Research Center"; but never a descriptor
             # word such as "Universiteit" or "Stichting")
             if g["type"] in ("company", "other") and len(words) >= 2 and len(words[0]) >= 3 \

@@ -358,3 +358,12 @@ def test_peoples_the_union_and_old_frameworks_are_not_actors(nl_ner, en_ner):
     doc = with_ner(en_ner, [("Union", "ORG"), ("Americans", "ORG")],
                    "The rules bind the Union's own agencies, while Americans rely on other laws.")
     assert doc._.actors == []
+
+
+def test_a_company_name_opened_by_a_place_word_is_also_called_without_it(en_ner):
+    doc = with_ner(en_ner, [("British Pellworth Freight Ltd", "ORG"), ("Pellworth", "ORG")],
+                   "A court fined British Pellworth Freight Ltd in May. Pellworth said it would appeal, and "
+                   "Pellworth staff were told nothing.")
+    assert len(doc._.actors) == 1
+    assert [m["text"] for m in doc._.actors[0]["mentions"]] == [
+        "British Pellworth Freight Ltd", "Pellworth", "Pellworth"]
