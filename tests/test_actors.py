@@ -367,3 +367,16 @@ def test_a_company_name_opened_by_a_place_word_is_also_called_without_it(en_ner)
     assert len(doc._.actors) == 1
     assert [m["text"] for m in doc._.actors[0]["mentions"]] == [
         "British Pellworth Freight Ltd", "Pellworth", "Pellworth"]
+
+
+def test_more_public_bodies_are_known_by_their_full_and_english_names(en, nl):
+    doc = en("The Authority for Privacy Protection asked questions first; the Hessian Commissioner for Data "
+             "Protection and Freedom of Information, the California Privacy Protection Agency and the "
+             "Federal Trade Commission followed.")
+    got = {a["kb_id"]: a["type"] for a in doc._.actors}
+    assert got == {"se-imy": "regulator", "de-hbdi": "regulator", "us-cppa": "regulator", "us-ftc": "regulator"}
+    doc = nl("Buitenlandse Zaken en de FOD Financiën wisselen gegevens uit. Volgens de FOD mag dat.")
+    got = by_name(doc)
+    assert got["Ministerie van Buitenlandse Zaken"]["type"] == got["FOD Financiën"]["type"] == "government"
+    assert [m["text"] for m in got["FOD Financiën"]["mentions"]] == ["FOD Financiën", "FOD"]
+    assert len(doc._.actors) == 2
