@@ -364,7 +364,9 @@ class ActorRecognizer:
             head = None
             if before and before[-1] in self.name_heads:
                 head = (i - 1, self.name_heads[before[-1]])
-            elif len(before) >= 2 and before[-2] in self.name_heads and before[-1] in ("van", "in", "te"):
+            elif len(before) >= 2 and before[-2] in self.name_heads and before[-1] in ("van", "in", "te") \
+                    and not (before[-1] == "in" and doc[i - 2].text.islower()):
+                # ("rechtbank van Oslo" is a name, "de rechtbank in Hannover" only says where a court sits)
                 head = (i - 2, self.name_heads[before[-2]])
             if head:
                 end = self._cap_run(doc, i, person=True)

@@ -380,3 +380,9 @@ def test_more_public_bodies_are_known_by_their_full_and_english_names(en, nl):
     assert got["Ministerie van Buitenlandse Zaken"]["type"] == got["FOD Financiën"]["type"] == "government"
     assert [m["text"] for m in got["FOD Financiën"]["mentions"]] == ["FOD Financiën", "FOD"]
     assert len(doc._.actors) == 2
+
+
+def test_a_lowercase_court_in_a_town_is_a_description_not_a_name(nl):
+    doc = nl("Betaalt het bedrijf niet, dan beslist de rechtbank in Osnabrück. Eerder sprak de rechtbank van "
+             "Tromsø zich uit.")
+    assert set(by_name(doc)) == {"rechtbank van Tromsø"}
