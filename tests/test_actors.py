@@ -386,3 +386,9 @@ def test_a_lowercase_court_in_a_town_is_a_description_not_a_name(nl):
     doc = nl("Betaalt het bedrijf niet, dan beslist de rechtbank in Osnabrück. Eerder sprak de rechtbank van "
              "Tromsø zich uit.")
     assert set(by_name(doc)) == {"rechtbank van Tromsø"}
+
+
+def test_an_association_keeps_the_country_it_is_of(nl_ner):
+    doc = with_ner(nl_ner, [("Concerned Drivers Association", "ORG")],
+                   "De klacht kwam van de Concerned Drivers Association of Ireland en van twee automobilisten.")
+    assert set(by_name(doc)) == {"Concerned Drivers Association of Ireland"}
