@@ -392,3 +392,8 @@ def test_an_association_keeps_the_country_it_is_of(nl_ner):
     doc = with_ner(nl_ner, [("Concerned Drivers Association", "ORG")],
                    "De klacht kwam van de Concerned Drivers Association of Ireland en van twee automobilisten.")
     assert set(by_name(doc)) == {"Concerned Drivers Association of Ireland"}
+
+
+def test_a_ministry_written_in_lower_case_is_a_name_with_its_portfolio(nl):
+    doc = nl("Volgens het Canadese ministerie van Visserij klopt de telling niet.")
+    assert by_name(doc)["ministerie van Visserij"]["type"] == "government"
