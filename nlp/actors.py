@@ -472,6 +472,11 @@ class ActorRecognizer:
             return None
         if not (surface[0].isupper() or surface[0].isdigit() or words[0].lower() in self.name_heads):
             return None
+        if surface[0].islower() and len(words) >= 2 and words[1] == "in":
+            return None  # "het ministerie in Den Haag": where a body sits, not its name
+        if re.search(r"(?<![\w-])(?:minister|staatssecretaris|secretary|minister-president)\s+(?:van|voor|of|for)\s+$",
+                     text[max(0, s - 40):s], re.IGNORECASE):
+            return None  # "de minister van Financiën": a portfolio, not an actor
         if norm(surface) in self.reject or all(norm(w) in self.reject for w in words):
             return None
         if norm(words[0]) in self.reject_first or norm(words[-1]) in self.reject_last \

@@ -397,3 +397,9 @@ def test_an_association_keeps_the_country_it_is_of(nl_ner):
 def test_a_ministry_written_in_lower_case_is_a_name_with_its_portfolio(nl):
     doc = nl("Volgens het Canadese ministerie van Visserij klopt de telling niet.")
     assert by_name(doc)["ministerie van Visserij"]["type"] == "government"
+
+
+def test_where_a_ministry_sits_and_a_ministers_portfolio_are_not_names(nl_ner):
+    doc = with_ner(nl_ner, [("ministerie in Den Bosch", "ORG"), ("Landbouw", "ORG")],
+                   "De inspecteurs werkten op het ministerie in Den Bosch en schreven aan de minister van Landbouw.")
+    assert doc._.actors == []
