@@ -403,3 +403,10 @@ def test_where_a_ministry_sits_and_a_ministers_portfolio_are_not_names(nl_ner):
     doc = with_ner(nl_ner, [("ministerie in Den Bosch", "ORG"), ("Landbouw", "ORG")],
                    "De inspecteurs werkten op het ministerie in Den Bosch en schreven aan de minister van Landbouw.")
     assert doc._.actors == []
+
+
+def test_members_of_parliament_are_people(nl, en):
+    doc = nl("Het Deense parlementslid Karen Holmgaard stapte naar de rechter.")
+    assert by_name(doc)["Karen Holmgaard"]["type"] == "person"
+    doc = en("The Danish lawmaker Karen Holmgaard went to court.")
+    assert by_name(doc)["Karen Holmgaard"]["type"] == "person"
