@@ -572,6 +572,13 @@ class ActorRecognizer:
                     return hit[0]
         return None
 
+    def _plain_person_name(self, name: str) -> bool:
+        """Two or three capitalised words, none of which says what an organisation is ("Anna de Groot")."""
+        words = name.split()
+        capitalised = [w for w in words if w.lower() not in self.particles]
+        return (2 <= len(capitalised) <= 3 and all(w[0].isupper() and w[1:].islower() for w in capitalised)
+                and not any(self._descriptor_word(w.lower()) for w in words))
+
     def _descriptor_word(self, word: str) -> bool:
         """A word that says what an organisation is ("universiteit", "stichting", "court"), not a name."""
         return (word in self.inside.exact or word in self.type_cues.exact or word in self.name_heads
@@ -659,6 +666,9 @@ class ActorRecognizer:
                 typ = "person" if "person" in g["labels"] else "company"
                 if typ == "person" and len(g["name"].split()) == 1 and _CAMEL.search(g["name"]):
                     typ = "company"  # "VoetbalTV", "FitPuls": brand names, never a person's name
+            elif typ == "regulator" and self._plain_person_name(g["name"]) and any(
+                    self.ner_labels.get(e.label_) == "person" and e.text == g["name"] for e in doc.ents):
+                typ = "person"  # "toezichthouder Barbara Thiel": the role word names a person as well as a body
             g["type"] = typ
         actors = [g for g in actors if g["type"] != "product"]
 

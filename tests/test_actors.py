@@ -410,3 +410,9 @@ def test_members_of_parliament_are_people(nl, en):
     assert by_name(doc)["Karen Holmgaard"]["type"] == "person"
     doc = en("The Danish lawmaker Karen Holmgaard went to court.")
     assert by_name(doc)["Karen Holmgaard"]["type"] == "person"
+
+
+def test_a_person_named_after_an_ambiguous_role_word_stays_a_person(nl_ner):
+    doc = with_ner(nl_ner, [("Marieke Dekkers", "PER")],
+                   "Volgens toezichthouder Marieke Dekkers mocht de winkel niet filmen, aldus Dekkers.")
+    assert by_name(doc)["Marieke Dekkers"]["type"] == "person"
