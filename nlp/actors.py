@@ -47,6 +47,8 @@ _ACRONYM = re.compile(r"[A-ZÀ-Þ][A-Za-zÀ-ÿ0-9&.\-]{1,11}")
 # a subsidiary's name after its parent's: " France Logistique" (a country word and one or two more words)
 _SUBSIDIARY = re.compile(r"(?: (?:[A-Z][\w'’&-]*)){2,3}(?![\w'’-])")
 _CAMEL = re.compile(r"[a-z][A-Z]")
+# a web shop or service known by its domain name, written in lower case ("notebooksbilliger.de")
+_DOMAIN_NAME = re.compile(r"[a-z0-9][a-z0-9-]{2,}\.(?:de|nl|be|fr|com|eu|io|net|at|ch|it|es|pl|se|dk|uk)")
 _LEFT = r"(?<![\w@/.\-])"
 _RIGHT = r"(?![\w])"
 
@@ -357,6 +359,12 @@ class ActorRecognizer:
         i = 0
         while i < n:
             tok = doc[i]
+            if _DOMAIN_NAME.fullmatch(tok.text):
+                cue = self.type_cues.match_tail(self._words_before(doc, i))
+                if cue and cue[0] == "company":  # "webwinkel notebooksbilliger.de"
+                    out.append(self._cand(doc, i, i + 1, "company", "cue", 1))
+                i += 1
+                continue
             if not self._is_cap(tok) or tok.is_punct:
                 i += 1
                 continue
@@ -470,7 +478,8 @@ class ActorRecognizer:
         words = surface.split()
         if len(words) > self.max_words or not any(ch.isalpha() for ch in surface):
             return None
-        if not (surface[0].isupper() or surface[0].isdigit() or words[0].lower() in self.name_heads):
+        if not (surface[0].isupper() or surface[0].isdigit() or words[0].lower() in self.name_heads
+                or _DOMAIN_NAME.fullmatch(surface)):
             return None
         if surface[0].islower() and len(words) >= 2 and words[1] == "in":
             return None  # "het ministerie in Den Haag": where a body sits, not its name

@@ -416,3 +416,8 @@ def test_a_person_named_after_an_ambiguous_role_word_stays_a_person(nl_ner):
     doc = with_ner(nl_ner, [("Marieke Dekkers", "PER")],
                    "Volgens toezichthouder Marieke Dekkers mocht de winkel niet filmen, aldus Dekkers.")
     assert by_name(doc)["Marieke Dekkers"]["type"] == "person"
+
+
+def test_a_shop_known_by_its_lowercase_domain_name_is_a_company(nl):
+    doc = nl("De toezichthouder beboette de webwinkel fietsonderdelen.nl, maar niet de site voorbeeld.nl zelf.")
+    assert {a["name"]: a["type"] for a in doc._.actors} == {"fietsonderdelen.nl": "company"}
