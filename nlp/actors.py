@@ -513,6 +513,9 @@ class ActorRecognizer:
             tok = doc[i]
             if surface.isdigit():
                 return None
+            if re.search(r"(?<![\w-])(?:in|te)\s+$", text[max(0, s - 4):s]) and \
+                    self._type_from_context(doc, {"start": s, "end": e, "label": None}) is None:
+                return None  # "de winkel in Sarstedt": a bare name after "in"/"te" is a place
             if self._sent_initial(doc, i):
                 # a capitalised sentence opener is kept only if the word recurs inside a sentence
                 again = [h for h in re.finditer(r"(?<![\w-])" + re.escape(surface) + r"(?!\w)", text)

@@ -421,3 +421,9 @@ def test_a_person_named_after_an_ambiguous_role_word_stays_a_person(nl_ner):
 def test_a_shop_known_by_its_lowercase_domain_name_is_a_company(nl):
     doc = nl("De toezichthouder beboette de webwinkel fietsonderdelen.nl, maar niet de site voorbeeld.nl zelf.")
     assert {a["name"]: a["type"] for a in doc._.actors} == {"fietsonderdelen.nl": "company"}
+
+
+def test_a_single_untyped_name_after_in_is_a_place(nl_ner):
+    doc = with_ner(nl_ner, [("Wolfsburg-Ost", "ORG"), ("Kaufwelt", "ORG")],
+                   "Ook klanten in de filiaal in Wolfsburg-Ost werden gefilmd, meldde het bedrijf Kaufwelt.")
+    assert {a["name"] for a in doc._.actors} == {"Kaufwelt"}
