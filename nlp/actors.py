@@ -47,6 +47,8 @@ _ACRONYM = re.compile(r"[A-ZÀ-Þ][A-Za-zÀ-ÿ0-9&.\-]{1,11}")
 # a subsidiary's name after its parent's: " France Logistique" (a country word and one or two more words)
 _SUBSIDIARY = re.compile(r"(?: (?:[A-Z][\w'’&-]*)){2,3}(?![\w'’-])")
 _CAMEL = re.compile(r"[a-z][A-Z]")
+# a web shop or service known by its domain name, written in lower case ("notebooksbilliger.de")
+_DOMAIN_NAME = re.compile(r"[a-z0-9][a-z0-9-]{2,}\.(?:de|nl|be|fr|com|eu|io|net|at|ch|it|es|pl|se|dk|uk)")
 _LEFT = r"(?<![\w@/.\-])"
 _RIGHT = r"(?![\w])"
 
@@ -357,6 +359,12 @@ class ActorRecognizer:
         i = 0
         while i < n:
             tok = doc[i]
+            if _DOMAIN_NAME.fullmatch(tok.text):
+                cue = self.type_cues.match_tail(self._words_before(doc, i))
+                if cue and cue[0] == "company":  # "webwinkel notebooksbilliger.de"
+                    out.append(self._cand(doc, i, i + 1, "company", "cue", 1))
+                i += 1
+                continue
             if not self._is_cap(tok) or tok.is_punct:
                 i += 1
                 continue
@@ -364,7 +372,9 @@ class ActorRecognizer:
             head = None
             if before and before[-1] in self.name_heads:
                 head = (i - 1, self.name_heads[before[-1]])
-            elif len(before) >= 2 and before[-2] in self.name_heads and before[-1] in ("van", "in", "te"):
+            elif len(before) >= 2 and before[-2] in self.name_heads and before[-1] in ("van", "in", "te") \
+                    and not (before[-1] == "in" and doc[i - 2].text.islower()):
+                # ("rechtbank van Oslo" is a name, "de rechtbank in Hannover" only says where a court sits)
                 head = (i - 2, self.name_heads[before[-2]])
             if head:
                 end = self._cap_run(doc, i, person=True)
@@ -468,8 +478,14 @@ class ActorRecognizer:
         words = surface.split()
         if len(words) > self.max_words or not any(ch.isalpha() for ch in surface):
             return None
-        if not (surface[0].isupper() or surface[0].isdigit() or words[0].lower() in self.name_heads):
+        if not (surface[0].isupper() or surface[0].isdigit() or words[0].lower() in self.name_heads
+                or _DOMAIN_NAME.fullmatch(surface)):
             return None
+        if surface[0].islower() and len(words) >= 2 and words[1] == "in":
+            return None  # "het ministerie in Den Haag": where a body sits, not its name
+        if re.search(r"(?<![\w-])(?:minister|staatssecretaris|secretary|minister-president)\s+(?:van|voor|of|for)\s+$",
+                     text[max(0, s - 40):s], re.IGNORECASE):
+            return None  # "de minister van Financiën": a portfolio, not an actor
         if norm(surface) in self.reject or all(norm(w) in self.reject for w in words):
             return None
         if norm(words[0]) in self.reject_first or norm(words[-1]) in self.reject_last \
@@ -497,6 +513,9 @@ class ActorRecognizer:
             tok = doc[i]
             if surface.isdigit():
                 return None
+            if re.search(r"(?<![\w-])(?:in|te)\s+$", text[max(0, s - 4):s]) and \
+                    self._type_from_context(doc, {"start": s, "end": e, "label": None}) is None:
+                return None  # "de winkel in Sarstedt": a bare name after "in"/"te" is a place
             if self._sent_initial(doc, i):
                 # a capitalised sentence opener is kept only if the word recurs inside a sentence
                 again = [h for h in re.finditer(r"(?<![\w-])" + re.escape(surface) + r"(?!\w)", text)
@@ -564,6 +583,13 @@ class ActorRecognizer:
                 if hit and first == k + 2:
                     return hit[0]
         return None
+
+    def _plain_person_name(self, name: str) -> bool:
+        """Two or three capitalised words, none of which says what an organisation is ("Anna de Groot")."""
+        words = name.split()
+        capitalised = [w for w in words if w.lower() not in self.particles]
+        return (2 <= len(capitalised) <= 3 and all(w[0].isupper() and w[1:].islower() for w in capitalised)
+                and not any(self._descriptor_word(w.lower()) for w in words))
 
     def _descriptor_word(self, word: str) -> bool:
         """A word that says what an organisation is ("universiteit", "stichting", "court"), not a name."""
@@ -652,6 +678,9 @@ class ActorRecognizer:
                 typ = "person" if "person" in g["labels"] else "company"
                 if typ == "person" and len(g["name"].split()) == 1 and _CAMEL.search(g["name"]):
                     typ = "company"  # "VoetbalTV", "FitPuls": brand names, never a person's name
+            elif typ == "regulator" and self._plain_person_name(g["name"]) and any(
+                    self.ner_labels.get(e.label_) == "person" and e.text == g["name"] for e in doc.ents):
+                typ = "person"  # "toezichthouder Barbara Thiel": the role word names a person as well as a body
             g["type"] = typ
         actors = [g for g in actors if g["type"] != "product"]
 
@@ -686,12 +715,14 @@ class ActorRecognizer:
             if gi in merged or g["kb"] or g["type"] == "person":
                 continue
             gw = g["name"].split()
+            # "Honda" after "American Honda Motor Co.": a place word opening the name may be left out
+            bare = gw[1:] if len(gw) >= 3 and gw[0] in self.all_places else gw
             for hj, h in enumerate(actors):
                 # a short form NER took for a person ("Schufa" after "Schufa Holding") is still the organisation
                 if hj == gi or hj in merged or h["kb"] or (h["type"] == "person" and h.get("typed_by") != "label"):
                     continue
                 hw = h["name"].split()
-                if len(hw) < len(gw) and gw[:len(hw)] == hw and norm(h["name"]) not in self.reject:
+                if len(hw) < len(gw) and hw in (gw[:len(hw)], bare[:len(hw)]) and norm(h["name"]) not in self.reject:
                     g["mentions"].extend(h["mentions"])
                     merged.add(hj)
         actors = [g for i, g in enumerate(actors) if i not in merged]
@@ -712,6 +743,8 @@ class ActorRecognizer:
                 continue
             forms = {text[m["start"]:m["end"]] for m in g["mentions"]}
             words = g["name"].split()
+            if len(words) >= 3 and words[0] in self.all_places:
+                words = words[1:]  # "American Honda Motor Co." ... "Honda said"
             # (for an organisation typed other as well: "Pew" for "Pew Research Center"; but never a descriptor
             # word such as "Universiteit" or "Stichting")
             if g["type"] in ("company", "other") and len(words) >= 2 and len(words[0]) >= 3 \

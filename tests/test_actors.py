@@ -338,3 +338,92 @@ def test_a_generic_public_body_name_qualified_by_another_place_is_not_the_kb_bod
     # a name written in lower case is a name, whatever stands before it
     doc = en("Campaigners noyb filed the complaint.")
     assert [a["kb_id"] for a in doc._.actors] == ["noyb"]
+
+
+def test_german_courts_and_belgian_public_services_keep_their_head_word(nl):
+    doc = nl("Het Landgericht München wees de eis af; het Oberlandesgericht Frankfurt dacht er anders over. "
+             "Ook de FOD Economie mengde zich in de zaak.")
+    actors = by_name(doc)
+    assert actors["Landgericht München"]["type"] == actors["Oberlandesgericht Frankfurt"]["type"] == "court"
+    assert actors["FOD Economie"]["type"] == "government"
+    assert not {"München", "Frankfurt", "Economie"} & set(actors)
+
+
+def test_peoples_the_union_and_old_frameworks_are_not_actors(nl_ner, en_ner):
+    doc = with_ner(nl_ner, [("Belgen en Duitsers", "ORG"), ("Nedersaksen", "PER"), ("VS Europeanen", "ORG"),
+                            ("Safe Harbour", "ORG")],
+                   "Een groep Belgen en Duitsers stapte naar de rechter, net als enkele Nedersaksen. Zij vinden dat "
+                   "de VS Europeanen slecht beschermen, zoals al onder Safe Harbour bleek.")
+    assert doc._.actors == []
+    doc = with_ner(en_ner, [("Union", "ORG"), ("Americans", "ORG")],
+                   "The rules bind the Union's own agencies, while Americans rely on other laws.")
+    assert doc._.actors == []
+
+
+def test_a_company_name_opened_by_a_place_word_is_also_called_without_it(en_ner):
+    doc = with_ner(en_ner, [("British Pellworth Freight Ltd", "ORG"), ("Pellworth", "ORG")],
+                   "A court fined British Pellworth Freight Ltd in May. Pellworth said it would appeal, and "
+                   "Pellworth staff were told nothing.")
+    assert len(doc._.actors) == 1
+    assert [m["text"] for m in doc._.actors[0]["mentions"]] == [
+        "British Pellworth Freight Ltd", "Pellworth", "Pellworth"]
+
+
+def test_more_public_bodies_are_known_by_their_full_and_english_names(en, nl):
+    doc = en("The Authority for Privacy Protection asked questions first; the Hessian Commissioner for Data "
+             "Protection and Freedom of Information, the California Privacy Protection Agency and the "
+             "Federal Trade Commission followed.")
+    got = {a["kb_id"]: a["type"] for a in doc._.actors}
+    assert got == {"se-imy": "regulator", "de-hbdi": "regulator", "us-cppa": "regulator", "us-ftc": "regulator"}
+    doc = nl("Buitenlandse Zaken en de FOD Financiën wisselen gegevens uit. Volgens de FOD mag dat.")
+    got = by_name(doc)
+    assert got["Ministerie van Buitenlandse Zaken"]["type"] == got["FOD Financiën"]["type"] == "government"
+    assert [m["text"] for m in got["FOD Financiën"]["mentions"]] == ["FOD Financiën", "FOD"]
+    assert len(doc._.actors) == 2
+
+
+def test_a_lowercase_court_in_a_town_is_a_description_not_a_name(nl):
+    doc = nl("Betaalt het bedrijf niet, dan beslist de rechtbank in Osnabrück. Eerder sprak de rechtbank van "
+             "Tromsø zich uit.")
+    assert set(by_name(doc)) == {"rechtbank van Tromsø"}
+
+
+def test_an_association_keeps_the_country_it_is_of(nl_ner):
+    doc = with_ner(nl_ner, [("Concerned Drivers Association", "ORG")],
+                   "De klacht kwam van de Concerned Drivers Association of Ireland en van twee automobilisten.")
+    assert set(by_name(doc)) == {"Concerned Drivers Association of Ireland"}
+
+
+def test_a_ministry_written_in_lower_case_is_a_name_with_its_portfolio(nl):
+    doc = nl("Volgens het Canadese ministerie van Visserij klopt de telling niet.")
+    assert by_name(doc)["ministerie van Visserij"]["type"] == "government"
+
+
+def test_where_a_ministry_sits_and_a_ministers_portfolio_are_not_names(nl_ner):
+    doc = with_ner(nl_ner, [("ministerie in Den Bosch", "ORG"), ("Landbouw", "ORG")],
+                   "De inspecteurs werkten op het ministerie in Den Bosch en schreven aan de minister van Landbouw.")
+    assert doc._.actors == []
+
+
+def test_members_of_parliament_are_people(nl, en):
+    doc = nl("Het Deense parlementslid Karen Holmgaard stapte naar de rechter.")
+    assert by_name(doc)["Karen Holmgaard"]["type"] == "person"
+    doc = en("The Danish lawmaker Karen Holmgaard went to court.")
+    assert by_name(doc)["Karen Holmgaard"]["type"] == "person"
+
+
+def test_a_person_named_after_an_ambiguous_role_word_stays_a_person(nl_ner):
+    doc = with_ner(nl_ner, [("Marieke Dekkers", "PER")],
+                   "Volgens toezichthouder Marieke Dekkers mocht de winkel niet filmen, aldus Dekkers.")
+    assert by_name(doc)["Marieke Dekkers"]["type"] == "person"
+
+
+def test_a_shop_known_by_its_lowercase_domain_name_is_a_company(nl):
+    doc = nl("De toezichthouder beboette de webwinkel fietsonderdelen.nl, maar niet de site voorbeeld.nl zelf.")
+    assert {a["name"]: a["type"] for a in doc._.actors} == {"fietsonderdelen.nl": "company"}
+
+
+def test_a_single_untyped_name_after_in_is_a_place(nl_ner):
+    doc = with_ner(nl_ner, [("Wolfsburg-Ost", "ORG"), ("Kaufwelt", "ORG")],
+                   "Ook klanten in de filiaal in Wolfsburg-Ost werden gefilmd, meldde het bedrijf Kaufwelt.")
+    assert {a["name"] for a in doc._.actors} == {"Kaufwelt"}
