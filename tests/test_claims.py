@@ -901,3 +901,21 @@ def test_the_subject_of_a_violation_is_the_accused_not_the_accuser(pipes, lang, 
 def test_a_class_action_brought_by_a_user_group_is_theirs(pipes, lang, text, claimant):
     c = only(run(pipes, lang, text), "class_action")
     assert (c["claimant"], c["target"]) == (claimant, "Uber")
+
+
+# ---- what a body can do, and what did not happen, is no claim (batch-5 precision) ---------------------
+
+@pytest.mark.parametrize("lang,text,kind", [
+    ("en", "Under the new rules the CNIL can fine public hospitals for serious lapses.", "fine"),
+    ("en", "It ranks among the biggest penalties ever handed to a social network.", "fine"),
+    ("en", "TikTok can challenge the decision before the administrative court in Paris.", "appeal"),
+    ("nl", "Een boete kreeg het ministerie van de toezichthouder niet.", "fine"),
+    ("nl", "De wet staat de AP niet toe gemeenten te beboeten.", "fine"),
+])
+def test_a_power_or_a_measure_that_did_not_happen_is_no_claim(pipes, lang, text, kind):
+    assert kind not in kinds(run(pipes, lang, text))
+
+
+def test_not_answering_a_request_for_comment_is_no_violation(pipes):
+    claims = run(pipes, "en", "Clearview AI did not respond to several requests for comment on Tuesday.")
+    assert "violation" not in kinds(claims)
