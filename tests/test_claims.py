@@ -919,3 +919,12 @@ def test_a_power_or_a_measure_that_did_not_happen_is_no_claim(pipes, lang, text,
 def test_not_answering_a_request_for_comment_is_no_violation(pipes):
     claims = run(pipes, "en", "Clearview AI did not respond to several requests for comment on Tuesday.")
     assert "violation" not in kinds(claims)
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("en", "Article 17 of the GDPR gives every user the right to have old posts erased."),
+    ("en", "Under Article 83(4) GDPR, such lapses can be punished with fines of up to €10 million."),
+    ("nl", "Artikel 17 van de AVG geeft iedere gebruiker het recht om oude berichten te laten wissen."),
+])
+def test_an_article_described_in_general_is_no_citation_claim(pipes, lang, text):
+    assert "article_citation" not in kinds(run(pipes, lang, text))
