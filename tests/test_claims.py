@@ -928,3 +928,14 @@ def test_not_answering_a_request_for_comment_is_no_violation(pipes):
 ])
 def test_an_article_described_in_general_is_no_citation_claim(pipes, lang, text):
     assert "article_citation" not in kinds(run(pipes, lang, text))
+
+
+@pytest.mark.parametrize("lang,text,status", [
+    ("nl", "Het Bundesgerichtshof heeft dinsdag bepaald dat Uber de ritgegevens moet bewaren.", None),
+    ("nl", "Het Hof van Justitie verklaarde in 2019 het besluit van de Europese Commissie ongeldig.", "annulled"),
+    ("nl", "De rechtbank Amsterdam had de vordering van Max Schrems in eerste aanleg nog afgewezen.", "rejected"),
+])
+def test_dutch_rulings_without_the_usual_verbs(pipes, lang, text, status):
+    actors = ACTORS + [("Hof van Justitie", "court"), ("Bundesgerichtshof", "court")]
+    c = only(run(pipes, lang, text, actors=actors), "court_ruling")
+    assert c["status"] == status
