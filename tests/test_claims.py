@@ -939,3 +939,14 @@ def test_dutch_rulings_without_the_usual_verbs(pipes, lang, text, status):
     actors = ACTORS + [("Hof van Justitie", "court"), ("Bundesgerichtshof", "court")]
     c = only(run(pipes, lang, text, actors=actors), "court_ruling")
     assert c["status"] == status
+
+
+@pytest.mark.parametrize("text", [
+    "De AP gaf het ministerie tot juni 2027 om de koppeling te beëindigen.",
+    "De AP gaf Uber drie maanden de tijd om de bewaartermijn in te korten.",
+    "De AP had de koppeling met de databank al in 2022 verboden.",
+])
+def test_a_deadline_or_ban_set_by_a_regulator_is_an_order(pipes, text):
+    actors = ACTORS + [("ministerie", "government")]
+    c = only(run(pipes, "nl", text, actors=actors), "order")
+    assert (c["claimant"], c["status"]) == ("Autoriteit Persoonsgegevens", "ordered")
