@@ -950,3 +950,12 @@ def test_a_deadline_or_ban_set_by_a_regulator_is_an_order(pipes, text):
     actors = ACTORS + [("ministerie", "government")]
     c = only(run(pipes, "nl", text, actors=actors), "order")
     assert (c["claimant"], c["status"]) == ("Autoriteit Persoonsgegevens", "ordered")
+
+
+@pytest.mark.parametrize("text", [
+    "The CNIL has found that TikTok broke the French cookie rules on its website.",
+    "The CNIL concluded that TikTok had not provided adequate safeguards for the transferred data.",
+])
+def test_a_regulator_finding_of_broken_rules_is_a_violation(pipes, text):
+    c = only(run(pipes, "en", text), "violation")
+    assert (c["claimant"], c["target"]) == ("CNIL", "TikTok")
