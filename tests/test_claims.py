@@ -959,3 +959,13 @@ def test_a_deadline_or_ban_set_by_a_regulator_is_an_order(pipes, text):
 def test_a_regulator_finding_of_broken_rules_is_a_violation(pipes, text):
     c = only(run(pipes, "en", text), "violation")
     assert (c["claimant"], c["target"]) == ("CNIL", "TikTok")
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("nl", "Of de klanten voor het delen geldige toestemming gaven, moet de rechtbank Amsterdam nog beoordelen."),
+    ("nl", "De politie mag de berichten alleen lezen met toestemming van een rechter-commissaris."),
+    ("en", "Whether drivers gave valid consent to the tracking, the CJEU has yet to decide."),
+    ("en", "The police may only process the messages with the prior consent of a judge."),
+])
+def test_an_open_question_or_a_judges_authorisation_is_no_consent_claim(pipes, lang, text):
+    assert "legal_basis" not in kinds(run(pipes, lang, text))
