@@ -969,3 +969,9 @@ def test_a_regulator_finding_of_broken_rules_is_a_violation(pipes, text):
 ])
 def test_an_open_question_or_a_judges_authorisation_is_no_consent_claim(pipes, lang, text):
     assert "legal_basis" not in kinds(run(pipes, lang, text))
+
+
+def test_the_body_someone_complained_to_is_the_forum_not_the_target(pipes):
+    text = "Uber refused to show a driver his trip data. He then complained to the CNIL."
+    c = only(run(pipes, "en", text), "complaint")
+    assert c["target"] != "CNIL"
