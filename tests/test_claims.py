@@ -975,3 +975,11 @@ def test_the_body_someone_complained_to_is_the_forum_not_the_target(pipes):
     text = "Uber refused to show a driver his trip data. He then complained to the CNIL."
     c = only(run(pipes, "en", text), "complaint")
     assert c["target"] != "CNIL"
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("nl", "Voor deze registratie geldt het recht van bezwaar volgens Uber niet."),
+    ("en", "For the tax register the right to object does not apply, Uber says."),
+])
+def test_a_right_to_object_that_does_not_apply_is_no_objection(pipes, lang, text):
+    assert "objection" not in kinds(run(pipes, lang, text))
