@@ -983,3 +983,8 @@ def test_the_body_someone_complained_to_is_the_forum_not_the_target(pipes):
 ])
 def test_a_right_to_object_that_does_not_apply_is_no_objection(pipes, lang, text):
     assert "objection" not in kinds(run(pipes, lang, text))
+
+
+def test_must_with_a_deadline_is_an_order(pipes):
+    text = "Uber must also appoint a data protection officer within three months."
+    assert kinds(run(pipes, "en", text)) == ["order"]
