@@ -354,9 +354,10 @@ def assign_roles(text: str, ctx: RoleContext, parties: list[Party], cues: Cues, 
                 c += 4  # "dat van de toezichthouder CNPD 746 miljoen euro kreeg"
             else:
                 t += 0.5  # "de aanpak van Meta", "Meta's practices": the party acted on
-        if _marked(text, cs, p, cues.target_before):
-            t += 4
-        if _marked(text, cs, p, cues.venue_before):
+        venue = _marked(text, cs, p, cues.venue_before)
+        if _marked(text, cs, p, cues.target_before) and not venue:
+            t += 4  # "complained to the CNIL": the "to" of a forum marks no target
+        if venue:
             t -= 3
             c -= 1
         if p.type == UNNAMED and re.search(r"(?<![\w])(?:on behalf of|namens|for)\s+(?:[^\s,;.]+\s+){0,2}\Z",

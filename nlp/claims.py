@@ -343,10 +343,12 @@ class ClaimExtractor:
             seg = next(((a, b) for a, b in segs if a <= c.start < b), (ss, se))
             basis = next((b for art in c.articles if (b := self.finder.basis_of(art))), None)
             kind = "legal_basis" if basis else "article_citation"
+            if kind == "article_citation" and self._describes_law(text[ss:se]):
+                continue  # "Article 22 gives people the right ...": what the law says, no one's claim
             groups.append((seg, [_Hit(c.start, c.end, kind, self.kinds[kind].priority if kind in self.kinds else 10, basis)]))
         if not groups and not had_hits and sent_cits and any(c.law_only for c in sent_cits):
             c = next(c for c in sent_cits if c.law_only)
-            if self._law_claim_cue(text[ss:se]):
+            if self._law_claim_cue(text[ss:se]) and not self._describes_law(text[ss:se]):
                 seg = next(((a, b) for a, b in segs if a <= c.start < b), (ss, se))
                 groups.append((seg, [_Hit(c.start, c.end, "article_citation", 10, None)]))
         groups.sort(key=lambda g: g[0][0])
@@ -494,6 +496,11 @@ class ClaimExtractor:
         if any(seg[0] <= c.start < seg[1] and not c.law_only for c in citations):
             return True
         return self._status(seg_text, kind) is not None
+
+    def _describes_law(self, sentence: str) -> bool:
+        """Whether a sentence states what an article provides in general (the article_citation kind's generic forms)."""
+        spec = self.kinds.get("article_citation")
+        return bool(spec and spec.generic and spec.generic.search(sentence))
 
     def _law_claim_cue(self, sentence: str) -> bool:
         rx = self.kinds.get("violation")

@@ -901,3 +901,90 @@ def test_the_subject_of_a_violation_is_the_accused_not_the_accuser(pipes, lang, 
 def test_a_class_action_brought_by_a_user_group_is_theirs(pipes, lang, text, claimant):
     c = only(run(pipes, lang, text), "class_action")
     assert (c["claimant"], c["target"]) == (claimant, "Uber")
+
+
+# ---- what a body can do, and what did not happen, is no claim (batch-5 precision) ---------------------
+
+@pytest.mark.parametrize("lang,text,kind", [
+    ("en", "Under the new rules the CNIL can fine public hospitals for serious lapses.", "fine"),
+    ("en", "It ranks among the biggest penalties ever handed to a social network.", "fine"),
+    ("en", "TikTok can challenge the decision before the administrative court in Paris.", "appeal"),
+    ("nl", "Een boete kreeg het ministerie van de toezichthouder niet.", "fine"),
+    ("nl", "De wet staat de AP niet toe gemeenten te beboeten.", "fine"),
+])
+def test_a_power_or_a_measure_that_did_not_happen_is_no_claim(pipes, lang, text, kind):
+    assert kind not in kinds(run(pipes, lang, text))
+
+
+def test_not_answering_a_request_for_comment_is_no_violation(pipes):
+    claims = run(pipes, "en", "Clearview AI did not respond to several requests for comment on Tuesday.")
+    assert "violation" not in kinds(claims)
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("en", "Article 17 of the GDPR gives every user the right to have old posts erased."),
+    ("en", "Under Article 83(4) GDPR, such lapses can be punished with fines of up to €10 million."),
+    ("nl", "Artikel 17 van de AVG geeft iedere gebruiker het recht om oude berichten te laten wissen."),
+])
+def test_an_article_described_in_general_is_no_citation_claim(pipes, lang, text):
+    assert "article_citation" not in kinds(run(pipes, lang, text))
+
+
+@pytest.mark.parametrize("lang,text,status", [
+    ("nl", "Het Bundesgerichtshof heeft dinsdag bepaald dat Uber de ritgegevens moet bewaren.", None),
+    ("nl", "Het Hof van Justitie verklaarde in 2019 het besluit van de Europese Commissie ongeldig.", "annulled"),
+    ("nl", "De rechtbank Amsterdam had de vordering van Max Schrems in eerste aanleg nog afgewezen.", "rejected"),
+])
+def test_dutch_rulings_without_the_usual_verbs(pipes, lang, text, status):
+    actors = ACTORS + [("Hof van Justitie", "court"), ("Bundesgerichtshof", "court")]
+    c = only(run(pipes, lang, text, actors=actors), "court_ruling")
+    assert c["status"] == status
+
+
+@pytest.mark.parametrize("text", [
+    "De AP gaf het ministerie tot juni 2027 om de koppeling te beëindigen.",
+    "De AP gaf Uber drie maanden de tijd om de bewaartermijn in te korten.",
+    "De AP had de koppeling met de databank al in 2022 verboden.",
+])
+def test_a_deadline_or_ban_set_by_a_regulator_is_an_order(pipes, text):
+    actors = ACTORS + [("ministerie", "government")]
+    c = only(run(pipes, "nl", text, actors=actors), "order")
+    assert (c["claimant"], c["status"]) == ("Autoriteit Persoonsgegevens", "ordered")
+
+
+@pytest.mark.parametrize("text", [
+    "The CNIL has found that TikTok broke the French cookie rules on its website.",
+    "The CNIL concluded that TikTok had not provided adequate safeguards for the transferred data.",
+])
+def test_a_regulator_finding_of_broken_rules_is_a_violation(pipes, text):
+    c = only(run(pipes, "en", text), "violation")
+    assert (c["claimant"], c["target"]) == ("CNIL", "TikTok")
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("nl", "Of de klanten voor het delen geldige toestemming gaven, moet de rechtbank Amsterdam nog beoordelen."),
+    ("nl", "De politie mag de berichten alleen lezen met toestemming van een rechter-commissaris."),
+    ("en", "Whether drivers gave valid consent to the tracking, the CJEU has yet to decide."),
+    ("en", "The police may only process the messages with the prior consent of a judge."),
+])
+def test_an_open_question_or_a_judges_authorisation_is_no_consent_claim(pipes, lang, text):
+    assert "legal_basis" not in kinds(run(pipes, lang, text))
+
+
+def test_the_body_someone_complained_to_is_the_forum_not_the_target(pipes):
+    text = "Uber refused to show a driver his trip data. He then complained to the CNIL."
+    c = only(run(pipes, "en", text), "complaint")
+    assert c["target"] != "CNIL"
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("nl", "Voor deze registratie geldt het recht van bezwaar volgens Uber niet."),
+    ("en", "For the tax register the right to object does not apply, Uber says."),
+])
+def test_a_right_to_object_that_does_not_apply_is_no_objection(pipes, lang, text):
+    assert "objection" not in kinds(run(pipes, lang, text))
+
+
+def test_must_with_a_deadline_is_an_order(pipes):
+    text = "Uber must also appoint a data protection officer within three months."
+    assert kinds(run(pipes, "en", text)) == ["order"]
