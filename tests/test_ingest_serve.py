@@ -38,6 +38,11 @@ def runs_in(api: str, state: str) -> list[dict]:
 
 @pytest.mark.slow
 @pytest.mark.timeout(1200)
+# Known defect, open: in the full suite (not alone) serve has hung after Ctrl-C when the interrupt met a flow
+# run that was just starting (three CI runs on 2026-11-30; its log stops at "Downloading flow code"). Only that
+# hang is expected to fail; any other failure of this test still fails the suite.
+@pytest.mark.xfail(raises=subprocess.TimeoutExpired, strict=False,
+                   reason="serve can hang after Ctrl-C while a scheduled flow run is starting")
 def test_serve_runs_an_interval_schedule_and_cleans_up(tmp_path, migrated_prefect_db):
     with LocalHTTPServer() as srv:
         srv.route("/feed.xml", Static(FEED, "application/rss+xml"))
