@@ -2,7 +2,9 @@
 
 Matching, as DESIGN.md defines it: actors by normalised name or mention, statistics by unit and value
 (within 0.5 %), claims by kind and overlapping span; each one to one. On matched pairs we report the
-accuracy of actor type, comparator, claimant, target and basis.
+accuracy of actor type, comparator, claimant, target and basis. A claimant or target that is a named actor
+must be named (any of its names); one that describes a group counts when the shorter description's content
+words are all in the longer ("drivers" for "drivers in France"), see `_same_party`.
 """
 from __future__ import annotations
 
@@ -117,9 +119,35 @@ def match_claims(gold: list[dict], pred: list[dict]) -> list[tuple[int, int]]:
     return _greedy(pairs)
 
 
-def _same_party(gold_party, pred_party, alias_of: dict[str, str]) -> bool:
+# Words that do not name a group: left out when two descriptions of a group are compared.
+_FUNCTION_WORDS = frozenset("a an the of in on at to for with by from and or who that which whose its their "
+                            "his her some all other several many".split())
+
+
+def _content_words(description: str) -> set[str]:
+    return set(description.split()) - _FUNCTION_WORDS
+
+
+def _same_party(gold_party, pred_party, alias_of: dict[str, str], actor_names: frozenset[str] = frozenset()) -> bool:
+    """A named actor must be named (by any of its names). A party that is a description of a group rather
+    than a named actor ("drivers in France", "23andMe customers") counts as right when every content word of
+    the shorter description is in the longer one ("drivers", "customers"): same group, less specific. Different
+    groups ("people" vs "ChatGPT users") or a description for a named actor stay wrong."""
     g, p = norm(gold_party), norm(pred_party)
-    return g == p or alias_of.get(p, p) == g
+    p = alias_of.get(p, p)
+    if g == p:
+        return True
+    if not g or not p or g in actor_names or p in actor_names:
+        return False
+    shorter, longer = sorted((_content_words(g), _content_words(p)), key=len)
+    return bool(shorter) and shorter <= longer
+
+
+def _actor_names(actors: list[dict]) -> frozenset[str]:
+    """Every normalised name and mention of the gold actors: parties that must match by name."""
+    names = [a.get("name") for a in actors]
+    names += [m if isinstance(m, str) else m.get("text") for a in actors for m in a.get("mentions", [])]
+    return frozenset(norm(n) for n in names if n)
 
 
 def score_document(gold: dict, pred: dict) -> dict[str, Counts]:
@@ -142,12 +170,13 @@ def score_document(gold: dict, pred: dict) -> dict[str, Counts]:
     cm = match_claims(gc, pc)
     c = out["claims"]
     c.tp, c.fp, c.fn = len(cm), len(pc) - len(cm), len(gc) - len(cm)
+    names = _actor_names(ga)
     for gi, pi in cm:
         g, p = gc[gi], pc[pi]
         if g.get("claimant"):
-            c.add_attr("claimant", _same_party(g["claimant"], p.get("claimant"), alias_of))
+            c.add_attr("claimant", _same_party(g["claimant"], p.get("claimant"), alias_of, names))
         if g.get("target"):
-            c.add_attr("target", _same_party(g["target"], p.get("target"), alias_of))
+            c.add_attr("target", _same_party(g["target"], p.get("target"), alias_of, names))
         if g.get("basis") or p.get("basis"):
             c.add_attr("basis", g.get("basis") == p.get("basis"))
     return out
@@ -187,9 +216,10 @@ def errors(gold_docs: list[dict], pred_docs: list[dict], kinds=("actors", "stati
             if kind == "claims":
                 alias_of = {norm(pred["actors"][pi]["name"]): norm(gold["actors"][gi]["name"])
                             for gi, pi in match_actors(gold.get("actors", []), pred.get("actors", []))}
+                names = _actor_names(gold.get("actors", []))
                 for gi, pi in pairs:
                     for role in ("claimant", "target"):
-                        if g[gi].get(role) and not _same_party(g[gi][role], p[pi].get(role), alias_of):
+                        if g[gi].get(role) and not _same_party(g[gi][role], p[pi].get(role), alias_of, names):
                             out.append({**base, "error": role, "gold": show[kind](g[gi]), "pred": p[pi].get(role)})
     return out
 

@@ -69,3 +69,17 @@ def test_errors_lists_missed_invented_and_misattributed_facts_with_the_same_matc
     assert found == {("actors", "fn"), ("claims", "fn"), ("claims", "fp"), ("claims", "target")}
     c = score([gold], [pred])["nl"]["claims"]
     assert (c.fp, c.fn) == (1, 1)
+
+
+def test_a_group_description_counts_when_the_shorter_names_the_same_group():
+    gold = doc(lang="en", actors=[actor("Uber", "company"), actor("Ligue des Droits", "ngo", ["Ligue des Droits"])],
+               claims=[claim("complaint", 0, 10, "drivers in France", "Uber"),
+                       claim("complaint", 20, 30, "ChatGPT users", "Uber"),
+                       claim("complaint", 40, 50, "Ligue des Droits", "Uber")])
+    pred = doc(lang="en", actors=[actor("Uber", "company")],
+               claims=[claim("complaint", 0, 10, "drivers", "Uber"),            # same group, less specific
+                       claim("complaint", 20, 30, "people", "Uber"),            # another group
+                       claim("complaint", 40, 50, "Droits", "Uber")])           # a named actor must be named
+    c = score([gold], [pred])["en"]["claims"]
+    assert c.attrs["claimant"] == [1, 3]
+    assert c.accuracy("target") == 1.0
