@@ -148,6 +148,11 @@ class ClaimExtractor:
             rf"(?<![\w])(?:the|de|het|this|that|its|die|dat|deze|dit)\s+(?:{'|'.join(nouns)})(?![\w])", re.I) if nouns else None
         self.ruling_object_before_re = re.compile(
             rf"(?<![\w])(?:{'|'.join(nouns)})\s+(?:van|of)\s+(?:de\s+|het\s+|the\s+)?\Z", re.I) if nouns else None
+        fnd = lex.get("findings", {})
+        self.finding_verbs = words_re(fnd.get("verbs", []))
+        self.shortcoming_re = words_re(fnd.get("shortcoming", []))
+        cont = fnd.get("continuation", [])
+        self.continuation_re = re.compile(rf"\W*(?:{'|'.join(cont)})(?![\w])", re.I) if cont else None
         self.owners: dict[str, str] = dict(data.get("owners", {}))
         self._owner_of: dict[str, str] = {}
         self.finder = CitationFinder(data["articles"])
@@ -190,6 +195,7 @@ class ClaimExtractor:
         self._owner_of = _present_owners(doc._.actors, self.owners)
         claims: list[dict] = []
         prev_topic: Party | None = None
+        last_finding, last_finder = -2, None  # the last sentence with a regulator's or court's finding, and its finder
         for si, (ss, se) in enumerate(sentences):
             if not text[ss:se].strip():
                 continue
@@ -213,6 +219,24 @@ class ClaimExtractor:
                 ruling = self._forward_ruling(doc, text, ss, se, parties, citations, money, speaker, prev_topic,
                                               enforcer, main_target, claims)
                 sent_claims = [ruling] if ruling else []
+            if not sent_claims and si + 1 < len(sentences):
+                # "Van Dalen had het recht niet om ... . Dat staat in een arrest van het hof.", "De gemeente moet de
+                # camera's uitschakelen. De rechtbank gaf de stichting gelijk.": the next sentence names the court
+                # whose decision this one states
+                court = self._next_court(text, ss, se, sentences[si + 1], parties)
+                if court is not None:
+                    ruling = self._forward_ruling(doc, text, ss, se, parties, citations, money, court, prev_topic,
+                                                  enforcer, main_target, claims)
+                    sent_claims = [ruling] if ruling else []
+            if not sent_claims:
+                # a shortcoming a regulator or court found, reported without a violation word
+                continued = last_finder if last_finding == si - 1 and "\n" not in text[sentences[si - 1][1]:ss] else None
+                sent_claims = self._findings(text, ss, se, parties, citations, speaker, main_target, claims, continued)
+            if any(c["kind"] == "violation" and c.get("_claimant_party") is not None
+                   and c["_claimant_party"].type in _FINDERS for c in sent_claims):
+                last_finding = si
+                last_finder = next(c["_claimant_party"] for c in reversed(sent_claims) if c["kind"] == "violation"
+                                   and c.get("_claimant_party") is not None and c["_claimant_party"].type in _FINDERS)
             claims.extend(sent_claims)
             topic = speaker
             if topic is None:
@@ -382,6 +406,90 @@ class ClaimExtractor:
                         claim["_target_party"] = brought["_claimant_party"]
                     out.append(brought)
         return self._fine_reasons(text, out)
+
+    def _next_court(self, text: str, ss: int, se: int, nxt: tuple[int, int], parties: list[Party]) -> Party | None:
+        """The court a following sentence of the same paragraph opens with ("De rechtbank gaf ...", "Dat staat in een
+        arrest van het hof ..."), when this sentence states what a party must or may not do and names no court."""
+        ns, ne = nxt
+        if "\n" in text[se:ns] or self.kinds.get("court_ruling") is None:
+            return None
+        here = [p for p in parties if ss <= p.start < se]
+        if any(p.type in _FINDERS for p in here) or not any(p.type in ("company", "government", "other") for p in here):
+            return None
+        if any(q in text[ss:se] for q in QUOTES + "\u2018") or self._conditions(text, ss, se):
+            return None
+        if not _OBLIGATION.search(text, ss, se):
+            return None
+        head = [p for p in parties if ns <= p.start < min(ne, ns + 80) and p.type != UNNAMED]
+        if not head or head[0].type != "court":
+            return None
+        opener = re.match(r"\W*(\w+)", text[ns:ne])
+        ruling_verb = self.kinds["court_ruling"].triggers
+        if head[0].start - ns > 12 and not (opener and opener.group(1).lower() in ("dat", "dit", "that", "this")):
+            return None
+        if not (ruling_verb is not None and ruling_verb.search(text, ns, ne)) and not re.search(
+                r"(?<![\w])(?:arrest|vonnis|uitspraak|judgment|ruling|gelijk|sided)(?![\w])", text[ns:ne], re.I):
+            return None
+        return head[0]
+
+    def _findings(self, text: str, ss: int, se: int, parties: list[Party], citations, speaker: Party | None,
+                  main_target: Party | None, earlier: list[dict], continued: Party | None) -> list[dict]:
+        """Violations a regulator or court found, stated as a shortcoming without a violation word: the finder is
+        the subject of a finding verb ("the AEPD concluded that ...", "ontdekte de AP dat ..."), the sentence's
+        source ("..., the agency said", "volgens de toezichthouder ..."), or, in a sentence that opens with a
+        continuation word ("Ook ...", "Also ..."), the finder of the sentence before."""
+        if self.shortcoming_re is None:
+            return []
+        sent = text[ss:se]
+        if any(q in sent for q in QUOTES + "\u2018") or self._conditions(text, ss, se):
+            return []  # a quoted opinion or a condition states no finding
+        if self.denial_re is not None and self.denial_re.search(sent):
+            return []
+        finder, lo, hi = None, ss, se
+        m = self.finding_verbs.search(text, ss, se) if self.finding_verbs is not None else None
+        if m is not None:
+            # "the AEPD concluded that", and the Dutch inversion "Bij een controle ontdekte de AP dat"
+            cands = [p for p in parties if ss <= p.start and p.end <= m.end() and p.type in _FINDERS]
+            if cands:
+                finder, lo = cands[-1], m.end()
+        if finder is None and speaker is not None and speaker.type in _FINDERS and ss <= speaker.start < se:
+            finder = speaker
+            if speaker.start - ss < (se - ss) / 2:
+                # "According to the ICO, ..." / "Volgens de toezichthouder wisten ...": the rest of the sentence
+                gap = re.match(r"[^,.;:]{0,25}?,\s*", text[speaker.end:se])
+                lo = speaker.end + (gap.end() if gap else 0)
+            else:
+                # "..., the agency said": the sentence up to the attribution
+                cut = text.rfind(",", ss, speaker.start)
+                hi = cut if cut > ss else speaker.start
+        if finder is None and continued is not None and self.continuation_re is not None \
+                and self.continuation_re.match(text, ss, se) \
+                and not any(ss <= p.start < se and p.type in _FINDERS + ("ngo", "person") for p in parties):
+            finder = continued
+        if finder is None:
+            return []
+        # "Telemar did not have a procedure ..., and it had not trained its staff ...": two findings
+        parts, pos = [], lo
+        for cut in re.finditer(r",\s+(?:and|en)\s+", text[lo:hi]):
+            parts.append((pos, lo + cut.start()))
+            pos = lo + cut.start() + 2
+        parts.append((pos, hi))
+        out = []
+        for a, b in parts:
+            a, b = _trim(text, a, b)
+            if b - a < 15 or not self.shortcoming_re.search(text, a, b) or _GENERAL_FINDING.match(text, a, b) \
+                    or _NORMATIVE.search(text, a, b) or _NOT_RULED_OUT.search(text, a, b):
+                continue
+            target = next((p for p in parties if a <= p.start < b and p.type in ("company", "government", "other")), None)
+            if target is None:
+                target = next((c["_target_party"] for c in reversed(earlier) if c.get("_target_party") is not None
+                               and c["_target_party"].type in ("company", "government", "other")
+                               and c["_target_party"].name != finder.name), main_target)
+            arts = _articles([c for c in citations if a <= c.start < b])
+            out.append({"kind": "violation", "basis": None, "articles": arts, "claimant": finder.name,
+                        "target": target.name if target else None, "polarity": None, "status": None, "amount": None,
+                        "text": text[a:b], "start": a, "end": b, "_claimant_party": finder, "_target_party": target})
+        return out
 
     def _forward_ruling(self, doc, text, ss, se, parties, citations, money, speaker, prev_topic, enforcer,
                         main_target, earlier) -> dict | None:
@@ -716,6 +824,9 @@ class ClaimExtractor:
         if claimant is None and kind in ("fine", "order", "reprimand", "investigation", "violation", "legal_basis") \
                 and enforcer is not None:
             claimant = enforcer
+        if claimant is not None and claimant.type == "company" and kind in ("fine", "order", "reprimand", "investigation") \
+                and enforcer is not None and not any(p.type in _FINDERS for p in parties if sent[0] <= p.start < sent[1]):
+            claimant = enforcer  # a company neither fines nor investigates: "Het onderzoek startte in 2023" is the regulator's
         if target is not None and claimant is not None and target.name == claimant.name and not (
                 kind == "legal_basis" and polarity == "affirm") and kind != "article_citation":
             target = None
@@ -859,6 +970,17 @@ class ClaimExtractor:
         return None
 
 
+_FINDERS = ("regulator", "court")
+# a finding is said of a party's conduct: not a rule stated in general ("Een arbeidsovereenkomst geeft ...",
+# "The law obliges ..."), a counterfactual ("Zonder die omstandigheid was ...") or a suspicion
+_GENERAL_FINDING = re.compile(r"(?:een|a|an|the law|de wet|zonder|without|niet|not)(?![\w])", re.I)
+# what ought to happen is a norm, not a finding of what happened ("banks must not treat ...")
+_NORMATIVE = re.compile(r"(?<![\w])(?:moet|moeten|mag|mogen|must|should|zou|zouden|would|vermoedt|vermoeden|suspects?)(?![\w])", re.I)
+# "sluit zwaardere maatregelen niet uit": a step not ruled out
+_NOT_RULED_OUT = re.compile(r"(?<![\w])niet uit(?![\w])|not rul(?:e|ed|ing) out", re.I)
+# what a ruling says a party must or may not do
+_OBLIGATION = re.compile(r"(?<![\w])(?:moet|moeten|(?:mag|mogen)\s+(?:\S+\s+){0,6}?niet|had het recht niet|heeft het recht niet|must|may not|"
+                         r"has to|had no right|was not entitled|is not entitled)(?![\w])", re.I)
 _BROUGHT = {"complaint", "class_action", "cease_and_desist", "objection", "appeal"}
 _ENFORCEMENT = {"fine", "order", "reprimand", "investigation", "court_ruling"}
 

@@ -988,3 +988,60 @@ def test_a_right_to_object_that_does_not_apply_is_no_objection(pipes, lang, text
 def test_must_with_a_deadline_is_an_order(pipes):
     text = "Uber must also appoint a data protection officer within three months."
     assert kinds(run(pipes, "en", text)) == ["order"]
+
+
+# ---- batch 6: findings without a violation word, rulings named in the next sentence ----------------------
+
+@pytest.mark.parametrize("lang,text", [
+    ("en", "Uber kept no record of who opened the driver files, the CNIL concluded."),
+    ("en", "The ICO found that TikTok had no way to check the age of new users."),
+    ("nl", "Volgens de AP hield Uber geen overzicht bij van wie de dossiers van chauffeurs opende."),
+    ("nl", "Bij een inspectie stelde de AP vast dat Uber de ritgegevens nooit had gewist."),
+])
+def test_a_shortcoming_a_regulator_found_is_a_violation(pipes, lang, text):
+    c = only(run(pipes, lang, text), "violation")
+    assert c["claimant"] in ("CNIL", "Information Commissioner's Office", "Autoriteit Persoonsgegevens")
+    assert c["target"] in ("Uber", "TikTok")
+
+
+def test_two_shortcomings_in_one_finding_are_two_violations(pipes):
+    text = "TikTok did not test its age checks, and it had not told parents about the data it kept, the DPC said."
+    claims = run(pipes, "en", text)
+    assert kinds(claims) == ["violation", "violation"]
+    assert {c["target"] for c in claims} == {"TikTok"}
+
+
+def test_a_finding_continued_with_also_keeps_its_finder(pipes):
+    text = ("Volgens de AP wist Uber niet welke medewerkers de gegevens inzagen. "
+            "Ook bewaarde Uber de ritgegevens veel langer dan nodig.")
+    claims = run(pipes, "nl", text)
+    assert kinds(claims) == ["violation", "violation"]
+    assert claims[1]["claimant"] == "Autoriteit Persoonsgegevens" and claims[1]["target"] == "Uber"
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("en", "Banks must not copy identity cards without a reason, the ICO said."),
+    ("en", "A contract does not give an employer the right to read private messages, the ICO said."),
+    ("nl", "Een arbeidsovereenkomst geeft een werkgever niet het recht om privéberichten te lezen, stelt de AP."),
+    ("nl", "Volgens de AP sluit zij een hogere boete voor Uber bij herhaling niet uit."),
+    ("nl", "\u2018Klantgegevens zijn geen handelswaar\u2019, aldus de AP."),
+])
+def test_a_norm_a_quote_or_a_step_not_ruled_out_is_no_finding(pipes, lang, text):
+    assert "violation" not in kinds(run(pipes, lang, text))
+
+
+@pytest.mark.parametrize("text,court", [
+    ("Uber mag de ritgegevens van chauffeurs niet langer bewaren dan een jaar. Dat staat in een vonnis van de "
+     "rechtbank Amsterdam, die de zaak van een chauffeur behandelde.", "Rechtbank Amsterdam"),
+    ("Uber moet chauffeurs binnen een maand inzage geven in hun ritgegevens. De rechtbank Amsterdam gaf de "
+     "chauffeurs gelijk.", "Rechtbank Amsterdam"),
+])
+def test_a_decision_the_next_sentence_attributes_to_a_court_is_a_ruling(pipes, text, court):
+    c = next(c for c in run(pipes, "nl", text) if c["text"].startswith("Uber"))
+    assert c["kind"] == "court_ruling"
+    assert (c["claimant"], c["target"]) == (court, "Uber")
+
+
+def test_a_sentence_followed_by_a_court_that_states_no_duty_is_no_ruling(pipes):
+    text = "Uber verwerkt de ritgegevens van chauffeurs in Amsterdam. De rechtbank Amsterdam gaf de chauffeurs gelijk."
+    assert not any(c["text"].startswith("Uber") for c in run(pipes, "nl", text))
