@@ -166,6 +166,8 @@ class ActorRecognizer:
         self.leading = {w.lower() for w in c["reject"].get("leading_words", [])}
         self.subsidiary_words = set(c["names"].get("subsidiary_words", []))
         self.name_titles = set(c["names"].get("name_titles", []))
+        self.strip_titles = {t.lower() for t in c["names"].get("strip_titles", [])}
+        self.leading_particles = set(c["names"].get("leading_particles", []))
         last_words = [w.lower() for w in c["reject"].get("last_words", [])]
         self.reject_last = {w for w in last_words if not w.startswith("*")}
         self.product_nouns = {w.lower() for w in c["reject"].get("product_nouns", [])}
@@ -468,6 +470,17 @@ class ActorRecognizer:
             e = s + m.start()
         while e > s and not (text[e - 1].isalnum() or text[s:e].endswith(tuple(self.suffixes))):
             e -= 1
+        # a title is no part of the name: "Justice Aoife Keane", "Mevrouw Karin Smit"
+        while True:
+            t = re.match(r"([^\W\d_][\w-]*)\.?\s+(?=[A-ZÀ-Þ])", text[s:e])
+            if t is None or t.group(1).lower() not in self.strip_titles:
+                break
+            s += t.end()
+        # a capitalised particle the tagger left out belongs to the name: "Van Dalen Logistiek", "Ter Horst"
+        if cand["src"] == "ner":
+            part = re.search(r"(?<![\w-])([A-Z][a-z]+) $", text[max(0, s - 8):s])
+            if part and part.group(1) in self.leading_particles:
+                s -= len(part.group(0))
         # an honorific is part of the name: "Lord Leggatt", "Sir Tim Berners-Lee"
         hon = re.search(r"(?<![\w-])([A-Z][a-z]+) $", text[max(0, s - 12):s])
         if hon and hon.group(1) in self.name_titles:
@@ -509,6 +522,16 @@ class ActorRecognizer:
                 return None
         if words[-1].lower() in self.connectors | self.particles:
             return None
+        if cand["src"] == "ner" and len(words) == 1 and surface.isupper() and len(surface) >= 2:
+            # "duplicate SIM cards", "a new SIM card": an acronym between a describing word and a noun, wherever it
+            # occurs, names a kind of thing, not an actor
+            uses = list(re.finditer(r"(?<![\w-])" + re.escape(surface) + r"(?![\w-])", text))
+            if uses and all(re.search(r"(?<![\w-])[a-zà-ÿ][\w-]+ $", text[max(0, u.start() - 30):u.start()])
+                            and not re.search(r"(?<![\w-])(?:" + "|".join(map(re.escape, sorted(self.articles | self.connectors)))
+                                              + r"|by|door|to|aan|from|with|met|at|bij|against|tegen) $",
+                                              text[max(0, u.start() - 30):u.start()], re.I)
+                            and re.match(r" [a-zà-ÿ]", text[u.end():u.end() + 2]) for u in uses):
+                return None
         if cand["src"] == "ner" and len(words) == 1:
             tok = doc[i]
             if surface.isdigit():
@@ -752,6 +775,8 @@ class ActorRecognizer:
                     and norm(words[0]) not in self.reject and words[0].lower() not in self.connectors \
                     and not re.search(r"(?<![\w-])" + re.escape(words[0].lower()) + r"(?![\w-])", text):
                 forms.add(words[0])
+            if g["type"] in ("company", "other") and len(words) >= 3 and words[0] in self.leading_particles:
+                forms.add(" ".join(words[:2]))  # "Van Dalen Logistiek" ... "Van Dalen stelde"
             for form in sorted(forms, key=len, reverse=True):
                 if len(form) < 2:
                     continue

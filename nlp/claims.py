@@ -128,6 +128,9 @@ class ClaimExtractor:
         self.cues = Cues.from_lexicon(lex)
         self.claimant_anaphora = words_re(roles.get("claimant_anaphora", []))
         self.pronoun_speaker = words_re(lex.get("speech", {}).get("pronoun_speaker", []))
+        self.pronoun_types = {k.lower(): list(v) for k, v in lex.get("speech", {}).get("pronoun_types", {}).items()}
+        titles = lex.get("speech", {}).get("judge_titles", [])
+        self.judge_titles = re.compile(rf"(?<![\w])(?:{'|'.join(titles)})\s+(?:[A-Z][\w'’-]+\s+)?\Z") if titles else None
         reasons = roles.get("fine_reason", [])
         self.reason_re = re.compile(rf"(?<![\w])(?:{'|'.join(reasons)})(?![\w])", re.I) if reasons else None
         fwd = lex.get("speech", {}).get("forward", [])
@@ -139,6 +142,12 @@ class ClaimExtractor:
         self.consequence_re = re.compile(rf"\w+\s+(?:{'|'.join(cons)})(?![\w])", re.I) if cons else None
         conds = roles.get("conditionals", [])
         self.conditional_re = re.compile(rf"(?<![\w])(?:{'|'.join(conds)})(?![\w])", re.I) if conds else None
+        inv = roles.get("inverted_conditionals", [])
+        self.inverted_re = re.compile(rf"[\s{QUOTES}]*(?:{'|'.join(inv)})\s+(?=\w)", re.I) if inv else None
+        indef = roles.get("indefinite", [])
+        self.indefinite_re = re.compile(rf"(?<![\w])(?:{'|'.join(indef)})\s+\Z", re.I) if indef else None
+        self.negated_after_re = words_re(roles.get("negated_after", []))
+        self.general_after_re = words_re(roles.get("general_after", []))
         rel = roles.get("relative_pronouns", [])
         self.relative_re = re.compile(rf"(?:{'|'.join(rel)})(?![\w])", re.I) if rel else None
         nouns = roles.get("ruling_objects", [])
@@ -153,6 +162,9 @@ class ClaimExtractor:
         self.shortcoming_re = words_re(fnd.get("shortcoming", []))
         cont = fnd.get("continuation", [])
         self.continuation_re = re.compile(rf"\W*(?:{'|'.join(cont)})(?![\w])", re.I) if cont else None
+        ca = lex.get("kinds", {}).get("class_action", {})
+        self.lawsuit_re = words_re(ca.get("lawsuits", []))
+        self.group_cue_re = words_re(ca.get("group_cues", []))
         self.owners: dict[str, str] = dict(data.get("owners", {}))
         self._owner_of: dict[str, str] = {}
         self.finder = CitationFinder(data["articles"])
@@ -211,7 +223,9 @@ class ClaimExtractor:
             if speaker is None:
                 speaker = next((sp for qs, qe, sp in quotes if ss <= qs < se or ss < qe <= se), None)
             if speaker is None and self.pronoun_speaker is not None:
-                speaker = _pronoun_speaker(text, ss, se, parties, self.pronoun_speaker)
+                speaker = _pronoun_speaker(text, ss, se, parties, self.pronoun_speaker, self.pronoun_types)
+            if speaker is not None:
+                speaker = _judge_court(text, speaker, parties, self.judge_titles)
             sent_claims = self._sentence(doc, text, ss, se, parties, citations, money, speaker, prev_topic,
                                          enforcer, main_target, claims)
             if not sent_claims and speaker is not None and speaker.type == "court" and si + 1 < len(sentences) \
@@ -219,6 +233,17 @@ class ClaimExtractor:
                 ruling = self._forward_ruling(doc, text, ss, se, parties, citations, money, speaker, prev_topic,
                                               enforcer, main_target, claims)
                 sent_claims = [ruling] if ruling else []
+            if not sent_claims and speaker is not None and speaker.type == "court" and _OBLIGATION.search(text, ss, se) \
+                    and not any(q in text[ss:se] for q in QUOTES) and not self._conditions(text, ss, se):
+                # "..., a child-focused game must be private by default, she wrote": what a judge or court is
+                # reported to hold is its ruling (the part before the attribution)
+                att = self.pronoun_speaker.search(text, ss, se) if self.pronoun_speaker is not None else None
+                cut = att.start() if att is not None else (speaker.start if ss < speaker.start < se else se)
+                cut = text.rfind(",", ss, cut + 1) if "," in text[ss:cut + 1] and cut > ss + (se - ss) // 3 else cut
+                if cut - ss > 15 and _OBLIGATION.search(text, ss, cut):
+                    ruling = self._forward_ruling(doc, text, ss, cut, parties, citations, money, speaker, prev_topic,
+                                                  enforcer, main_target, claims)
+                    sent_claims = [ruling] if ruling else []
             if not sent_claims and si + 1 < len(sentences):
                 # "Van Dalen had het recht niet om ... . Dat staat in een arrest van het hof.", "De gemeente moet de
                 # camera's uitschakelen. De rechtbank gaf de stichting gelijk.": the next sentence names the court
@@ -246,6 +271,7 @@ class ClaimExtractor:
                 topic = sent_claims[-1]["_claimant_party"]
             if topic is not None:
                 prev_topic = topic
+        self._lawsuits_as_class_action(text, claims)
         out = []
         for c in claims:
             c.pop("_claimant_party", None)
@@ -312,6 +338,9 @@ class ClaimExtractor:
         # asks for, "unless they consented", is still said of the processing: assertions stay)
         conditions = self._conditions(text, ss, se)
         hits = [h for h in hits if h.kind in ASSERTION_KINDS or not any(a <= h.start < b for a, b in conditions)]
+        # "A fine was not imposed", "Een boete legt de AP niet op", "Een collectieve actie kan pas doorgaan ...":
+        # an indefinite event noun negated or generalised in its own clause reports no event
+        hits = [h for h in hits if h.kind in ASSERTION_KINDS or not self._unreal_indefinite(text, ss, se, h)]
         # generic background ("boetes kunnen oplopen tot ...") is no claim
         segs = self._segments(text, ss, se)
         kept = []
@@ -563,11 +592,48 @@ class ClaimExtractor:
             out["status"] = "imposed"
         return out
 
+    def _lawsuits_as_class_action(self, text: str, claims: list[dict]) -> None:
+        """A lawsuit in a story that also calls the case a class action ("Should the judge allow the case to go forward
+        as a class action") or brings it for a whole group ("namens ruim een miljoen gebruikers") is that class action."""
+        ca = self.kinds.get("class_action")
+        if ca is None or self.lawsuit_re is None:
+            return
+        if not ((ca.triggers is not None and ca.triggers.search(text))
+                or (self.group_cue_re is not None and self.group_cue_re.search(text))):
+            return
+        for c in claims:
+            party = c.get("_claimant_party")
+            if c["kind"] == "complaint" and self.lawsuit_re.search(c["text"]) \
+                    and (party is None or party.type not in ("regulator", "court", "government")):
+                c["kind"] = "class_action"
+                c["status"] = self._status(c["text"], "class_action")
+
+    def _unreal_indefinite(self, text: str, ss: int, se: int, h: _Hit) -> bool:
+        """Whether a trigger with an indefinite determiner ("a fine", "een boete") is negated or generalised by the
+        words after it in its clause: "A fine was not imposed", "Een collectieve actie kan pas ..."."""
+        if self.indefinite_re is None or not self.indefinite_re.search(text, max(ss, h.start - 8), h.start):
+            return False
+        stop = re.search(r"[,;:.!?(]", text[h.end:se])
+        rest = text[h.end:h.end + stop.start()] if stop else text[h.end:se]
+        if self.relative_re is not None:
+            rel = re.search(rf"(?<![\w])(?:that(?![\w])|{self.relative_re.pattern})", rest, re.I)
+            rest = rest[:rel.start()] if rel else rest  # "a fine that was never paid" was still imposed
+        words = rest.split()
+        neg = self.negated_after_re.search(" ".join(words[:5])) if self.negated_after_re is not None else None
+        general = self.general_after_re.search(" ".join(words[:2])) if self.general_after_re is not None else None
+        return bool(neg or general)
+
     def _conditions(self, text: str, ss: int, se: int) -> list[tuple[int, int]]:
-        """Conditional clauses of a sentence: from a clause-initial "if"/"als"/"indien" to the next comma."""
-        if self.conditional_re is None:
-            return []
+        """Conditional clauses of a sentence: from a clause-initial "if"/"als"/"indien" to the next comma,
+        and an inverted condition opening the sentence ("Should the judge allow ..., ")."""
         out = []
+        inv = self.inverted_re.match(text, ss, se) if self.inverted_re is not None else None
+        if inv is not None:
+            comma = text.find(",", inv.end(), se)
+            if comma > 0:
+                out.append((inv.start(), comma))
+        if self.conditional_re is None:
+            return out
         for m in self.conditional_re.finditer(text, ss, se):
             before = text[ss:m.start()]
             if before.strip(" " + QUOTES) and not re.search(
@@ -808,6 +874,13 @@ class ClaimExtractor:
         if self.claimant_anaphora is not None and self.claimant_anaphora.search(text[sent[0]:main.start]):
             claimant = next((c["_claimant_party"] for c in reversed(earlier) if c["kind"] in _BROUGHT
                              and c.get("_claimant_party") is not None), None) or _top_party(parties, ("ngo",)) or claimant
+        if kind in _BROUGHT and (claimant is None or claimant.type in _FINDERS) and self.definite_re is not None \
+                and self.definite_re.search(text[max(sent[0], main.start - 30):main.start]):
+            # "De toezichthouder heeft die klacht nog in behandeling": the complaint named before, by whoever brought it
+            brought = next((c for c in reversed(earlier) if c["kind"] == kind and c.get("_claimant_party") is not None), None)
+            if brought is not None:
+                claimant = brought["_claimant_party"]
+                target = brought.get("_target_party") or target
         if claimant is None and assertion:
             # an unattributed finding continues the story's deciding body (regulator or court) before anyone else
             claimant = next((c["_claimant_party"] for c in reversed(earlier) if c.get("_claimant_party") is not None
@@ -1021,12 +1094,38 @@ def _present_owners(actors, owners: dict[str, str]) -> dict[str, str]:
     return {by_kb[p]: by_kb[o] for p, o in owners.items() if p in by_kb and o in by_kb}
 
 
-def _pronoun_speaker(text: str, ss: int, se: int, parties: list[Party], rx: re.Pattern) -> Party | None:
-    """ "..., schiet volgens haar tekort" / "according to him": the last person named before the cue."""
+def _pronoun_speaker(text: str, ss: int, se: int, parties: list[Party], rx: re.Pattern,
+                     types: dict[str, list[str]]) -> Party | None:
+    """ "..., schiet volgens haar tekort", "..., it said", "..., zei hij": the pronoun's antecedent, the nearest actor
+    of a type the pronoun can stand for; one named before a colon in the sentence itself ("The ICO rejected that:
+    ..., it said") comes first, else the nearest before the sentence (parties inside the reported clause are what
+    is reported on)."""
     m = rx.search(text, ss, se)
     if m is None:
         return None
-    return next((p for p in reversed(parties) if p.type == "person" and p.end <= m.start() and m.start() - p.end < 600), None)
+    pron = next((w for w in re.findall(r"\w+", m.group(0).lower()) if w in types), None)
+    allowed = types.get(pron, ["person"]) if pron else ["person"]
+    fits = [p for p in parties if p.type in allowed and p.end <= m.start() and m.start() - p.end < 600]
+    colon = text.rfind(":", ss, m.start())
+    lead = [p for p in fits if ss <= p.start and p.end <= colon]
+    before = lead or [p for p in fits if p.end <= ss] or (fits if allowed == ["person"] else [])
+    if not before:
+        return None
+    # the likeliest type first ("volgens haar" after "vicevoorzitter Monique Verdier van de AP" is Verdier)
+    best = min(allowed.index(p.type) for p in before)
+    return next(p for p in reversed(before) if allowed.index(p.type) == best)
+
+
+def _judge_court(text: str, speaker: Party, parties: list[Party], titles: re.Pattern | None) -> Party:
+    """A judge quoted under a judicial title ("Justice Aoife Keane", "rechter De Boer") speaks for the court."""
+    if titles is None or speaker.type != "person":
+        return speaker
+    titled = any(p.name == speaker.name and titles.search(text[max(0, p.start - 25):p.start].rstrip() + " ")
+                 for p in parties)
+    if not titled:
+        return speaker
+    courts = [p for p in parties if p.type == "court"]
+    return next((p for p in reversed(courts) if p.end <= speaker.start), None) or next(iter(courts), speaker)
 
 
 def _full_re(forms: list[str]) -> re.Pattern | None:

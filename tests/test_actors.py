@@ -427,3 +427,24 @@ def test_a_single_untyped_name_after_in_is_a_place(nl_ner):
     doc = with_ner(nl_ner, [("Wolfsburg-Ost", "ORG"), ("Kaufwelt", "ORG")],
                    "Ook klanten in de filiaal in Wolfsburg-Ost werden gefilmd, meldde het bedrijf Kaufwelt.")
     assert {a["name"] for a in doc._.actors} == {"Kaufwelt"}
+
+
+# ---- round 7: titles, sentence-opening particles, acronyms of things --------------------------------------
+
+def test_a_judicial_or_courtesy_title_is_no_part_of_the_name(nl, en):
+    assert "Bram Kooistra" in by_name(nl("Mevrouw Bram Kooistra van de stichting spreekt van een doorbraak."))
+
+
+def test_a_sentence_opening_particle_stays_in_the_name():
+    from nlp.pipeline import build_nlp
+    doc = build_nlp("nl")("Transportbedrijf Van Houten Koeriers volgde zijn chauffeurs. Van Houten zegt dat het mocht.")
+    names = {a["name"]: a for a in doc._.actors}
+    assert "Van Houten Koeriers" in names, names
+    assert "Van Houten" in [m["text"] for m in names["Van Houten Koeriers"]["mentions"]]
+
+
+def test_an_acronym_describing_a_thing_is_no_actor():
+    from nlp.pipeline import build_nlp
+    doc = build_nlp("en")("Staff at Brenlow Mobile gave out replacement SIM cards to callers. Anyone asking for a new SIM "
+                          "card now needs a passport.")
+    assert "SIM" not in {a["name"] for a in doc._.actors}

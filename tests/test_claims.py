@@ -1045,3 +1045,61 @@ def test_a_decision_the_next_sentence_attributes_to_a_court_is_a_ruling(pipes, t
 def test_a_sentence_followed_by_a_court_that_states_no_duty_is_no_ruling(pipes):
     text = "Uber verwerkt de ritgegevens van chauffeurs in Amsterdam. De rechtbank Amsterdam gaf de chauffeurs gelijk."
     assert not any(c["text"].startswith("Uber") for c in run(pipes, "nl", text))
+
+
+# ---- round 7: conditions by inversion, negated or general indefinite events, described lawsuits, pronoun speakers ----
+
+@pytest.mark.parametrize("lang,text", [
+    ("en", "Should the CNIL open an investigation into Uber, the company could lose its licence."),
+    ("nl", "Zou de AP een boete opleggen aan Uber, dan moet het bedrijf zijn app aanpassen."),
+])
+def test_an_inverted_condition_reports_no_event(pipes, lang, text):
+    assert not {"investigation", "fine"} & set(kinds(run(pipes, lang, text)))
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("en", "A fine was not imposed on Uber by the CNIL."),
+    ("nl", "Een boete legt de AP niet op aan Uber."),
+    ("en", "A class action can only proceed in Ireland once a court has certified the group."),
+    ("nl", "Een collectieve actie kan pas beginnen als de rechter de stichting representatief vindt."),
+])
+def test_a_negated_or_general_indefinite_event_is_no_claim(pipes, lang, text):
+    assert not {"fine", "class_action"} & set(kinds(run(pipes, lang, text)))
+
+
+def test_a_fine_that_was_never_paid_was_still_imposed(pipes):
+    assert "fine" in kinds(run(pipes, "en", "The CNIL said a fine that was never paid by Uber would now be collected."))
+
+
+@pytest.mark.parametrize("lang,text,claimant", [
+    ("en", "noyb has taken Uber to a district court in Lyon. It wants the case heard as a class action for every "
+           "rider in France.", "noyb"),
+    ("nl", "Bits of Freedom heeft Uber gedagvaard. Namens ruim tienduizend klanten eist de stichting 300 euro per persoon.",
+     "Bits of Freedom"),
+])
+def test_a_lawsuit_for_a_whole_group_is_a_class_action(pipes, lang, text, claimant):
+    c = run(pipes, lang, text)[0]
+    assert (c["kind"], c["claimant"], c["target"]) == ("class_action", claimant, "Uber")
+
+
+def test_a_lawsuit_without_a_group_stays_a_complaint(pipes):
+    assert kinds(run(pipes, "nl", "Bits of Freedom heeft Uber gedagvaard.")) == ["complaint"]
+
+
+@pytest.mark.parametrize("lang,text,speaker", [
+    ("nl", "De AP legde Uber een boete op. Het bedrijf had de ritgegevens onrechtmatig verwerkt, zei zij.",
+     "Autoriteit Persoonsgegevens"),
+    ("nl", "Max Schrems sprak na de uitspraak met journalisten. Uber heeft de AVG overtreden, zei hij.", "Max Schrems"),
+    ("en", "The CNIL published its decision on Monday. Uber had breached the GDPR, it said.", "CNIL"),
+])
+def test_a_pronoun_speaker_is_its_antecedent(pipes, lang, text, speaker):
+    c = only(run(pipes, lang, text), "violation")
+    assert (c["claimant"], c["target"]) == (speaker, "Uber")
+
+
+def test_a_judge_quoted_by_title_speaks_for_the_court(pipes):
+    actors = ACTORS + [("Mirela Stan", "person")]
+    text = ("The Rechtbank Amsterdam heard the case in May. Judge Mirela Stan was not convinced by Uber. Uber must delete "
+            "the trip data within a month, she wrote.")
+    c = next(c for c in run(pipes, "en", text, actors=actors) if c["text"].startswith("Uber must"))
+    assert (c["kind"], c["claimant"], c["target"]) == ("court_ruling", "Rechtbank Amsterdam", "Uber")
