@@ -135,10 +135,12 @@ def test_serve_runs_an_interval_schedule_and_cleans_up(tmp_path, migrated_prefec
 SHIELDED_RUNNER = """
 import logging, subprocess, sys, anyio
 logging.basicConfig(level=logging.INFO)
+from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
 from flows.ingest.stoppable_runner import StoppableRunner
 
 class ShieldedWaitRunner:
     async def start(self):
+        print("runner sees", get_current_settings().api.url, flush=True)     # serve's temporary settings
         child = subprocess.Popen([sys.executable, "-c", "import signal, time; "
                                   "signal.signal(signal.SIGINT, signal.SIG_IGN); "
                                   "signal.signal(signal.SIGTERM, signal.SIG_IGN); "
@@ -151,8 +153,9 @@ class ShieldedWaitRunner:
                 while child.poll() is None:
                     await anyio.sleep(0.1)
 
-print("stopped:", StoppableRunner(ShieldedWaitRunner(), graceful=1, after_kill=5).serve_until_signalled(),
-      flush=True)
+with temporary_settings(updates={PREFECT_API_URL: "http://127.0.0.1:9/api"}):
+    stopped = StoppableRunner(ShieldedWaitRunner(), graceful=1, after_kill=5).serve_until_signalled()
+print("stopped:", stopped, flush=True)
 """
 
 
@@ -177,6 +180,7 @@ def test_stop_is_bounded_when_the_runner_waits_on_a_flow_run_that_ignores_signal
             os.killpg(proc.pid, signal.SIGKILL)
     text = out.read_text()
     assert proc.returncode == 0, text
+    assert "runner sees http://127.0.0.1:9/api" in text, text
     assert "stopped: True" in text, text
     assert "killed its flow-run processes" in text, text
     assert took < 15, (took, text)

@@ -18,6 +18,7 @@ Here the Runner runs on an event loop in a daemon thread, and the main thread ke
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 import signal
 import threading
@@ -69,7 +70,7 @@ class StoppableRunner:
         self._task: asyncio.Task | None = None
         self._stop_requested = threading.Event()
         self._started = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="prefect-runner", daemon=True)
+        self._thread: threading.Thread | None = None
 
     # ---------------------------------------------------------------------------- the runner's thread
 
@@ -103,6 +104,15 @@ class StoppableRunner:
     def _on_signal(self, signum, _frame) -> None:
         self.signals.append(signum)
 
+    def _start_thread(self) -> None:
+        # A new thread starts with an empty context: Prefect's settings (temporary_settings: PREFECT_API_URL of
+        # the local server) live in context variables, so the runner's thread gets a copy of ours. Without
+        # it the runner and its flow runs would each start an ephemeral server of their own.
+        context = contextvars.copy_context()
+        self._thread = threading.Thread(target=context.run, args=(self._run,), name="prefect-runner",
+                                        daemon=True)
+        self._thread.start()
+
     def _wait(self, seconds: float, signals_seen: int) -> bool:
         """Until the Runner's thread ends (True), `seconds` pass or one more signal arrives (False)."""
         deadline = time.monotonic() + seconds
@@ -123,7 +133,7 @@ class StoppableRunner:
             if signal.getsignal(sig) is not signal.SIG_IGN:
                 previous[sig] = signal.signal(sig, self._on_signal)
         try:
-            self._thread.start()
+            self._start_thread()
             while self._thread.is_alive() and not self.signals:
                 self._thread.join(timeout=0.2)
             stopped = True
