@@ -3,7 +3,8 @@ server. Cron and interval schedules do not run on the ephemeral server, so when 
 configured a local server is started on 127.0.0.1, waited for until healthy, and stopped (with its whole
 process group) when serving ends, Ctrl-C included. Ingest runs never pile up: the ingest deployment has a
 concurrency limit of one with CANCEL_NEW, so a run that comes due while another is still going is
-cancelled (skipped), not queued."""
+cancelled (skipped), not queued. Ctrl-C (SIGINT) or SIGTERM stops everything within a bounded time, a flow run
+that was just starting included (flows/ingest/stoppable_runner.py)."""
 from __future__ import annotations
 
 import inspect
@@ -27,6 +28,11 @@ from flows.prefect_server import bound_to_parent
 from flows.settings import Settings, load_settings
 
 logger = logging.getLogger(__name__)
+
+# Bounds on stopping (seconds), so that Ctrl-C gives the prompt back soon even on a loaded machine:
+RUNNER_STOP_GRACE = 10.0     # the runner's own shutdown (interrupted runs reported, schedules paused)
+RUNNER_AFTER_KILL = 5.0      # after its flow-run processes were killed
+SERVER_STOP_GRACE = 10.0     # uvicorn's graceful stop, before SIGKILL
 
 
 class ServeError(RuntimeError):
@@ -89,7 +95,7 @@ class LocalPrefectServer:
         if self.proc.poll() is None:
             try:
                 os.killpg(self.proc.pid, signal.SIGTERM)
-                self.proc.wait(timeout=20)
+                self.proc.wait(timeout=SERVER_STOP_GRACE)
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait(timeout=10)
@@ -178,11 +184,14 @@ def current_api_url() -> str | None:
 
 
 def serve(settings: Settings, port: int | None = None, ui: bool = False, startup_timeout: float = 300.0) -> None:
-    """Serve the schedules until interrupted. Starts (and afterwards stops) a local Prefect server when
-    PREFECT_API_URL is not set."""
-    from prefect import serve as prefect_serve
+    """Serve the schedules until SIGINT (Ctrl-C) or SIGTERM. Starts (and afterwards stops) a local Prefect
+    server when PREFECT_API_URL is not set. Must be called from the main thread (it takes the signals)."""
+    from prefect.runner import Runner
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
+    from flows.ingest.stoppable_runner import StoppableRunner
+
+    server: LocalPrefectServer | None = None
     with ExitStack() as stack:
         api = current_api_url()
         if not api:
@@ -191,5 +200,22 @@ def serve(settings: Settings, port: int | None = None, ui: bool = False, startup
             api = server.api_url
             stack.enter_context(temporary_settings(updates={PREFECT_API_URL: api}))
         deployments = build_deployments(settings)
-        logger.info("serving %s against %s", ", ".join(d.name for d in deployments), api)
-        prefect_serve(*deployments, print_starting_message=sys.stdout.isatty())
+        # what prefect.serve does, except that the runner runs on a thread of its own (stoppable_runner.py)
+        runner = Runner(pause_on_shutdown=True)
+        for deployment in deployments:
+            runner.add_deployment(deployment)
+        names = ", ".join(d.name for d in deployments)
+        logger.info("serving %s against %s", names, api)
+        if sys.stdout.isatty():
+            print(f"Serving {names} against {api}; Ctrl-C stops.", flush=True)
+        stoppable = StoppableRunner(runner, graceful=RUNNER_STOP_GRACE, after_kill=RUNNER_AFTER_KILL,
+                                    keep=lambda: [server.proc.pid] if server and server.proc else [])
+        stopped = stoppable.serve_until_signalled()
+    if not stopped:
+        # The runner's thread is still blocked (its worker threads would keep the interpreter from exiting);
+        # the server is stopped and the flow runs are killed: leave now rather than hang.
+        logger.error("exiting without waiting for the Prefect runner")
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(1)
