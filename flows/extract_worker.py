@@ -170,10 +170,12 @@ def serve(parent_pid: int, result_fd: int, pdeathsig: bool) -> int:
         config = read_frame(inbox)
     except EOFError:
         return 0
-    if config["extractor"].get("ner_backend") == "spacy":
-        # spaCy's CNN pipelines run on thinc's numpy ops; thinc imports torch only because it is installed,
-        # which is most of this process's start-up (seconds of CPU). Without it the facts are the same
-        # (tests/test_extract_workers.py compares them with the writer's, which has torch loaded).
+    from flows.torchless import torch_needed
+
+    if not torch_needed(config["extractor"].get("ner_backend", "spacy")):
+        # spaCy's pipelines run on thinc's numpy ops; thinc imports torch only because it is installed, which
+        # is most of this process's start-up (seconds of CPU). This process serves one backend: hide torch
+        # for good (flows/torchless.py; the facts are the same, tests/test_extract_workers.py).
         sys.modules["torch"] = None     # `import torch` raises ImportError, which thinc handles
     from nlp.pipeline import Extractor
 
