@@ -42,6 +42,10 @@ LEAN_SERVICES = {
     "PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED": "false",
     "PREFECT_API_EVENTS_STREAM_OUT_ENABLED": "false",
     "PREFECT_SERVER_SERVICES_EVENT_PERSISTER_ENABLED": "false",
+    # Block types (storage, notifications...) are not used by privnews; registering them on every start
+    # imports every installed Prefect collection first (prefect-dask: dask and distributed), ~1 CPU-s.
+    "PREFECT_API_BLOCKS_REGISTER_ON_START": "false",
+    "PREFECT_MEMOIZE_BLOCK_AUTO_REGISTRATION": "false",
 }
 
 
@@ -56,11 +60,12 @@ class PrefectServerError(RuntimeError):
 def ephemeral_api(warm_up: Callable[[], object] | None = None) -> Iterator[str | None]:
     """Within the block, Prefect talks to a server that dies with this process. Yields its API URL, or
     None when PREFECT_API_URL is configured (a real server: nothing to start). `warm_up` (e.g. heavy
-    imports) runs while the server is starting, in every case."""
-    from prefect.settings import (PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, get_current_settings,
-                                  temporary_settings)
+    imports) runs while the server is starting, in every case.
 
-    if get_current_settings().api.url:
+    The server is launched before this process imports Prefect (2-3 CPU-s, which the server needs too):
+    both imports then run at once, on two cores. Only when Prefect's settings name a server although the
+    environment does not (a profile, a test's temporary settings) was the launch wasted; it is stopped."""
+    if os.environ.get("PREFECT_API_URL") or _configured_api_url():
         if warm_up is not None:
             warm_up()
         yield None
@@ -68,12 +73,40 @@ def ephemeral_api(warm_up: Callable[[], object] | None = None) -> Iterator[str |
     server = EphemeralServer()
     server.launch()
     try:
+        from prefect.settings import get_current_settings
+
+        if get_current_settings().api.url:          # named by a profile: use that server, not ours
+            server.stop()
+            server = None
         if warm_up is not None:
             warm_up()
-        server.wait_ready(timeout=float(get_current_settings().server.ephemeral.startup_timeout_seconds))
+        if server is not None:
+            server.wait_ready(timeout=float(get_current_settings().server.ephemeral.startup_timeout_seconds))
     except BaseException:
-        server.stop()
+        if server is not None:
+            server.stop()
         raise
+    if server is None:
+        yield None
+        return
+    with _pointed_at(server):
+        yield server.api_url
+
+
+def _configured_api_url() -> str | None:
+    """PREFECT_API_URL from Prefect's settings, if Prefect is imported already (free); None otherwise."""
+    if "prefect.settings" not in sys.modules:
+        return None
+    from prefect.settings import get_current_settings
+
+    return get_current_settings().api.url
+
+
+@contextmanager
+def _pointed_at(server: "EphemeralServer") -> Iterator[None]:
+    """Prefect's settings and the environment point at `server` for the block; the server stops after."""
+    from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
     # Also in the environment, for the block: processes started meanwhile (Dask workers, flows/scale.py)
     # report to this server instead of each starting an ephemeral server of its own.
     previous = os.environ.get("PREFECT_API_URL")
@@ -82,13 +115,23 @@ def ephemeral_api(warm_up: Callable[[], object] | None = None) -> Iterator[str |
         # No flow-run heartbeats: they feed the server's zombie-run automation, which this server does not run,
         # and each flow waits for its heartbeat thread's 1 s sleep on exit (~0.5 s per flow, 4 flows a run).
         with temporary_settings(updates={PREFECT_API_URL: server.api_url, PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
-            yield server.api_url
+            yield
     finally:
         if previous is None:
             os.environ.pop("PREFECT_API_URL", None)
         else:
             os.environ["PREFECT_API_URL"] = previous
         server.stop()
+
+
+def _settings_set_in_process() -> dict[str, str]:
+    """Prefect settings this process set explicitly (e.g. temporary_settings), as environment variables for
+    the server; none when Prefect is not imported yet (then nothing was set in-process)."""
+    if "prefect.settings" not in sys.modules:
+        return {}
+    from prefect.settings import get_current_settings
+
+    return get_current_settings().to_environment_variables(exclude_unset=True)
 
 
 class EphemeralServer:
@@ -106,9 +149,8 @@ class EphemeralServer:
         return f"http://127.0.0.1:{self.port}/api"
 
     def launch(self) -> "EphemeralServer":
-        """Start the server process (without waiting for it)."""
-        from prefect.settings import get_current_settings
-
+        """Start the server process (without waiting for it, and without importing Prefect here when it
+        is not imported yet: the server reads the same environment, profile and working directory)."""
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.bind(("127.0.0.1", 0))
         sock.listen(128)
@@ -116,7 +158,7 @@ class EphemeralServer:
         env = {**LEAN_SERVICES, **os.environ,
                # what Prefect's own SubprocessASGIServer sets for its ephemeral server
                "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1",
-               **get_current_settings().to_environment_variables(exclude_unset=True), **self.extra_env}
+               **_settings_set_in_process(), **self.extra_env}
         env.pop("PREFECT_API_URL", None)
         pdeathsig = pdeathsig_allowed()
         cmd = [sys.executable, "-m", "flows.prefect_server", "--parent-pid", str(os.getpid()),
