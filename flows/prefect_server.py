@@ -63,8 +63,8 @@ def ephemeral_api(warm_up: Callable[[], object] | None = None) -> Iterator[str |
     imports) runs while the server is starting, in every case.
 
     The server is launched before this process imports Prefect (2-3 CPU-s, which the server needs too):
-    both imports then run at once, on two cores. Only when Prefect's settings name a server although the
-    environment does not (a profile, a test's temporary settings) was the launch wasted; it is stopped."""
+    both imports then run at once, on two cores. Only when a Prefect profile names a server although the
+    environment does not, and Prefect was not imported yet, is the launch wasted; the server is stopped."""
     if os.environ.get("PREFECT_API_URL") or _configured_api_url():
         if warm_up is not None:
             warm_up()
