@@ -377,6 +377,7 @@ def stage_e2e(workdir: Path, digest: bool = True) -> dict:
 
     from flows.prefect_server import ephemeral_api
     from flows.settings import load_settings
+    from flows.torchless import import_without_torch
     from warehouse.db import connect
 
     meta = json.loads((workdir / "corpus.json").read_text(encoding="utf-8"))
@@ -402,7 +403,8 @@ def stage_e2e(workdir: Path, digest: bool = True) -> dict:
     load_before = os.getloadavg()[0]
     with ExitStack() as stack:
         def cold():
-            stack.enter_context(ephemeral_api(warm_up=lambda: importlib.import_module("flows.pipeline")))
+            stack.enter_context(ephemeral_api(
+                warm_up=lambda: import_without_torch("flows.pipeline", settings.ner_backend)))
             return run()
 
         split = cpu_by_process()

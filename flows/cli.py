@@ -62,6 +62,7 @@ def run(db: Optional[Path] = DbOption,
         digest: bool = typer.Option(True, help="Write the default subscription's digest.")) -> None:
     """Run the main job once: ingest feeds, extract facts, load them, write the digest, print a summary."""
     from flows.prefect_server import PrefectServerError, ephemeral_api
+    from flows.torchless import import_without_torch
 
     settings = settings_or_fail(db=db, profile=profile)
     try:
@@ -69,8 +70,9 @@ def run(db: Optional[Path] = DbOption,
             # Fail before the flow starts (and before the pipeline's imports) if another process holds the
             # database, so the user gets one clear line instead of the flow engine's traceback.
             connect(settings.db, lock_timeout=settings.lock_timeout).close()
-            # a Prefect API server that dies with this process; the pipeline is imported while it starts
-            with ephemeral_api(warm_up=lambda: importlib.import_module("flows.pipeline")):
+            # a Prefect API server that dies with this process; the pipeline is imported while it starts,
+            # without torch unless the NER backend needs it
+            with ephemeral_api(warm_up=lambda: import_without_torch("flows.pipeline", settings.ner_backend)):
                 from flows.pipeline import run_all
 
                 counts = run_all(settings, digest=digest)

@@ -13,7 +13,7 @@ the writer runs for its own chunks, so the facts do not depend on which process 
 
 A worker never outlives its writer: a dead writer closes the worker's stdin (EOF: the worker exits), the
 kernel sends it SIGTERM when the writer dies (Linux, when started from the main thread), and a watchdog
-thread (flows.prefect_server) ends it when its parent is no longer the writer.
+thread ends it when its parent is no longer the writer (flows/parent_death.py).
 """
 from __future__ import annotations
 
@@ -27,6 +27,8 @@ import sys
 import threading
 import traceback
 from typing import BinaryIO
+
+from flows.parent_death import die_with_parent, pdeathsig_allowed
 
 logger = logging.getLogger(__name__)
 
@@ -90,8 +92,7 @@ class ExtractionWorker:
 
     def start(self) -> "ExtractionWorker":
         read_fd, write_fd = os.pipe()
-        # the kernel's parent-death signal follows the thread that forked the child: main thread only
-        pdeathsig = threading.current_thread() is threading.main_thread()
+        pdeathsig = pdeathsig_allowed()
         cmd = [sys.executable, "-m", "flows.extract_worker", "--parent-pid", str(os.getpid()),
                "--result-fd", str(write_fd)] + (["--pdeathsig"] if pdeathsig else [])
         try:
@@ -162,24 +163,19 @@ class ExtractionWorker:
 
 
 def serve(parent_pid: int, result_fd: int, pdeathsig: bool) -> int:
-    from flows.prefect_server import _set_parent_death_signal, _watch_parent
-
-    if pdeathsig:
-        import signal
-
-        _set_parent_death_signal(signal.SIGTERM)
-    if os.getppid() != parent_pid:      # the writer died before the death signal was armed
+    if not die_with_parent(parent_pid, pdeathsig):      # the writer died before the signal was armed
         return 1
-    threading.Thread(target=_watch_parent, args=(parent_pid,), name="parent-watchdog", daemon=True).start()
     inbox, outbox = sys.stdin.buffer, os.fdopen(result_fd, "wb")
     try:
         config = read_frame(inbox)
     except EOFError:
         return 0
-    if config["extractor"].get("ner_backend") == "spacy":
-        # spaCy's CNN pipelines run on thinc's numpy ops; thinc imports torch only because it is installed,
-        # which is most of this process's start-up (seconds of CPU). Without it the facts are the same
-        # (tests/test_extract_workers.py compares them with the writer's, which has torch loaded).
+    from flows.torchless import torch_needed
+
+    if not torch_needed(config["extractor"].get("ner_backend", "spacy")):
+        # spaCy's pipelines run on thinc's numpy ops; thinc imports torch only because it is installed, which
+        # is most of this process's start-up (seconds of CPU). This process serves one backend: hide torch
+        # for good (flows/torchless.py; the facts are the same, tests/test_extract_workers.py).
         sys.modules["torch"] = None     # `import torch` raises ImportError, which thinc handles
     from nlp.pipeline import Extractor
 

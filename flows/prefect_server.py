@@ -7,14 +7,9 @@ kept running, orphaned, holding its port and Prefect's SQLite database.
 
 `ephemeral_api()` starts the same server (same app factory, same ephemeral-mode environment) itself and
 points PREFECT_API_URL at it for the block, so Prefect never starts its own. The server process dies with
-its parent in two independent ways:
-
-1. the kernel: `prctl(PR_SET_PDEATHSIG, SIGTERM)` (Linux) sends it SIGTERM the moment the parent dies,
-   however it dies (SIGKILL included). The parent PID is passed on the command line and checked right
-   after the prctl call, so a parent that died while the server was still starting is noticed too;
-2. a watchdog thread in the server that checks every half second whether its parent is still the process
-   that started it (`os.getppid()`; a dead parent's PID can be reused, but never as our parent again),
-   and otherwise shuts the server down (SIGTERM to itself; a hard exit if that has not finished in 10 s).
+its parent (flows/parent_death.py: the kernel's parent-death signal, and a watchdog thread). The parent PID
+is passed on the command line and checked right after the signal is armed, so a parent that died while the
+server was still starting is noticed too.
 
 The listening socket is bound by the parent (127.0.0.1, a free port chosen by the kernel) and handed to the
 server, so there is no race for the port. On a normal exit the block stops the server (SIGTERM, then
@@ -23,7 +18,6 @@ SIGKILL). Tests: tests/test_crash_safety.py (every SIGKILLed run: its server is 
 from __future__ import annotations
 
 import argparse
-import ctypes
 import logging
 import os
 import signal
@@ -31,16 +25,14 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from contextlib import contextmanager
 from typing import Callable, Iterator
 
+from flows.parent_death import SHUTDOWN_GRACE, die_with_parent, pdeathsig_allowed, set_parent_death_signal
+
 logger = logging.getLogger(__name__)
 
-PR_SET_PDEATHSIG = 1
-WATCH_INTERVAL = 0.5
-SHUTDOWN_GRACE = 10.0
 # Server services a server that lives for one run has no use for: automations (triggers and their
 # actions), streaming events out to websocket subscribers (there is no UI), and storing every event (flow and
 # task runs are still recorded: the task-run recorder is kept). They cost a few CPU-seconds per run on the
@@ -50,6 +42,10 @@ LEAN_SERVICES = {
     "PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED": "false",
     "PREFECT_API_EVENTS_STREAM_OUT_ENABLED": "false",
     "PREFECT_SERVER_SERVICES_EVENT_PERSISTER_ENABLED": "false",
+    # Block types (storage, notifications...) are not used by privnews; registering them on every start
+    # imports every installed Prefect collection first (prefect-dask: dask and distributed), ~1 CPU-s.
+    "PREFECT_API_BLOCKS_REGISTER_ON_START": "false",
+    "PREFECT_MEMOIZE_BLOCK_AUTO_REGISTRATION": "false",
 }
 
 
@@ -64,11 +60,12 @@ class PrefectServerError(RuntimeError):
 def ephemeral_api(warm_up: Callable[[], object] | None = None) -> Iterator[str | None]:
     """Within the block, Prefect talks to a server that dies with this process. Yields its API URL, or
     None when PREFECT_API_URL is configured (a real server: nothing to start). `warm_up` (e.g. heavy
-    imports) runs while the server is starting, in every case."""
-    from prefect.settings import (PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, get_current_settings,
-                                  temporary_settings)
+    imports) runs while the server is starting, in every case.
 
-    if get_current_settings().api.url:
+    The server is launched before this process imports Prefect (2-3 CPU-s, which the server needs too):
+    both imports then run at once, on two cores. Only when a Prefect profile names a server although the
+    environment does not, and Prefect was not imported yet, is the launch wasted; the server is stopped."""
+    if os.environ.get("PREFECT_API_URL") or _configured_api_url():
         if warm_up is not None:
             warm_up()
         yield None
@@ -76,12 +73,40 @@ def ephemeral_api(warm_up: Callable[[], object] | None = None) -> Iterator[str |
     server = EphemeralServer()
     server.launch()
     try:
+        from prefect.settings import get_current_settings
+
+        if get_current_settings().api.url:          # named by a profile: use that server, not ours
+            server.stop()
+            server = None
         if warm_up is not None:
             warm_up()
-        server.wait_ready(timeout=float(get_current_settings().server.ephemeral.startup_timeout_seconds))
+        if server is not None:
+            server.wait_ready(timeout=float(get_current_settings().server.ephemeral.startup_timeout_seconds))
     except BaseException:
-        server.stop()
+        if server is not None:
+            server.stop()
         raise
+    if server is None:
+        yield None
+        return
+    with _pointed_at(server):
+        yield server.api_url
+
+
+def _configured_api_url() -> str | None:
+    """PREFECT_API_URL from Prefect's settings, if Prefect is imported already (free); None otherwise."""
+    if "prefect.settings" not in sys.modules:
+        return None
+    from prefect.settings import get_current_settings
+
+    return get_current_settings().api.url
+
+
+@contextmanager
+def _pointed_at(server: "EphemeralServer") -> Iterator[None]:
+    """Prefect's settings and the environment point at `server` for the block; the server stops after."""
+    from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
     # Also in the environment, for the block: processes started meanwhile (Dask workers, flows/scale.py)
     # report to this server instead of each starting an ephemeral server of its own.
     previous = os.environ.get("PREFECT_API_URL")
@@ -90,13 +115,23 @@ def ephemeral_api(warm_up: Callable[[], object] | None = None) -> Iterator[str |
         # No flow-run heartbeats: they feed the server's zombie-run automation, which this server does not run,
         # and each flow waits for its heartbeat thread's 1 s sleep on exit (~0.5 s per flow, 4 flows a run).
         with temporary_settings(updates={PREFECT_API_URL: server.api_url, PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
-            yield server.api_url
+            yield
     finally:
         if previous is None:
             os.environ.pop("PREFECT_API_URL", None)
         else:
             os.environ["PREFECT_API_URL"] = previous
         server.stop()
+
+
+def _settings_set_in_process() -> dict[str, str]:
+    """Prefect settings this process set explicitly (e.g. temporary_settings), as environment variables for
+    the server; none when Prefect is not imported yet (then nothing was set in-process)."""
+    if "prefect.settings" not in sys.modules:
+        return {}
+    from prefect.settings import get_current_settings
+
+    return get_current_settings().to_environment_variables(exclude_unset=True)
 
 
 class EphemeralServer:
@@ -114,9 +149,8 @@ class EphemeralServer:
         return f"http://127.0.0.1:{self.port}/api"
 
     def launch(self) -> "EphemeralServer":
-        """Start the server process (without waiting for it)."""
-        from prefect.settings import get_current_settings
-
+        """Start the server process (without waiting for it, and without importing Prefect here when it
+        is not imported yet: the server reads the same environment, profile and working directory)."""
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.bind(("127.0.0.1", 0))
         sock.listen(128)
@@ -124,11 +158,9 @@ class EphemeralServer:
         env = {**LEAN_SERVICES, **os.environ,
                # what Prefect's own SubprocessASGIServer sets for its ephemeral server
                "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1",
-               **get_current_settings().to_environment_variables(exclude_unset=True), **self.extra_env}
+               **_settings_set_in_process(), **self.extra_env}
         env.pop("PREFECT_API_URL", None)
-        # The kernel's parent-death signal follows the *thread* that forked the child: ask for it only from
-        # the main thread (which lives as long as the process); the watchdog covers every other case.
-        pdeathsig = threading.current_thread() is threading.main_thread()
+        pdeathsig = pdeathsig_allowed()
         cmd = [sys.executable, "-m", "flows.prefect_server", "--parent-pid", str(os.getpid()),
                "--fd", str(sock.fileno())] + (["--pdeathsig"] if pdeathsig else [])
         self._log = tempfile.TemporaryFile()      # a file, not a pipe: nothing can block on a full pipe
@@ -185,33 +217,9 @@ class EphemeralServer:
 # ------------------------------------------------------------------------------------- server side
 
 
-def _set_parent_death_signal(sig: int) -> bool:
-    """Linux only: have the kernel send `sig` to this process when its parent dies."""
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        return libc.prctl(PR_SET_PDEATHSIG, int(sig), 0, 0, 0) == 0
-    except (OSError, AttributeError):
-        return False
-
-
-def _watch_parent(parent_pid: int, interval: float = WATCH_INTERVAL) -> None:
-    """Shut this process down once its parent is no longer `parent_pid`: SIGTERM first (uvicorn stops
-    gracefully), then a hard exit if that has not finished within SHUTDOWN_GRACE seconds."""
-    while os.getppid() == parent_pid:
-        time.sleep(interval)
-    os.kill(os.getpid(), signal.SIGTERM)
-    time.sleep(SHUTDOWN_GRACE)
-    os._exit(1)
-
-
 def serve(parent_pid: int, fd: int, pdeathsig: bool) -> None:
-    if pdeathsig:
-        _set_parent_death_signal(signal.SIGTERM)
-    if os.getppid() != parent_pid:      # the parent died before the death signal was armed
+    if not die_with_parent(parent_pid, pdeathsig):      # the parent died before the signal was armed
         sys.exit(1)
-    threading.Thread(target=_watch_parent, args=(parent_pid,), name="parent-watchdog", daemon=True).start()
     import uvicorn
 
     sock = socket.socket(fileno=fd)
@@ -223,7 +231,7 @@ def serve(parent_pid: int, fd: int, pdeathsig: bool) -> None:
 def exec_with_parent(parent_pid: int, command: list[str]) -> None:
     """Replace this process by `command`, armed with the parent-death signal (it survives exec), for
     servers we do not run in-process (`prefect server start` behind `privnews serve`)."""
-    _set_parent_death_signal(signal.SIGTERM)
+    set_parent_death_signal(signal.SIGTERM)
     if os.getppid() != parent_pid:
         sys.exit(1)
     os.execv(command[0], command)
@@ -248,7 +256,7 @@ def main(argv: list[str] | None = None) -> None:
 def bound_to_parent(command: list[str]) -> list[str]:
     """`command`, started so that it receives SIGTERM when this process dies (Linux; as it is elsewhere, or
     when not called from the main thread, whose exit would fire the signal)."""
-    if not sys.platform.startswith("linux") or threading.current_thread() is not threading.main_thread():
+    if not sys.platform.startswith("linux") or not pdeathsig_allowed():
         return command
     return [sys.executable, "-m", "flows.prefect_server", "--parent-pid", str(os.getpid()), "--", *command]
 

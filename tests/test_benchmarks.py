@@ -76,6 +76,8 @@ def test_table_has_every_column_and_stage():
         "e2e": {**stage, "articles_per_s": 25.0, "articles_stored": 100, "first_s": 4.0, "rerun_ratio": 0.02,
                 "second_s": 0.08, "rerun_added_rows": 0, "warm_new_articles": 25, "warm_s": 1.0,
                 "warm_articles_per_s": 25.0},
+        "e2e_steady": {**stage, "articles_per_s": 30.0, "articles_stored": 1000, "first_s": 33.3,
+                       "first_cpu_s": 50.0, "articles_per_cpu_s": 20.0},
     }
     info = {"cpu": "Test CPU", "cores_usable": 2, "cores_logical": 2, "cores_physical": 2, "ram_gb": 8.0,
             "python": "3.11", "os": "Linux", "loadavg": (0.5, 0.5, 0.5), "loadavg_after": (1.0, 1.0, 1.0)}
@@ -84,8 +86,10 @@ def test_table_has_every_column_and_stage():
     assert "Test CPU, 2 usable cores" in table and "8 GiB RAM" in table
     for label in ("Feed parse", "Text extraction (trafilatura)", "Extraction, Dutch", "Extraction, English",
                   "Extraction speed ratio", "Extraction, 2 processes", "Load (replace_facts, Arrow)",
-                  "End to end (run_all, local feeds)", "End to end, warm", "Re-run, unchanged input", "Peak RSS"):
+                  "End to end (run_all, local feeds)", "End to end, warm", "End to end, steady state",
+                  "Re-run, unchanged input", "Peak RSS"):
         assert f"| {label} |" in table, label
+    assert "30.0 (1000 articles, 33.3 s; 50.0 CPU-s, 20.0 articles/CPU-s)" in table   # steady state, labelled
     assert "| 1.10x |" in table                      # 9,900 / 9,000 words/s
     assert "**no**" in table                         # the chunked load misses 500,000 facts/s and says so
     rows = [l for l in table.splitlines() if l.startswith("| ") and not l.startswith("| Stage")]

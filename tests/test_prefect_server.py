@@ -1,4 +1,4 @@
-"""The two ways the Prefect API server of a run dies with it (flows/prefect_server.py), each alone: a process
+"""The two ways the Prefect API server of a run dies with it (flows/parent_death.py), each alone: a process
 (the "server") whose parent is SIGKILLed must be gone within a bounded time, through the kernel's
 parent-death signal only, or through the watchdog thread only. The whole server, started by a real `privnews
 run` and SIGKILLed with it, is covered by tests/test_crash_safety.py (the first run of the kill chain)."""
@@ -28,12 +28,12 @@ PARENT = textwrap.dedent("""
 """)
 SERVER = textwrap.dedent("""
     import os, signal, sys, threading, time
-    from flows import prefect_server as ps
+    from flows import parent_death as pd
     parent, how = os.getppid(), sys.argv[1]
     if how == "pdeathsig":
-        assert ps._set_parent_death_signal(signal.SIGTERM)
+        assert pd.set_parent_death_signal(signal.SIGTERM)
     elif how == "watchdog":
-        threading.Thread(target=ps._watch_parent, args=(parent, 0.1), daemon=True).start()
+        threading.Thread(target=pd.watch_parent, args=(parent, 0.1), daemon=True).start()
     elif how == "exec":   # started through `python -m flows.prefect_server --parent-pid P -- <command>`
         parent = None
     print("armed", flush=True)

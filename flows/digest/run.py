@@ -118,7 +118,7 @@ def _report_link(settings: Settings, con, sub: Subscription, now: datetime) -> s
 # ------------------------------------------------------------------------------------------- run
 #
 # The database is written only in short transactions; nothing is sent while a connection is open:
-#   1. (short) read this subscription's pending messages from earlier runs;
+#   1. (short) read this subscription's pending messages from earlier runs (none: step 3 on the same connection);
 #   2. (no database) deliver each, then (short) record it sent or failed;
 #   3. (short) sync actors, collect new matches, render, enqueue each message as pending (outbox.enqueue);
 #   4. (no database) deliver each new message, then (short) record it.
@@ -143,12 +143,15 @@ def run_digest(settings: Settings, subscription: str | None = None, since: timed
     with digest_lock(settings.db, settings.lock_timeout):
         with open_warehouse(settings.db, lock_timeout=settings.lock_timeout) as con:
             earlier = outbox.pending(con, sub.name)
-        for msg in earlier:
-            logger.warning("re-sending pending digest %s to %s (an earlier run did not record its delivery)",
-                           msg.message_id, msg.destination)
-            result.messages.append(_deliver(settings, msg, sub, deliver, resent=True))
-        with open_warehouse(settings.db, lock_timeout=settings.lock_timeout) as con:
-            fresh = _compose(con, settings, ruleset, sub, since, now, result)
+            if not earlier:     # nothing to send first: compose on this connection (one open less per run)
+                fresh = _compose(con, settings, ruleset, sub, since, now, result)
+        if earlier:
+            for msg in earlier:
+                logger.warning("re-sending pending digest %s to %s (an earlier run did not record its delivery)",
+                               msg.message_id, msg.destination)
+                result.messages.append(_deliver(settings, msg, sub, deliver, resent=True))
+            with open_warehouse(settings.db, lock_timeout=settings.lock_timeout) as con:
+                fresh = _compose(con, settings, ruleset, sub, since, now, result)
         for msg in fresh:
             result.messages.append(_deliver(settings, msg, sub, deliver, resent=False))
     return result
