@@ -133,7 +133,9 @@ def test_serve_runs_an_interval_schedule_and_cleans_up(tmp_path, migrated_prefec
 # on cancellation it waits for its flow-run process, shielded and without a time limit. Its process ignores
 # SIGINT and SIGTERM, so only the SIGKILL of StoppableRunner's second step ends that wait.
 SHIELDED_RUNNER = """
-import logging, subprocess, sys, anyio
+import logging, signal, subprocess, sys, anyio
+# a job started in the background of a shell (CI included) inherits an ignored SIGINT; Ctrl-C must reach it here
+signal.signal(signal.SIGINT, signal.default_int_handler)
 logging.basicConfig(level=logging.INFO)
 from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
 from flows.ingest.stoppable_runner import StoppableRunner
@@ -173,7 +175,10 @@ def test_stop_is_bounded_when_the_runner_waits_on_a_flow_run_that_ignores_signal
         assert children
         os.killpg(proc.pid, signal.SIGINT)                 # Ctrl-C: the child ignores it
         started = time.monotonic()
-        proc.wait(timeout=30)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            raise AssertionError(f"still running 30 s after Ctrl-C: {out.read_text()[-3000:]}") from None
         took = time.monotonic() - started
     finally:
         if proc.poll() is None:
