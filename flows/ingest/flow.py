@@ -97,10 +97,11 @@ def _fetch_and_parse(fetcher: Fetcher, spec: FeedSpec, old: dict, delays: list[f
 def fetch_feeds(settings: Settings, fetcher: Fetcher, specs: list[FeedSpec], known: dict[str, dict],
                 progress: "_Progress") -> list[FeedOutcome]:
     """Every feed, fetched (conditional GET against the `known` validators) and parsed on a thread pool; a
-    failing or hanging feed never holds up the others. Outcomes in the order they completed."""
-    out: list[FeedOutcome] = []
+    failing or hanging feed never holds up the others. Outcomes in the order of `specs`, whatever order they
+    completed in: the first of two identical articles is the one kept (dedupe), and that must not depend
+    on which server answered first."""
     if not specs:
-        return out
+        return []
     delays = _delays(settings)
     with ThreadPoolExecutor(max_workers=max(1, min(max(settings.http.concurrency, 16), len(specs))),
                             thread_name_prefix="fetch-feed") as pool:
@@ -108,10 +109,9 @@ def fetch_feeds(settings: Settings, fetcher: Fetcher, specs: list[FeedSpec], kno
                    for spec in specs]
         for fut in threads_completed(futures):
             o = fut.result()
-            out.append(o)
             progress.feed_done(f"{o.spec.outlet}: " + (o.error or ("not modified" if o.result.not_modified
                                                                   else f"{len(o.parsed.entries)} entries")))
-    return out
+    return [fut.result() for fut in futures]
 
 
 @dataclass
