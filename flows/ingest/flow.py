@@ -33,7 +33,8 @@ from flows.ingest.canonical import article_id as make_article_id
 from flows.ingest.canonical import canonicalize, choose_canonical, content_hash
 from flows.ingest.dedupe import Candidate, Draft, merge_drafts, plan_entries
 from flows.ingest.fetch import Fetcher, FetchResult, TransientFetchError
-from flows.ingest.fulltext import choose_text, decode_html, extract_main_text, page_metadata, parse_page
+from flows.ingest.fulltext import (PageMeta, choose_text, decode_html, extract_main_text, page_metadata,
+                                   parse_page)
 from flows.ingest.parse import NotAFeed, ParsedFeed, parse_feed
 from flows.ingest.registry import FeedSpec, resolve_feeds
 from flows.ingest.sample_server import SampleServer, sample_hosts
@@ -96,10 +97,11 @@ def _fetch_and_parse(fetcher: Fetcher, spec: FeedSpec, old: dict, delays: list[f
 def fetch_feeds(settings: Settings, fetcher: Fetcher, specs: list[FeedSpec], known: dict[str, dict],
                 progress: "_Progress") -> list[FeedOutcome]:
     """Every feed, fetched (conditional GET against the `known` validators) and parsed on a thread pool; a
-    failing or hanging feed never holds up the others. Outcomes in the order they completed."""
-    out: list[FeedOutcome] = []
+    failing or hanging feed never holds up the others. Outcomes in the order of `specs`, whatever order they
+    completed in: the first of two identical articles is the one kept (dedupe), and that must not depend
+    on which server answered first."""
     if not specs:
-        return out
+        return []
     delays = _delays(settings)
     with ThreadPoolExecutor(max_workers=max(1, min(max(settings.http.concurrency, 16), len(specs))),
                             thread_name_prefix="fetch-feed") as pool:
@@ -107,60 +109,78 @@ def fetch_feeds(settings: Settings, fetcher: Fetcher, specs: list[FeedSpec], kno
                    for spec in specs]
         for fut in threads_completed(futures):
             o = fut.result()
-            out.append(o)
             progress.feed_done(f"{o.spec.outlet}: " + (o.error or ("not modified" if o.result.not_modified
                                                                   else f"{len(o.parsed.entries)} entries")))
-    return out
+    return [fut.result() for fut in futures]
+
+
+@dataclass
+class PageText:
+    """What one fetched page gives its draft: main text, decoded HTML, metadata and encoding, or why it
+    gives no text (`error`). All defaults: no page was fetched."""
+    text: str = ""
+    raw_html: str | None = None
+    meta: PageMeta | None = None
+    encoding: str | None = None
+    error: str | None = None
+
+
+def read_page(page: FetchResult | None) -> PageText:
+    """Decode, parse once (for the metadata and the main text), extract: a page's CPU work in ingest."""
+    if page is None:
+        return PageText()
+    if not (page.ok and page.body):
+        return PageText(error=page.error or "empty page")
+    ctype = page.headers.get("content-type", "")
+    if ctype and "html" not in ctype.lower() and not ctype.lower().startswith("text/"):
+        return PageText(error=f"not an HTML page ({ctype.split(';')[0]})")
+    decoded = decode_html(page.body, ctype)
+    if decoded.note:
+        logger.info("%s: %s", page.url, decoded.note)
+    tree = parse_page(decoded.text)     # parsed once, for the metadata and the main text
+    meta = page_metadata(tree if tree is not None else decoded.text)
+    text = extract_main_text(tree, page.final_url or page.url)
+    return PageText(text=text, raw_html=decoded.text, meta=meta, encoding=decoded.encoding,
+                    error=None if text else "no main text found on the page")
 
 
 @task(name="fetch-pages", cache_policy=NO_CACHE)
 def fetch_pages(settings: Settings, fetcher: Fetcher, cands: list[Candidate],
-                progress: "_Progress") -> dict[str, FetchResult]:
+                progress: "_Progress") -> tuple[dict[str, FetchResult], dict[str, PageText]]:
     """Every candidate's page, on a thread pool of `http.concurrency` (the fetcher's gate keeps the
-    per-host limit and delay); {canonical link: result}."""
+    per-host limit and delay); ({canonical link: result}, {canonical link: its text}). Each page's text is
+    extracted here, as it arrives, while the other pages download: this thread would otherwise only wait."""
     delays = _delays(settings)
     pages: dict[str, FetchResult] = {}
+    texts: dict[str, PageText] = {}
     if not cands:
-        return pages
+        return pages, texts
     with ThreadPoolExecutor(max_workers=max(1, min(settings.http.concurrency, len(cands))),
                             thread_name_prefix="fetch-page") as pool:
         futures = {pool.submit(fetch_with_retries, fetcher, c.canonical_link, "page", c.primary[0].feed_id,
                                delays): c for c in cands}
         for fut in threads_completed(futures):
             cand = futures[fut]
-            pages[cand.canonical_link] = fut.result()
+            pages[cand.canonical_link] = page = fut.result()
             progress.page_done(cand.canonical_link)
             checkpoint(settings, "ingest.page_fetched")
-    return pages
+            texts[cand.canonical_link] = read_page(page)
+    return pages, texts
 
 
 @task(name="extract-text", cache_policy=NO_CACHE)
-def extract_text(candidates: list[Candidate], pages: dict[str, FetchResult],
+def extract_text(candidates: list[Candidate], pages: dict[str, FetchResult], texts: dict[str, PageText],
                  min_page_chars: int) -> tuple[list[Draft], list[tuple[Candidate, str]]]:
-    """Drafts from fetched pages (trafilatura main text, rel=canonical, explicit dates), falling back to the
-    feed's content or summary. Returns (drafts, [(candidate, why it failed)])."""
+    """Drafts from fetched pages (trafilatura main text, rel=canonical, explicit dates; `texts`, from
+    `read_page`), falling back to the feed's content or summary. Returns (drafts, [(candidate, why it
+    failed)])."""
     drafts, failed = [], []
     now = datetime.now(timezone.utc)
     for cand in candidates:
         spec, entry = cand.primary
         page = pages.get(cand.canonical_link)
-        page_text, raw_page, meta, encoding, page_error = "", None, None, None, None
-        if page is not None and page.ok and page.body:
-            ctype = page.headers.get("content-type", "")
-            if ctype and "html" not in ctype.lower() and not ctype.lower().startswith("text/"):
-                page_error = f"not an HTML page ({ctype.split(';')[0]})"
-            else:
-                decoded = decode_html(page.body, ctype)
-                raw_page, encoding = decoded.text, decoded.encoding
-                if decoded.note:
-                    logger.info("%s: %s", page.url, decoded.note)
-                tree = parse_page(raw_page)     # parsed once, for the metadata and the main text
-                meta = page_metadata(tree if tree is not None else raw_page)
-                page_text = extract_main_text(tree, page.final_url or page.url)
-                if not page_text:
-                    page_error = "no main text found on the page"
-        elif page is not None:
-            page_error = page.error or "empty page"
+        got = texts.get(cand.canonical_link) or read_page(page)
+        page_text, raw_page, meta, encoding, page_error = got.text, got.raw_html, got.meta, got.encoding, got.error
         text, source = choose_text(page_text, entry.content_html, entry.summary_html, min_page_chars)
         if source is None:
             failed.append((cand, page_error or "no text in the feed entry"))
@@ -384,13 +404,13 @@ def _run(settings: Settings, specs: list[FeedSpec], state: store.KnownState, run
         cands = list(plan.candidates.values())
         progress.pages(len(cands))
         expect_articles(len(cands))     # inside run_all: extraction workers load their models meanwhile
-        pages = fetch_pages(settings, fetcher, quote(cands), progress) if cands else {}
+        pages, texts = fetch_pages(settings, fetcher, quote(cands), progress) if cands else ({}, {})
         counts["pages_fetched"] = len(cands)
 
     # 5. text, language, dedupe (CPU only; no connection open)
     drafts, failed, aliases = [], [], []
     if cands:
-        drafts, failed = extract_text(quote(cands), quote(pages), settings.ingest.min_page_chars)
+        drafts, failed = extract_text(quote(cands), quote(pages), quote(texts), settings.ingest.min_page_chars)
     for cand, why in failed:
         logger.warning("%s: no text stored (%s); it will be tried again next run", cand.canonical_link, why)
         for spec, entry in cand.entries:
