@@ -145,9 +145,7 @@ def _same_party(gold_party, pred_party, alias_of: dict[str, str], actor_names: f
 
 def _actor_names(actors: list[dict]) -> frozenset[str]:
     """Every normalised name and mention of the gold actors: parties that must match by name."""
-    names = [a.get("name") for a in actors]
-    names += [m if isinstance(m, str) else m.get("text") for a in actors for m in a.get("mentions", [])]
-    return frozenset(norm(n) for n in names if n)
+    return frozenset().union(*map(_actor_keys, actors))
 
 
 def score_document(gold: dict, pred: dict) -> dict[str, Counts]:
