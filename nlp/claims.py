@@ -257,11 +257,10 @@ class ClaimExtractor:
                 # a shortcoming a regulator or court found, reported without a violation word
                 continued = last_finder if last_finding == si - 1 and "\n" not in text[sentences[si - 1][1]:ss] else None
                 sent_claims = self._findings(text, ss, se, parties, citations, speaker, main_target, claims, continued)
-            if any(c["kind"] == "violation" and c.get("_claimant_party") is not None
-                   and c["_claimant_party"].type in _FINDERS for c in sent_claims):
-                last_finding = si
-                last_finder = next(c["_claimant_party"] for c in reversed(sent_claims) if c["kind"] == "violation"
-                                   and c.get("_claimant_party") is not None and c["_claimant_party"].type in _FINDERS)
+            finders = [c["_claimant_party"] for c in sent_claims if c["kind"] == "violation"
+                       and c.get("_claimant_party") is not None and c["_claimant_party"].type in _FINDERS]
+            if finders:
+                last_finding, last_finder = si, finders[-1]
             claims.extend(sent_claims)
             topic = speaker
             if topic is None:
