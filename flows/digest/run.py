@@ -143,13 +143,13 @@ def run_digest(settings: Settings, subscription: str | None = None, since: timed
     with digest_lock(settings.db, settings.lock_timeout):
         with open_warehouse(settings.db, lock_timeout=settings.lock_timeout) as con:
             earlier = outbox.pending(con, sub.name)
-            if not earlier:     # nothing to send first: compose on this connection (one open less per run)
-                fresh = _compose(con, settings, ruleset, sub, since, now, result)
-        if earlier:
-            for msg in earlier:
-                logger.warning("re-sending pending digest %s to %s (an earlier run did not record its delivery)",
-                               msg.message_id, msg.destination)
-                result.messages.append(_deliver(settings, msg, sub, deliver, resent=True))
+            # nothing to send first: compose on this connection (one open less per run)
+            fresh = None if earlier else _compose(con, settings, ruleset, sub, since, now, result)
+        for msg in earlier:
+            logger.warning("re-sending pending digest %s to %s (an earlier run did not record its delivery)",
+                           msg.message_id, msg.destination)
+            result.messages.append(_deliver(settings, msg, sub, deliver, resent=True))
+        if fresh is None:
             with open_warehouse(settings.db, lock_timeout=settings.lock_timeout) as con:
                 fresh = _compose(con, settings, ruleset, sub, since, now, result)
         for msg in fresh:
