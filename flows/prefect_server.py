@@ -93,13 +93,20 @@ def ephemeral_api(warm_up: Callable[[], object] | None = None) -> Iterator[str |
         yield server.api_url
 
 
-def _configured_api_url() -> str | None:
-    """PREFECT_API_URL from Prefect's settings, if Prefect is imported already (free); None otherwise."""
+def _settings_if_imported():
+    """Prefect's current settings when Prefect is imported already (free); None otherwise (importing it
+    here would cost the 2-3 CPU-s the early launch saves)."""
     if "prefect.settings" not in sys.modules:
         return None
     from prefect.settings import get_current_settings
 
-    return get_current_settings().api.url
+    return get_current_settings()
+
+
+def _configured_api_url() -> str | None:
+    """PREFECT_API_URL from Prefect's settings, if Prefect is imported already; None otherwise."""
+    settings = _settings_if_imported()
+    return settings.api.url if settings is not None else None
 
 
 @contextmanager
@@ -127,11 +134,8 @@ def _pointed_at(server: "EphemeralServer") -> Iterator[None]:
 def _settings_set_in_process() -> dict[str, str]:
     """Prefect settings this process set explicitly (e.g. temporary_settings), as environment variables for
     the server; none when Prefect is not imported yet (then nothing was set in-process)."""
-    if "prefect.settings" not in sys.modules:
-        return {}
-    from prefect.settings import get_current_settings
-
-    return get_current_settings().to_environment_variables(exclude_unset=True)
+    settings = _settings_if_imported()
+    return settings.to_environment_variables(exclude_unset=True) if settings is not None else {}
 
 
 class EphemeralServer:
