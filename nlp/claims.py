@@ -234,7 +234,7 @@ class ClaimExtractor:
                                               enforcer, main_target, claims)
                 sent_claims = [ruling] if ruling else []
             if not sent_claims and speaker is not None and speaker.type == "court" and _OBLIGATION.search(text, ss, se) \
-                    and not any(q in text[ss:se] for q in QUOTES) and not self._conditions(text, ss, se):
+                    and not _quoted(text, ss, se) and not self._conditions(text, ss, se):
                 # "..., a child-focused game must be private by default, she wrote": what a judge or court is
                 # reported to hold is its ruling (the part before the attribution)
                 att = self.pronoun_speaker.search(text, ss, se) if self.pronoun_speaker is not None else None
@@ -444,7 +444,7 @@ class ClaimExtractor:
         here = [p for p in parties if ss <= p.start < se]
         if any(p.type in _FINDERS for p in here) or not any(p.type in ("company", "government", "other") for p in here):
             return None
-        if any(q in text[ss:se] for q in QUOTES + "\u2018") or self._conditions(text, ss, se):
+        if _quoted(text, ss, se) or self._conditions(text, ss, se):
             return None
         if not _OBLIGATION.search(text, ss, se):
             return None
@@ -469,7 +469,7 @@ class ClaimExtractor:
         if self.shortcoming_re is None:
             return []
         sent = text[ss:se]
-        if any(q in sent for q in QUOTES + "\u2018") or self._conditions(text, ss, se):
+        if _quoted(text, ss, se) or self._conditions(text, ss, se):
             return []  # a quoted opinion or a condition states no finding
         if self.denial_re is not None and self.denial_re.search(sent):
             return []
@@ -1219,6 +1219,15 @@ def _nearest_money(money: list[dict], main: _Hit, clause: tuple[int, int], sent:
             value = best.get("value")
             return {"value": value, "unit": best.get("unit")}
     return None
+
+
+# double quotes and the opening single quote Dutch papers use for quotations ('Wie ...'); not the apostrophe
+_QUOTE_MARKS = frozenset(QUOTES + "\u2018")
+
+
+def _quoted(text: str, a: int, b: int) -> bool:
+    """Whether text[a:b] holds a quotation mark: a quoted opinion is no ruling or finding."""
+    return not _QUOTE_MARKS.isdisjoint(text[a:b])
 
 
 def _pronoun_start(text: str, pos: int, cues: Cues) -> bool:
