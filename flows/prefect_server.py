@@ -138,6 +138,34 @@ def _settings_set_in_process() -> dict[str, str]:
     return settings.to_environment_variables(exclude_unset=True) if settings is not None else {}
 
 
+def await_health(proc: subprocess.Popen, api_url: str, timeout: float, interval: float = 0.1,
+                 request_timeout: float = 5.0) -> bool:
+    """True once `api_url`/health answers 200; False when `proc` exits first (proc.poll() says so) or `timeout`
+    seconds pass. Shared by the one-run server here and `privnews serve`'s `prefect server start`."""
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    with httpx.Client(timeout=request_timeout) as client:
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                return False
+            try:
+                if client.get(f"{api_url}/health").status_code == 200:
+                    return True
+            except httpx.HTTPError:
+                pass
+            time.sleep(interval)
+    return False
+
+
+def log_tail(log, limit: int = 2000) -> str:
+    """The last `limit` characters a server wrote to its log file (a temporary file, or None)."""
+    if log is None:
+        return ""
+    log.seek(0)
+    return log.read().decode("utf-8", "replace")[-limit:]
+
+
 class EphemeralServer:
     """One Prefect API server in ephemeral mode (no UI; in-process services), in a child process that
     dies with this one."""
@@ -178,31 +206,16 @@ class EphemeralServer:
 
     def wait_ready(self, timeout: float = 120.0) -> "EphemeralServer":
         """Until the server answers /health; raises PrefectServerError if it exits or takes too long."""
-        import httpx
-
         assert self.proc is not None, "launch() first"
-        deadline = time.monotonic() + timeout
-        with httpx.Client(timeout=5) as client:
-            while time.monotonic() < deadline:
-                if self.proc.poll() is not None:
-                    raise PrefectServerError(f"the Prefect API server exited with code {self.proc.returncode}: "
-                                             f"{self._tail()}")
-                try:
-                    if client.get(f"{self.api_url}/health").status_code == 200:
-                        return self
-                except httpx.HTTPError:
-                    pass
-                time.sleep(0.1)
+        if await_health(self.proc, self.api_url, timeout):
+            return self
+        if self.proc.poll() is not None:
+            raise PrefectServerError(f"the Prefect API server exited with code {self.proc.returncode}: "
+                                     f"{log_tail(self._log)}")
         raise PrefectServerError(
             f"the Prefect API server did not answer within {timeout:.0f} s; raise "
             "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS on a busy machine, or set PREFECT_API_URL to a "
             "running server (`prefect server start`).")
-
-    def _tail(self) -> str:
-        if self._log is None:
-            return ""
-        self._log.seek(0)
-        return self._log.read().decode("utf-8", "replace")[-2000:]
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:

@@ -15,16 +15,14 @@ import socket
 import subprocess
 import sys
 import tempfile
-import time
 from contextlib import ExitStack
 from datetime import timedelta
 from typing import Any
 
-import httpx
 from prefect import flow
 from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
 
-from flows.prefect_server import bound_to_parent
+from flows.prefect_server import await_health, bound_to_parent, log_tail
 from flows.settings import Settings, load_settings
 
 logger = logging.getLogger(__name__)
@@ -71,20 +69,12 @@ class LocalPrefectServer:
         self._log = tempfile.TemporaryFile()
         self.proc = subprocess.Popen(cmd, env=env, stdout=self._log, stderr=subprocess.STDOUT,
                                      start_new_session=True)
-        deadline = time.monotonic() + self.startup_timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                self._log.seek(0)
-                err = self._log.read().decode("utf-8", "replace")[-2000:]
-                raise ServeError(f"the local Prefect server exited with code {self.proc.returncode}: {err}\n"
-                                 "Set PREFECT_API_URL to use a running server instead.")
-            try:
-                if httpx.get(f"{self.api_url}/health", timeout=2).status_code == 200:
-                    logger.info("Prefect server healthy at %s", self.api_url)
-                    return self
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.5)
+        if await_health(self.proc, self.api_url, self.startup_timeout, interval=0.5, request_timeout=2):
+            logger.info("Prefect server healthy at %s", self.api_url)
+            return self
+        if self.proc.poll() is not None:
+            raise ServeError(f"the local Prefect server exited with code {self.proc.returncode}: "
+                             f"{log_tail(self._log)}\nSet PREFECT_API_URL to use a running server instead.")
         self.stop()
         raise ServeError(f"the local Prefect server did not become healthy within {self.startup_timeout:.0f}s "
                          f"on port {self.port}. Set PREFECT_API_URL to use a running server instead.")
