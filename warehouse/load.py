@@ -286,12 +286,16 @@ def fact_batch(extracted: list[tuple[str, dict]], version: str,
     claim_table = _column_table(pa.array(claims, _CLAIM_IN), article_id=article_ids.take(claim_art_arr),
                                 claimant_actor_id=pa.array(claimant_ids, pa.string()),
                                 target_actor_id=pa.array(target_ids, pa.string()))
+    # Each id's parts include the article and the span: when (article, start, end) never repeats, neither does
+    # an id, and the string parts (dictionary-encoded by _may_repeat, the costly part) need no look.
     repeats = {
-        "mentions": _may_repeat(mention_art, mention_actor, mentions["span_start"], mentions["span_end"]),
-        "statistics": _may_repeat(stat_art_arr, statistics["span_start"], statistics["span_end"],
-                                  statistics["unit"], statistics["value_key"]),
-        "claims": _may_repeat(claim_art_arr, claim_table["kind"], claim_table["span_start"],
-                              claim_table["span_end"]),
+        "mentions": _may_repeat(mention_art, mentions["span_start"], mentions["span_end"])
+        and _may_repeat(mention_art, mention_actor, mentions["span_start"], mentions["span_end"]),
+        "statistics": _may_repeat(stat_art_arr, statistics["span_start"], statistics["span_end"])
+        and _may_repeat(stat_art_arr, statistics["span_start"], statistics["span_end"], statistics["unit"],
+                        statistics["value_key"]),
+        "claims": _may_repeat(claim_art_arr, claim_table["span_start"], claim_table["span_end"])
+        and _may_repeat(claim_art_arr, claim_table["kind"], claim_table["span_start"], claim_table["span_end"]),
     }
     # actors: one row per actor id, from its last occurrence (as _last_per_key)
     last = pa.array(list({aid: i for i, aid in enumerate(actor_ids)}.values()), pa.int64())
@@ -313,6 +317,13 @@ def fact_batch(extracted: list[tuple[str, dict]], version: str,
 # article row). A batch of never-extracted articles skips the three DELETEs, each a scan of its table.
 _STORED_SQL = ("SELECT count(*) FROM incoming_ids i LEFT JOIN articles a USING (article_id) "
                "WHERE a.article_id IS NULL OR a.extracted_at IS NOT NULL")
+
+
+# Actors not stored yet. The batch holds each actor id once (fact_batch keeps its last occurrence) and the
+# anti-join leaves out the stored ones, so no row can conflict with actors' PRIMARY KEY (which stays, and would
+# fail the load rather than store an id twice); ~3 ms CPU per call less than ON CONFLICT DO NOTHING.
+_NEW_ACTORS_SQL = ("INSERT INTO actors BY NAME (SELECT * FROM incoming_actors "
+                   "WHERE actor_id NOT IN (SELECT actor_id FROM actors))")
 
 
 # DuckDB threads for the load's statements. On this 2-core machine a second thread made write_facts cost
@@ -358,8 +369,7 @@ def write_facts(con: duckdb.DuckDBPyConnection, batch: FactBatch) -> dict[str, i
             counts[t] = (con.execute(_INSERT_SQL[t, batch.repeats[t]], params).fetchall()[0][0]
                          if batch.counts[t] else 0)
         if batch.counts["actors"]:
-            con.execute("INSERT INTO actors BY NAME (SELECT * FROM incoming_actors) "
-                        "ON CONFLICT (actor_id) DO NOTHING").fetchall()
+            con.execute(_NEW_ACTORS_SQL).fetchall()
         con.execute(
             "UPDATE articles SET extractor_version = ?, extracted_at = ?, skip_reason = i.skip_reason "
             "FROM incoming_ids i WHERE articles.article_id = i.article_id",
