@@ -1,4 +1,4 @@
-"""Bulk, transactional, idempotent loads (Arrow tables registered into DuckDB, never executemany).
+"""Bulk, transactional, idempotent loads (Arrow tables read by DuckDB, never executemany).
 
 Facts: `replace_facts` = `fact_batch` (contract dicts -> Arrow columns, no per-row Python dicts) +
 `write_facts` (one transaction: DELETE the batch's old facts, INSERT ... SELECT with the ids hashed by DuckDB).
@@ -212,7 +212,7 @@ _INSERT_SQL = {(t, d): _insert_sql(t, d) for t in FACT_TABLES for d in (False, T
 class FactBatch:
     """One load's facts as Arrow tables (ids not yet derived: DuckDB hashes them in the INSERT)."""
     version: str
-    tables: dict[str, pa.Table]     # incoming_<name> -> table, registered for the load's transaction
+    tables: dict[str, pa.Table]     # incoming_<name> -> table, read by that name in write_facts
     counts: dict[str, int]          # actor occurrences and fact rows before de-duplication
     repeats: dict[str, bool]        # fact table -> the batch may hold one of its ids twice
 
