@@ -14,7 +14,7 @@ from tests.test_ingest_flow import rss
 DATA = Path(__file__).parent / "data" / "feeds"
 
 
-def test_first_listed_feed_keeps_the_article_even_when_it_answers_last(tmp_path):
+def test_first_listed_feed_keeps_the_article_even_when_it_answers_last(tmp_path, flows_on_session_server):
     srv = LocalHTTPServer().start()
     try:
         slow = rss("Slow Outlet", [("Kopie", "/pages/kopie-a", "Een bericht dat twee sites overnemen.")])
@@ -37,7 +37,7 @@ def test_first_listed_feed_keeps_the_article_even_when_it_answers_last(tmp_path)
         srv.stop()
 
 
-def test_pages_are_fetched_one_host_after_another_in_turn(tmp_path):
+def test_pages_are_fetched_one_host_after_another_in_turn(tmp_path, flows_on_session_server):
     """Two feeds on two hosts (one server, reached as 127.0.0.1 and as localhost), three pages each: with one
     download at a time, the pages come host by host in turn, not all of the first feed's host first (which,
     with a per-host politeness delay, left the other hosts idle)."""
