@@ -122,13 +122,33 @@ def _pointed_at(server: "EphemeralServer") -> Iterator[None]:
         # No flow-run heartbeats: they feed the server's zombie-run automation, which this server does not run,
         # and each flow waits for its heartbeat thread's 1 s sleep on exit (~0.5 s per flow, 4 flows a run).
         with temporary_settings(updates={PREFECT_API_URL: server.api_url, PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
-            yield
+            try:
+                yield
+            finally:
+                _send_what_prefect_holds()
     finally:
         if previous is None:
             os.environ.pop("PREFECT_API_URL", None)
         else:
             os.environ["PREFECT_API_URL"] = previous
         server.stop()
+
+
+# How long the logs and events still queued when the block ends may take to reach the server.
+FLUSH_TIMEOUT = 30.0
+
+
+def _send_what_prefect_holds() -> None:
+    """Send the flow-run logs and events Prefect still has queued while the server is up. Left to Prefect,
+    they went at interpreter exit to a server already stopped, and were lost after a minute of retries (with
+    PREFECT_LOGGING_LEVEL=INFO or DEBUG, `privnews run` lingered 60 s after its summary, and each flow run's
+    last log lines never reached Prefect's database)."""
+    for module, worker in (("prefect.logging.handlers", "APILogWorker"), ("prefect.events.worker", "EventsWorker")):
+        if module in sys.modules:            # not imported: never started
+            try:
+                getattr(sys.modules[module], worker).drain_all(timeout=FLUSH_TIMEOUT, at_exit=False)
+            except Exception as exc:         # a lost log line is no reason to fail the run
+                logger.warning("could not send Prefect's queued %s to its server: %s", worker, exc)
 
 
 def _settings_set_in_process() -> dict[str, str]:

@@ -72,6 +72,18 @@ def prefect_api(pytestconfig):
     yield server.api_url
 
 
+@pytest.fixture(scope="module")
+def flows_on_session_server(prefect_api):
+    """For the rest of the module: flows run in this process report to the session's Prefect API server (as
+    `privnews run` does with PREFECT_API_URL set). Otherwise the first of them starts Prefect's own ephemeral
+    server in this process, a second server for the session, which migrates a fresh PREFECT_HOME's database
+    first on a fresh clone (CI): tens of seconds. What the tests check of the flows is unchanged."""
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    with temporary_settings(updates={PREFECT_API_URL: prefect_api}):
+        yield prefect_api
+
+
 @pytest.fixture(scope="session")
 def migrated_prefect_db(prefect_api, pytestconfig, tmp_path_factory) -> Path:
     """A consistent copy (SQLite backup) of the session server's Prefect database, whose schema is migrated.

@@ -371,7 +371,7 @@ def _hostile_settings(tmp_path: Path, host: str, allow_private: bool, feeds=ALL_
 
 
 @pytest.fixture(scope="module")
-def hostile_run(tmp_path_factory):
+def hostile_run(tmp_path_factory, flows_on_session_server):
     """The whole corpus through `ingest` once (pages on 127.0.0.1 allowed), then once more."""
     from flows.ingest.flow import ingest
 
@@ -474,7 +474,7 @@ def test_hostile_content_is_stored_safely(hostile_run):
 
 
 @pytest.mark.slow
-def test_pages_on_private_addresses_are_refused_by_default(tmp_path):
+def test_pages_on_private_addresses_are_refused_by_default(tmp_path, flows_on_session_server):
     from flows.ingest.flow import ingest
 
     with HostileServer() as srv:

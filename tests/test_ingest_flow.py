@@ -58,7 +58,7 @@ def table_counts(db: Path) -> dict[str, int]:
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory):
+def world(tmp_path_factory, flows_on_session_server):
     srv = LocalHTTPServer().start()
     srv.route("/feeds/privacykrant.xml", Static((DATA / "privacykrant.xml").read_bytes(), RSS))
     crosslist = (DATA / "crosslist.xml").read_text(encoding="utf-8")

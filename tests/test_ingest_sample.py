@@ -24,7 +24,7 @@ def corpus() -> dict[str, dict]:
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory):
+def sample(tmp_path_factory, flows_on_session_server):
     if not (SAMPLE_DIR / "manifest.json").exists():
         pytest.skip("flows/sample not generated")
     db = tmp_path_factory.mktemp("sample") / "sample.duckdb"

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def twice(tmp_path_factory):
+def twice(tmp_path_factory, flows_on_session_server):
     tmp = tmp_path_factory.mktemp("e2e")
     settings = load_settings(db=tmp / "privnews.duckdb", data_dir=tmp / "data")
     first = run_all(settings)
@@ -54,7 +54,7 @@ def test_second_run_adds_nothing_and_ids_are_unique(twice):
     con.close()
 
 
-def test_cli_summary_says_nothing_new(twice):
+def test_cli_summary_says_nothing_new(twice, flows_on_session_server):
     settings = twice[0]
     result = CliRunner().invoke(app, ["run", "--db", str(settings.db), "--no-digest"],
                                 env={"PRIVNEWS_DATA_DIR": str(settings.data_dir)})

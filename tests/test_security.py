@@ -176,8 +176,11 @@ def test_cli_query_refusal_is_a_message_not_a_traceback(db, tmp_path):
 
 import base64  # noqa: E402
 import os  # noqa: E402
+import re  # noqa: E402
+import sqlite3  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
+from contextlib import closing  # noqa: E402
 from datetime import datetime, timezone  # noqa: E402
 from email import message_from_bytes, policy  # noqa: E402
 from email.utils import format_datetime  # noqa: E402
@@ -277,6 +280,13 @@ def hostile_run_with_secret(tmp_path_factory, migrated_prefect_db):
     return tmp, proc, inbox, logins
 
 
+def _flow_runs_whose_last_log_is_stored(prefect_db: Path) -> set[str]:
+    with closing(sqlite3.connect(prefect_db)) as con:
+        return {name for (name,) in con.execute(
+            "select distinct f.name from flow_run f join log l on l.flow_run_id = f.id "
+            "where l.task_run_id is null and l.message like 'Finished in state Completed%'")}
+
+
 @pytest.mark.slow
 @pytest.mark.timeout(1200)
 def test_smtp_password_is_used_but_never_logged_or_stored(hostile_run_with_secret):
@@ -287,6 +297,10 @@ def test_smtp_password_is_used_but_never_logged_or_stored(hostile_run_with_secre
     forms = [SECRET, base64.b64encode(SECRET.encode()).decode(),
              base64.b64encode(f"\0privnews\0{SECRET}".encode()).decode()]
     assert len(proc.stderr) > 1000           # DEBUG logging really was on
+    # ...and its logs reached Prefect's database, up to each flow run's last line (sent before the run's own
+    # server stopped, flows/prefect_server.py), so the search below covers what Prefect stores of them
+    finished = re.findall(r"Flow run '([\w-]+)' - Finished in state Completed", proc.stderr)
+    assert finished and _flow_runs_whose_last_log_is_stored(tmp / "prefect" / "prefect.db") >= set(finished)
     for form in forms:
         assert form not in proc.stdout and form not in proc.stderr
         for path in tmp.rglob("*"):          # data dir, digests, DuckDB file, Prefect home and its database
