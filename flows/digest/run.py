@@ -21,7 +21,7 @@ from flows.digest.rules import RuleSet, Subscription, load_rules, rules_path
 from flows.faults import checkpoint
 from flows.runlock import digest_lock
 from flows.settings import Settings
-from warehouse.db import named_query, open_warehouse
+from warehouse.db import let_go, named_query, open_warehouse
 
 logger = logging.getLogger(__name__)
 
@@ -203,9 +203,10 @@ def _deliver(settings: Settings, msg: outbox.OutboxMessage, sub: Subscription, d
     out = Delivered(message_id=msg.message_id, destination=msg.destination, items=msg.item_count,
                     stories=msg.story_count, state="pending", resent=resent)
     try:
-        checkpoint(settings, "digest.before_send")
-        out.path = deliver(settings, msg, sub.format)
-        checkpoint(settings, "digest.after_send")
+        with let_go(settings.db):   # under warehouse.db.one_instance (run_all), no database lock while sending
+            checkpoint(settings, "digest.before_send")
+            out.path = deliver(settings, msg, sub.format)
+            checkpoint(settings, "digest.after_send")
     except delivery.DeliveryError as exc:
         logger.error("digest %s to %s not delivered: %s", msg.message_id, msg.destination, exc)
         with open_warehouse(settings.db, lock_timeout=settings.lock_timeout) as con:
