@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Callable
 
 from flows.digest import deliver as delivery
-from flows.digest import outbox
-from flows.digest.actors import KbActor, load_kb, sync_actor_countries
+from flows.digest import outbox, unchanged
+from flows.digest.actors import KB_FILE, KbActor, load_kb, sync_actor_countries
 from flows.digest.compile import Match, compile_rule, run_rule
 from flows.digest.content import Source, build_digest
 from flows.digest.render import render_html, render_text, subject
@@ -163,17 +163,28 @@ def _compose(con, settings: Settings, ruleset: RuleSet, sub: Subscription, since
     Returns the enqueued messages, to be delivered after this connection is closed."""
     dry_run = result.dry_run
     enqueued: list[outbox.OutboxMessage] = []
-    kb = load_kb()
-    sync_actor_countries(con, kb)
+    kb_fingerprint = unchanged.file_fingerprint(KB_FILE)
+    kb = load_kb(KB_FILE)
+    if dry_run or not unchanged.kb_synced(con, kb_fingerprint):
+        sync_actor_countries(con, kb)
+        if not dry_run:
+            unchanged.record_kb_sync(con, kb_fingerprint, now)
     for dest in delivery.destinations(sub.to, settings.data_dir):
         default_start = now - since if since else None
         start = default_start if dry_run else outbox.window_start(con, sub.name, dest.key, default_start)
+        inputs = None if dry_run else unchanged.inputs_fingerprint(con, ruleset, sub, dest.key, kb_fingerprint)
+        if inputs is not None and unchanged.nothing_new(con, sub.name, dest.key, inputs, start):
+            logger.info("subscription %s -> %s: nothing new since %s (inputs unchanged since the last check)",
+                        sub.name, dest.key, start)
+            outbox.advance_cursor(con, sub.name, dest.key, now)
+            continue
         claimed = outbox.claimed_keys(con, sub.name, dest.key)
         matches = [m for m in collect_matches(con, ruleset, sub, start, kb) if m.item_key not in claimed]
         if not matches:
             logger.info("subscription %s -> %s: nothing new since %s", sub.name, dest.key, start)
             if not dry_run:
                 outbox.advance_cursor(con, sub.name, dest.key, now)
+                unchanged.record_check(con, sub.name, dest.key, inputs, start, now)
             continue
         sources = story_sources(con, sorted({m.story_key for m in matches}))
         report_link = None if dry_run else _report_link(settings, con, sub, now)
@@ -192,6 +203,9 @@ def _compose(con, settings: Settings, ruleset: RuleSet, sub: Subscription, since
                        body_text=text, body_html=html, mime=mime, items=list(firsts.values()),
                        story_count=d.counts["stories"], now=now)
         enqueued.append(next(m for m in outbox.pending(con, sub.name) if m.message_id == msg_id))
+        # every match is claimed now: the fingerprint is taken after the enqueue (the ledger is part of it)
+        unchanged.record_check(con, sub.name, dest.key,
+                               unchanged.inputs_fingerprint(con, ruleset, sub, dest.key, kb_fingerprint), start, now)
     return enqueued
 
 
