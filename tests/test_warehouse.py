@@ -309,3 +309,15 @@ def test_one_instance_holds_the_lock_from_the_first_connection_to_its_end_except
             c.close()
         assert not _free_for_another_process(db)
     assert _free_for_another_process(db)
+
+
+def test_connections_under_let_go_keep_no_instance(tmp_path):
+    db = tmp_path / "w.duckdb"
+    with one_instance(db):
+        connect(db).close()
+        with let_go(db):
+            connect(db).close()                              # e.g. an extraction's load
+            assert _free_for_another_process(db)
+        assert _free_for_another_process(db)                 # kept again only from the next connection
+        connect(db).close()
+        assert not _free_for_another_process(db)

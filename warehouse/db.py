@@ -85,11 +85,18 @@ def one_instance(path: Path | str):
 @contextmanager
 def let_go(path: Path | str):
     """Inside `one_instance`: close the kept instance (once its callers' connections are closed, no lock is
-    held) for this block; the next connection after it opens one again. Elsewhere: does nothing."""
+    held) and keep none for this block: connections in it are opened and closed as outside `one_instance`.
+    After it, the next connection opens a kept instance again. Elsewhere: does nothing."""
     held = _held_for(Path(path), read_only=False)
-    if held is not None:
-        held.close()
-    yield
+    if held is None:
+        yield
+        return
+    held.close()
+    token = _held.set(None)
+    try:
+        yield
+    finally:
+        _held.reset(token)
 
 
 def connect(path: Path | str, read_only: bool = False, lock_timeout: float = 0.0) -> duckdb.DuckDBPyConnection:
