@@ -164,8 +164,9 @@ def _compose(con, settings: Settings, ruleset: RuleSet, sub: Subscription, since
     dry_run = result.dry_run
     enqueued: list[outbox.OutboxMessage] = []
     kb_fingerprint = unchanged.file_fingerprint(KB_FILE)
-    kb = load_kb(KB_FILE)
+    kb: list[KbActor] | None = None          # parsed only when needed
     if dry_run or not unchanged.kb_synced(con, kb_fingerprint):
+        kb = load_kb(KB_FILE)
         sync_actor_countries(con, kb)
         if not dry_run:
             unchanged.record_kb_sync(con, kb_fingerprint, now)
@@ -178,6 +179,7 @@ def _compose(con, settings: Settings, ruleset: RuleSet, sub: Subscription, since
                         sub.name, dest.key, start)
             outbox.advance_cursor(con, sub.name, dest.key, now)
             continue
+        kb = load_kb(KB_FILE) if kb is None else kb
         claimed = outbox.claimed_keys(con, sub.name, dest.key)
         matches = [m for m in collect_matches(con, ruleset, sub, start, kb) if m.item_key not in claimed]
         if not matches:
