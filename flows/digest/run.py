@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import re
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -19,7 +20,7 @@ from flows.digest.content import Source, build_digest
 from flows.digest.render import render_html, render_text, subject
 from flows.digest.rules import RuleSet, Subscription, load_rules, rules_path
 from flows.faults import checkpoint
-from flows.runlock import digest_lock
+from flows.runlock import RunInProgress, digest_lock
 from flows.settings import Settings
 from warehouse.db import let_go, named_query, open_warehouse
 
@@ -140,7 +141,7 @@ def run_digest(settings: Settings, subscription: str | None = None, since: timed
         with open_warehouse(settings.db, lock_timeout=settings.lock_timeout) as con:
             _compose(con, settings, ruleset, sub, since, now, result)
         return result
-    with digest_lock(settings.db, settings.lock_timeout):
+    with _digest_lock(settings):
         with open_warehouse(settings.db, lock_timeout=settings.lock_timeout) as con:
             earlier = outbox.pending(con, sub.name)
             # nothing to send first: compose on this connection (one open less per run)
@@ -155,6 +156,20 @@ def run_digest(settings: Settings, subscription: str | None = None, since: timed
         for msg in fresh:
             result.messages.append(_deliver(settings, msg, sub, deliver, resent=False))
     return result
+
+
+@contextmanager
+def _digest_lock(settings: Settings):
+    """digest_lock. Under warehouse.db.one_instance the caller may keep the database open: when another
+    digest holds the flock, that instance is let go before waiting, since the other digest may need the
+    database (to record a delivery) before it can release the flock."""
+    with ExitStack() as stack:
+        try:
+            stack.enter_context(digest_lock(settings.db, 0))
+        except RunInProgress:
+            with let_go(settings.db):
+                stack.enter_context(digest_lock(settings.db, settings.lock_timeout))
+        yield
 
 
 def _compose(con, settings: Settings, ruleset: RuleSet, sub: Subscription, since: timedelta | None,
