@@ -21,8 +21,7 @@ def print_summary(settings: Settings, counts: dict, console: Console) -> None:
     extract = counts.get("extract") or {}
     con = open_readonly(settings.db, lock_timeout=settings.lock_timeout)
     try:
-        totals = dict(zip(["articles", "skipped", "stories", "actors", "mentions", "statistics", "claims"],
-                          con.execute(named_query("summary_counts")).fetchall()[0]))
+        totals = dict(con.execute(named_query("summary_counts")).fetchall())
         top = con.execute(named_query("top_actors"), {"limit": 8}).fetchall()
         newest = con.execute(named_query("newest_claims"), {"limit": 5}).fetchall()
         rejected_total, rejected_open = con.execute(named_query("ingest_rejections_count")).fetchall()[0]

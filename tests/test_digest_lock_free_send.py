@@ -19,7 +19,7 @@ from aiosmtpd.controller import Controller
 from flows.digest.run import run_digest
 from flows.runlock import RunInProgress
 from tests.digest_fixtures import Inbox, free_port, load_articles, settings_for
-from warehouse.db import connect, open_warehouse
+from warehouse.db import connect, one_instance, open_warehouse
 from warehouse.query import run_query
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -96,3 +96,52 @@ def test_database_is_free_while_smtp_stalls_and_a_second_digest_is_refused(tmp_p
     with open_warehouse(db) as con:
         assert con.execute("select state, attempts from digest_outbox").fetchall() == [("sent", 1)]
     assert run_digest(settings, "benelux").messages == [] and len(inbox.messages) == 1   # nothing repeated
+
+
+HOLDER = """
+import sys, time
+from pathlib import Path
+from flows.runlock import digest_lock
+from warehouse.db import connect
+db = sys.argv[1]
+with digest_lock(Path(db), 5):
+    print("locked", flush=True)
+    sys.stdin.readline()
+    t0 = time.monotonic()
+    connect(db, lock_timeout=20).close()     # like a digest recording a delivery before it lets go
+    print(f"{time.monotonic() - t0:.1f}", flush=True)
+"""
+
+
+@pytest.mark.timeout(120)
+def test_a_digest_waiting_for_the_digest_lock_lets_go_of_a_kept_database(tmp_path):
+    """run_all keeps one DuckDB instance from the pending count to its end record (one_instance); a digest
+    that must wait for another digest's flock lets go of it, or the two would wait on each other."""
+    db = tmp_path / "w.duckdb"
+    load_articles(db)
+    settings = settings_for(tmp_path, lock_timeout=60)
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(db)], cwd=ROOT, env=os.environ.copy(),
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    kept, results = threading.Event(), []
+
+    def digest_under_one_instance():
+        with one_instance(db):
+            connect(db).close()          # the pending count: the instance is kept from here
+            kept.set()
+            results.append(run_digest(settings, "everything"))
+
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        worker = threading.Thread(target=digest_under_one_instance)
+        worker.start()
+        assert kept.wait(30)
+        time.sleep(1.0)                  # the digest is now waiting for the flock
+        holder.stdin.write("\n")
+        holder.stdin.flush()
+        waited = holder.stdout.readline().strip()
+        worker.join(60)
+    finally:
+        holder.kill()
+        _, err = holder.communicate(timeout=30)
+    assert waited and float(waited) < 10, err[-3000:]
+    assert results and results[0].new_items > 0 and not results[0].failed

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from warehouse.db import DatabaseBusy, connect, migrate, migrations, open_warehouse
+from warehouse.db import DatabaseBusy, connect, let_go, migrate, migrations, one_instance, open_warehouse
 from warehouse.load import (CLAIM_SCHEMA, MENTION_SCHEMA, STAT_SCHEMA, fact_batch, fact_rows, replace_facts,
                             upsert_articles, write_facts)
 
@@ -280,3 +280,44 @@ def test_not_a_database_is_reported(tmp_path):
         connect(bogus)
     assert "notes.duckdb" in str(info.value)
     assert bogus.read_text().startswith("these are my notes")  # nothing overwritten
+
+
+def _free_for_another_process(db) -> bool:
+    probe = subprocess.run([sys.executable, "-c", f"import duckdb; duckdb.connect({str(db)!r}).close()"],
+                           capture_output=True, text=True)
+    assert probe.returncode == 0 or "lock" in probe.stderr.lower(), probe.stderr
+    return probe.returncode == 0
+
+
+def test_one_instance_holds_the_lock_from_the_first_connection_to_its_end_except_under_let_go(tmp_path):
+    db = tmp_path / "w.duckdb"
+    with open_warehouse(db):
+        pass
+    with one_instance(db):
+        assert _free_for_another_process(db)                 # nothing opened yet: nothing held
+        with open_warehouse(db) as con:
+            con.execute("CREATE TABLE t (x INTEGER)")
+        assert not _free_for_another_process(db)             # closed, but the instance is kept
+        with open_warehouse(db) as con:                      # the next step gets it, and its data
+            con.execute("INSERT INTO t VALUES (1)")
+        with let_go(db):
+            assert _free_for_another_process(db)             # e.g. while a digest is sent
+        c = connect(db)
+        try:
+            assert c.execute("SELECT count(*) FROM t").fetchall() == [(1,)]
+        finally:
+            c.close()
+        assert not _free_for_another_process(db)
+    assert _free_for_another_process(db)
+
+
+def test_connections_under_let_go_keep_no_instance(tmp_path):
+    db = tmp_path / "w.duckdb"
+    with one_instance(db):
+        connect(db).close()
+        with let_go(db):
+            connect(db).close()                              # e.g. an extraction's load
+            assert _free_for_another_process(db)
+        assert _free_for_another_process(db)                 # kept again only from the next connection
+        connect(db).close()
+        assert not _free_for_another_process(db)

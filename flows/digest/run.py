@@ -6,22 +6,23 @@ from __future__ import annotations
 
 import logging
 import re
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable
 
 from flows.digest import deliver as delivery
-from flows.digest import outbox
-from flows.digest.actors import KbActor, load_kb, sync_actor_countries
+from flows.digest import outbox, unchanged
+from flows.digest.actors import KB_FILE, KbActor, load_kb, sync_actor_countries
 from flows.digest.compile import Match, compile_rule, run_rule
 from flows.digest.content import Source, build_digest
 from flows.digest.render import render_html, render_text, subject
 from flows.digest.rules import RuleSet, Subscription, load_rules, rules_path
 from flows.faults import checkpoint
-from flows.runlock import digest_lock
+from flows.runlock import RunInProgress, digest_lock
 from flows.settings import Settings
-from warehouse.db import named_query, open_warehouse
+from warehouse.db import let_go, named_query, open_warehouse
 
 logger = logging.getLogger(__name__)
 
@@ -140,7 +141,7 @@ def run_digest(settings: Settings, subscription: str | None = None, since: timed
         with open_warehouse(settings.db, lock_timeout=settings.lock_timeout) as con:
             _compose(con, settings, ruleset, sub, since, now, result)
         return result
-    with digest_lock(settings.db, settings.lock_timeout):
+    with _digest_lock(settings):
         with open_warehouse(settings.db, lock_timeout=settings.lock_timeout) as con:
             earlier = outbox.pending(con, sub.name)
             # nothing to send first: compose on this connection (one open less per run)
@@ -157,23 +158,50 @@ def run_digest(settings: Settings, subscription: str | None = None, since: timed
     return result
 
 
+@contextmanager
+def _digest_lock(settings: Settings):
+    """digest_lock. Under warehouse.db.one_instance the caller may keep the database open: when another
+    digest holds the flock, that instance is let go before waiting, since the other digest may need the
+    database (to record a delivery) before it can release the flock."""
+    with ExitStack() as stack:
+        try:
+            stack.enter_context(digest_lock(settings.db, 0))
+        except RunInProgress:
+            with let_go(settings.db):
+                stack.enter_context(digest_lock(settings.db, settings.lock_timeout))
+        yield
+
+
 def _compose(con, settings: Settings, ruleset: RuleSet, sub: Subscription, since: timedelta | None,
              now: datetime, result: DigestResult) -> list[outbox.OutboxMessage]:
     """Collect what is new per destination, render it, and (unless a dry run) enqueue it as pending.
     Returns the enqueued messages, to be delivered after this connection is closed."""
     dry_run = result.dry_run
     enqueued: list[outbox.OutboxMessage] = []
-    kb = load_kb()
-    sync_actor_countries(con, kb)
+    kb_fingerprint = unchanged.file_fingerprint(KB_FILE)
+    kb: list[KbActor] | None = None          # parsed only when needed
+    if dry_run or not unchanged.kb_synced(con, kb_fingerprint):
+        kb = load_kb(KB_FILE)
+        sync_actor_countries(con, kb)
+        if not dry_run:
+            unchanged.record_kb_sync(con, kb_fingerprint, now)
     for dest in delivery.destinations(sub.to, settings.data_dir):
         default_start = now - since if since else None
         start = default_start if dry_run else outbox.window_start(con, sub.name, dest.key, default_start)
+        inputs = None if dry_run else unchanged.inputs_fingerprint(con, ruleset, sub, dest.key, kb_fingerprint)
+        if inputs is not None and unchanged.nothing_new(con, sub.name, dest.key, inputs, start):
+            logger.info("subscription %s -> %s: nothing new since %s (inputs unchanged since the last check)",
+                        sub.name, dest.key, start)
+            outbox.advance_cursor(con, sub.name, dest.key, now)
+            continue
+        kb = load_kb(KB_FILE) if kb is None else kb
         claimed = outbox.claimed_keys(con, sub.name, dest.key)
         matches = [m for m in collect_matches(con, ruleset, sub, start, kb) if m.item_key not in claimed]
         if not matches:
             logger.info("subscription %s -> %s: nothing new since %s", sub.name, dest.key, start)
             if not dry_run:
                 outbox.advance_cursor(con, sub.name, dest.key, now)
+                unchanged.record_check(con, sub.name, dest.key, inputs, start, now)
             continue
         sources = story_sources(con, sorted({m.story_key for m in matches}))
         report_link = None if dry_run else _report_link(settings, con, sub, now)
@@ -192,6 +220,9 @@ def _compose(con, settings: Settings, ruleset: RuleSet, sub: Subscription, since
                        body_text=text, body_html=html, mime=mime, items=list(firsts.values()),
                        story_count=d.counts["stories"], now=now)
         enqueued.append(next(m for m in outbox.pending(con, sub.name) if m.message_id == msg_id))
+        # every match is claimed now: the fingerprint is taken after the enqueue (the ledger is part of it)
+        unchanged.record_check(con, sub.name, dest.key,
+                               unchanged.inputs_fingerprint(con, ruleset, sub, dest.key, kb_fingerprint), start, now)
     return enqueued
 
 
@@ -203,9 +234,10 @@ def _deliver(settings: Settings, msg: outbox.OutboxMessage, sub: Subscription, d
     out = Delivered(message_id=msg.message_id, destination=msg.destination, items=msg.item_count,
                     stories=msg.story_count, state="pending", resent=resent)
     try:
-        checkpoint(settings, "digest.before_send")
-        out.path = deliver(settings, msg, sub.format)
-        checkpoint(settings, "digest.after_send")
+        with let_go(settings.db):   # under warehouse.db.one_instance (run_all), no database lock while sending
+            checkpoint(settings, "digest.before_send")
+            out.path = deliver(settings, msg, sub.format)
+            checkpoint(settings, "digest.after_send")
     except delivery.DeliveryError as exc:
         logger.error("digest %s to %s not delivered: %s", msg.message_id, msg.destination, exc)
         with open_warehouse(settings.db, lock_timeout=settings.lock_timeout) as con:
