@@ -112,3 +112,19 @@ def reference_run(tmp_path_factory, prefect_api):
     probe = probe_while_running(db, proc)
     rc, out, err = reap(proc)
     return ReferenceRun(rc, err, snapshot(db) if rc == 0 else {}, digest_files(tmp / "data"), probe)
+
+
+@pytest.fixture
+def smtp():
+    """A real SMTP server (aiosmtpd) on 127.0.0.1 for the digest tests: (inbox of accepted messages, port)."""
+    from aiosmtpd.controller import Controller
+
+    from tests.digest_fixtures import Inbox, free_port
+
+    inbox, port = Inbox(), free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        yield inbox, port
+    finally:
+        controller.stop()

@@ -17,18 +17,6 @@ from warehouse.db import open_warehouse
 
 
 @pytest.fixture
-def smtp():
-    inbox = Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield inbox, port
-    finally:
-        controller.stop()
-
-
-@pytest.fixture
 def loaded(tmp_path):
     load_articles(tmp_path / "w.duckdb")
     return tmp_path

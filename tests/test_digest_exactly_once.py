@@ -43,15 +43,6 @@ def _state(settings) -> tuple[list, int]:
     return outbox, ledger
 
 
-@pytest.fixture
-def smtp():
-    inbox, port = Inbox(), free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    yield inbox, port
-    controller.stop()
-
-
 def _items(msg) -> list[str]:
     return [line for line in msg.get_body(("plain",)).get_content().splitlines() if "evidence:" in line]
 

@@ -8,27 +8,12 @@ import logging
 import shutil
 from datetime import datetime, timedelta, timezone
 
-import pytest
-from aiosmtpd.controller import Controller
-
 from flows.digest import actors, unchanged
 from flows.digest.run import run_digest
-from tests.digest_fixtures import DATA, Inbox, fixture_articles, free_port, load_articles, settings_for
+from tests.digest_fixtures import DATA, fixture_articles, load_articles, settings_for
 from warehouse.db import open_warehouse
 
 SKIPPED = "inputs unchanged since the last check"
-
-
-@pytest.fixture
-def smtp():
-    inbox = Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        yield inbox, port
-    finally:
-        controller.stop()
 
 
 def _all_but(*left_out: str) -> list[str]:
