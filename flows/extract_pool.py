@@ -58,7 +58,8 @@ def start_workers(settings: Settings) -> list[ExtractionWorker]:
     with _pool_lock:
         workers = [w for w in _pool.get(key, []) if w.alive]
         while len(workers) < settings.extract_workers:
-            workers.append(ExtractionWorker(extractor_kwargs(settings), LANGS).start())
+            workers.append(ExtractionWorker(extractor_kwargs(settings), LANGS,
+                                            timeout=settings.extract_worker_timeout).start())
         _pool[key] = workers
         return list(workers)
 

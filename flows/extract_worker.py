@@ -21,6 +21,7 @@ import argparse
 import logging
 import os
 import pickle
+import select
 import struct
 import subprocess
 import sys
@@ -34,6 +35,9 @@ logger = logging.getLogger(__name__)
 
 _HEADER = struct.Struct("!Q")
 STOP_GRACE = 10.0
+# how long the writer waits for a worker's answer (models loaded, a chunk extracted) before it kills the worker
+# and extracts the chunk itself: a hung worker must not stall the run (settings.extract_worker_timeout)
+ANSWER_TIMEOUT = 300.0
 
 
 def extract_chunk(extractor, articles: list[dict]) -> tuple[list[tuple[str, dict]], dict[str, str]]:
@@ -82,9 +86,10 @@ class ExtractionWorker:
     `extract(articles)` per chunk (a frame out, a frame back; the worker is idle, reading, when a chunk is
     sent, so the write does not wait on its work)."""
 
-    def __init__(self, extractor_kwargs: dict, langs: tuple[str, ...]):
+    def __init__(self, extractor_kwargs: dict, langs: tuple[str, ...], timeout: float = ANSWER_TIMEOUT):
         self.extractor_kwargs = dict(extractor_kwargs)
         self.langs = tuple(langs)
+        self.timeout = timeout               # seconds to wait for an answer before the worker counts as hung
         self.proc: subprocess.Popen | None = None
         self.version: str | None = None      # set by wait_ready()
         self.lock = threading.Lock()         # held by the thread that feeds it
@@ -119,6 +124,12 @@ class ExtractionWorker:
             raise WorkerGone(f"extraction worker: cannot send ({exc})") from None
 
     def _receive(self):
+        # One request is outstanding at a time and the worker writes one frame per request, so nothing of the
+        # next frame can sit in the reader's buffer: the pipe itself says whether the answer has begun.
+        if self._results is not None and not select.select([self._results], [], [], self.timeout)[0]:
+            self._kill()
+            raise WorkerGone(f"extraction worker gave no answer within {self.timeout:.0f} s and was killed "
+                             "(raise extract_worker_timeout on a very slow machine)")
         try:
             return read_frame(self._results)
         except (EOFError, OSError, ValueError, AttributeError, pickle.UnpicklingError):
@@ -140,6 +151,14 @@ class ExtractionWorker:
         if kind == "failed":
             raise ChunkFailed(payload)
         return payload
+
+    def _kill(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.kill()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                logger.error("extraction worker %d did not exit after SIGKILL", self.proc.pid)
 
     def stop(self) -> None:
         proc, self.proc = self.proc, None

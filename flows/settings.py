@@ -98,6 +98,9 @@ class Settings(BaseSettings):
     # models), so a run starts them only for at least extract_worker_min_pending articles.
     extract_workers: int = Field(default=1, ge=0)
     extract_worker_min_pending: int = Field(default=64, ge=1)
+    # seconds a worker may take to load its models or to extract one chunk; a worker slower than that counts as
+    # hung: it is killed and the writer extracts the chunk (a hung worker must not stall a run)
+    extract_worker_timeout: float = Field(default=300.0, gt=0)
     lock_timeout: float = 30.0                    # seconds a writer waits for another writer
     http: HttpSettings = Field(default_factory=HttpSettings)
     smtp: SmtpSettings = Field(default_factory=SmtpSettings)

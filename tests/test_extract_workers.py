@@ -79,6 +79,29 @@ def test_chunks_of_a_worker_that_is_gone_are_extracted_by_the_writer(worker):
     assert len(calls) == len(chunks)
 
 
+@pytest.mark.timeout(180)
+def test_a_hung_worker_is_killed_and_its_chunk_extracted_by_the_writer():
+    """A worker that stops answering (SIGSTOP: the process is there but does nothing, as when it hangs) must
+    not stall the run: after its timeout it is killed and the writer extracts the chunk it held."""
+    settings = load_settings()
+    extractor = get_extractor(settings)
+    chunks = _chunks()
+    worker = ExtractionWorker(extractor_kwargs(settings), LANGS).start()     # its own: this test kills it
+    try:
+        worker.wait_ready()
+        worker.timeout = 3.0
+        os.kill(worker.proc.pid, signal.SIGSTOP)
+        extract_here, calls = _counting(extractor)
+        started = time.monotonic()
+        assert list(in_order(chunks, extract_here, [worker], extractor.version)) == \
+            [extract_chunk(extractor, c) for c in chunks]
+        assert len(calls) == len(chunks)             # the writer extracted every chunk, the held one too
+        assert not worker.alive                      # killed, so a later run starts a fresh one
+        assert time.monotonic() - started < 120
+    finally:
+        worker.stop()
+
+
 def test_a_run_starts_no_worker_for_few_articles_or_when_told_not_to():
     few = load_settings(extract_workers=1, extract_worker_min_pending=100)
     assert workers_for(few, 99) == []
