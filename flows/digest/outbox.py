@@ -83,11 +83,13 @@ def window_start(con: duckdb.DuckDBPyConnection, subscription: str, destination:
                  default: datetime | None) -> datetime | None:
     """Where a run starts looking: the earlier of `default` (now - since) and the last cursor minus an
     overlap, so that a gap between runs never skips an item."""
-    row = con.execute("SELECT window_end FROM digest_cursor WHERE subscription = ? AND destination = ?",
-                      [subscription, destination]).fetchone()
-    if row is None or default is None:
+    # fetchall, not fetchone: DuckDB 2.0 keeps a result that was not read to its end open on the connection,
+    # and a later `register` on it raises ResourceInUse
+    rows = con.execute("SELECT window_end FROM digest_cursor WHERE subscription = ? AND destination = ?",
+                       [subscription, destination]).fetchall()
+    if not rows or default is None:
         return default
-    return min(default, row[0] - CURSOR_OVERLAP)
+    return min(default, rows[0][0] - CURSOR_OVERLAP)
 
 
 def enqueue(con: duckdb.DuckDBPyConnection, *, subscription: str, destination: str, msg_id: str,
