@@ -13,7 +13,7 @@ from flows.extract_worker import extract_chunk
 from flows.faults import checkpoint
 from flows.settings import Settings
 from nlp.pipeline import Extractor
-from warehouse.db import connect, named_query, open_warehouse
+from warehouse.db import connect, let_go, named_query, open_warehouse
 from warehouse.load import replace_facts
 
 logger = logging.getLogger(__name__)
@@ -46,10 +46,12 @@ def pending_count(settings: Settings, version: str) -> int:
 
 def extract_pending_if_any(settings: Settings) -> dict:
     """`extract_pending`, or nothing at all (not even a Prefect flow run) when no article needs it: a run
-    on unchanged feeds must cost almost nothing."""
+    on unchanged feeds must cost almost nothing. Under warehouse.db.one_instance (run_all) the count uses the
+    kept instance and the extraction, which is long, keeps none (let_go), so no lock is held between loads."""
     if pending_count(settings, get_extractor(settings).version) == 0:
         return dict(EMPTY_TOTALS)
-    return extract_pending(settings)
+    with let_go(settings.db):
+        return extract_pending(settings)
 
 
 @task(cache_policy=NO_CACHE)

@@ -9,11 +9,11 @@ from importlib import metadata
 
 from prefect import flow
 
-from flows.extract import EMPTY_TOTALS, extract_pending, get_extractor, pending_count
+from flows.extract import extract_pending_if_any, get_extractor
 from flows.extract_pool import early_start
 from flows.faults import checkpoint
 from flows.settings import Settings
-from warehouse.db import let_go, named_query, one_instance, open_warehouse
+from warehouse.db import named_query, one_instance, open_warehouse
 
 logger = logging.getLogger(__name__)
 
@@ -47,14 +47,6 @@ def _ingest(settings: Settings) -> dict:
     return ingest.fn(settings)
 
 
-def _extract(settings: Settings) -> dict:
-    """extract_pending_if_any, with the count on the kept instance and the extraction (long) under let_go."""
-    if pending_count(settings, get_extractor(settings).version) == 0:
-        return dict(EMPTY_TOTALS)
-    with let_go(settings.db):
-        return extract_pending(settings)
-
-
 def _digest(settings: Settings) -> list[str]:
     try:
         from flows.digest.flow import run_default_digest
@@ -81,7 +73,7 @@ def run_all(settings: Settings, digest: bool = True) -> dict:
         # the pending count, the digest's steps and the end record share one DuckDB instance (~40 ms CPU to
         # open each time); extraction and the digest's sending run with none kept (let_go)
         tail.enter_context(one_instance(settings.db))
-        counts["extract"] = _extract(settings)
+        counts["extract"] = extract_pending_if_any(settings)
         checkpoint(settings, "run.extracted")
         counts["digests"] = _digest(settings) if digest else []
         checkpoint(settings, "run.digested")
