@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import tomllib
 from collections.abc import Iterable, Iterator
 from functools import cached_property
@@ -21,6 +22,17 @@ MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 PIPELINE_CONFIG = MODELS_DIR / "configs" / "pipeline.toml"
 # Longer texts are cut for extraction (the stored article keeps its full text).
 DEFAULT_MAX_CHARS = 200_000
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def spacy_safe(text: str) -> str:
+    """`text` with each lone surrogate (a str can hold one, e.g. from a bad numeric character reference; UTF-8
+    cannot) replaced by U+FFFD: spaCy's tokenizer raises on them. One code point for one, so every offset is
+    unchanged; a span over a replaced character no longer matches the original text and is dropped by
+    `assemble`, so nothing wrong is stored."""
+    return _LONE_SURROGATE.sub("\ufffd", text)
 
 
 def _register_components() -> None:
@@ -126,6 +138,7 @@ class Extractor:
                 continue
             nlp = self.nlp(lang)
             cut = [texts[i][: self.max_chars] for i in idx]
-            for i, text, doc in zip(idx, cut, nlp.pipe(cut, batch_size=self.batch_size)):
+            safe = [spacy_safe(t) for t in cut]
+            for i, text, doc in zip(idx, cut, nlp.pipe(safe, batch_size=self.batch_size)):
                 results[i] = assemble(docs[i].get("id"), lang, text, doc._.actors, doc._.statistics, doc._.claims)
         yield from results  # type: ignore[misc]

@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, assume, given, settings, strategies as st
 from flows.ingest.canonical import canonicalize
 from flows.ingest.fulltext import decode_html, extract_main_text, fragment_text, page_metadata
 from flows.ingest.parse import NotAFeed, parse_feed
+from nlp.pipeline import spacy_safe
 
 HOSTILE = Path(__file__).parent / "data" / "hostile"
 FEEDS = HOSTILE / "feeds"
@@ -245,12 +246,26 @@ def test_extraction_on_any_unicode_keeps_valid_offsets(extractor, text, lang):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("lang", ["nl", "en", "auto"])
+def test_lone_surrogates_do_not_stop_extraction(extractor, lang):
+    """A str may hold a lone surrogate (UTF-8 cannot; spaCy's tokenizer raised on it): extraction still runs,
+    keeps the facts around it with exact offsets, and drops none but a span over the surrogate itself."""
+    text = ("De Autoriteit Persoonsgegevens legt Clearview AI een boete op van 30,5 miljoen euro. \ud800 "
+            "The ICO fined TikTok \udfff£12.7 million.")
+    facts = extractor.extract(text, lang=lang, doc_id="s")
+    _assert_offsets(text, facts)
+    assert facts["actors"] and facts["statistics"]
+
+
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                  HealthCheck.function_scoped_fixture])
 @given(text=newsy, lang=st.sampled_from(["nl", "en"]))
 def test_extractor_components_emit_exact_spans_before_any_cleanup(extractor, text, lang):
     """The components themselves must give exact offsets: `assemble` drops bad spans, which would lose
-    facts silently (it only logs)."""
+    facts silently (it only logs). They get the text as the Extractor hands it to spaCy (`spacy_safe`: lone
+    surrogates, which spaCy's tokenizer cannot take, replaced one for one)."""
+    text = spacy_safe(text)
     doc = extractor.nlp(lang)(text)
     for actor in doc._.actors:
         for m in actor["mentions"]:
