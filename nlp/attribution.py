@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +59,27 @@ class Cues:
     split_left: str = ""
     split_right: str = ""
     co_actor_before: re.Pattern | None = None
+
+    @cached_property
+    def speaker_res(self) -> dict[str, re.Pattern | None]:
+        """find_speaker's and assign_roles' patterns, compiled once: built from the cue alternations at each
+        call they were recompiled whenever other patterns had pushed them out of the re module's cache."""
+        sp, before, left, right = self.speech_alt, self.before_alt, self.split_left, self.split_right
+        c = lambda pattern: re.compile(pattern, re.I)  # noqa: E731
+        return {
+            "before_left": c(rf"(?<![\w])(?:{before})\s+(?:[^\s,;.]+\s+){{0,2}}\Z"),
+            "before_opens": c(rf"(?:^|[,{QUOTES}:]\s*|(?:zo|so)\s+|(?<![\w]))(?:{before})\s+(?:[^\s,;.]+\s+){{0,2}}\Z"),
+            "speech_after_comma": c(rf"[,{QUOTES}]\s*(?:zo\s+)?(?:{sp})\s+(?:[^\s,;.]+\s+){{0,2}}\Z"),
+            "clause_end": c(rf"\s*(?:[,.;:!?{QUOTES}]|\Z|(?:in|op|on|to|tegen|verder|toe)(?![\w]))"),
+            "split_left": c(rf"[,{QUOTES}]\s*(?:{left})\s+(?:[^\s,;.]+\s+){{0,2}}\Z") if left else None,
+            "split_right": c(rf"\s+(?:{right})(?![\w])") if left else None,
+            "speech_right": c(rf"\s*(?:[^\s,;.]+\s+)?(?:{sp})(?:\s+[^\s,;.]+){{0,5}}?(?:\s+(?:dat|that|:)|\s*[:,]|\s*\Z)"),
+            "apposition_speech": c(rf"\s*,[^,;.]{{1,70}},\s*(?:{sp})(?![\w])"),
+            "speech_next": c(rf"\s*(?:[^\s,;.]+\s+)?(?:{sp})(?![\w])"),
+            "speech_left": c(rf"(?<![\w])(?:{sp})\s+(?:[^\s,;.]+\s+){{0,2}}\Z"),
+            "that_follows": c(r"\s*(?:dat|that|[:.,]|\Z)"),
+            "reported": c(rf"(?<![\w])(?:{sp})\s+(?:dat|that)\s"),
+        }
 
     @classmethod
     def from_lexicon(cls, lex: dict) -> "Cues":
@@ -208,26 +230,24 @@ def find_speaker(text: str, start: int, end: int, parties: list[Party], cues: Cu
     "X zegt dat", "according to X", "X said"."""
     inside = [p for p in parties if start <= p.start and p.end <= end]
     best: tuple[int, Party] | None = None
+    rx = cues.speaker_res
     for p in inside:
         left = text[max(start, p.start - 60): p.start]
         right = text[p.end: min(end, p.end + 60)]
         rank = None
-        if re.search(rf"(?<![\w])(?:{cues.before_alt})\s+(?:[^\s,;.]+\s+){{0,2}}\Z", left, re.I):
-            if re.search(rf"(?:^|[,{QUOTES}:]\s*|(?:zo|so)\s+|(?<![\w]))(?:{cues.before_alt})\s+(?:[^\s,;.]+\s+){{0,2}}\Z", left, re.I):
-                rank = 0
-        if rank is None and re.search(rf"[,{QUOTES}]\s*(?:zo\s+)?(?:{cues.speech_alt})\s+(?:[^\s,;.]+\s+){{0,2}}\Z", left, re.I) \
-                and re.match(rf"\s*(?:[,.;:!?{QUOTES}]|\Z|(?:in|op|on|to|tegen|verder|toe)(?![\w]))", right, re.I):
-            rank = 0  # "..., stelt noyb." / "..., said the regulator." (not "said the firm was ...")
-        if rank is None and cues.split_left and re.search(rf"[,{QUOTES}]\s*(?:{cues.split_left})\s+(?:[^\s,;.]+\s+){{0,2}}\Z", left, re.I) \
-                and re.match(rf"\s+(?:{cues.split_right})(?![\w])", right, re.I):
+        if rx["before_left"].search(left) and rx["before_opens"].search(left):
             rank = 0
-        if rank is None and re.match(rf"\s*(?:[^\s,;.]+\s+)?(?:{cues.speech_alt})(?:\s+[^\s,;.]+){{0,5}}?(?:\s+(?:dat|that|:)|\s*[:,]|\s*\Z)", right, re.I):
+        if rank is None and rx["speech_after_comma"].search(left) and rx["clause_end"].match(right):
+            rank = 0  # "..., stelt noyb." / "..., said the regulator." (not "said the firm was ...")
+        if rank is None and cues.split_left and rx["split_left"].search(left) and rx["split_right"].match(right):
+            rank = 0
+        if rank is None and rx["speech_right"].match(right):
             rank = 1
-        if rank is None and re.match(rf"\s*,[^,;.]{{1,70}},\s*(?:{cues.speech_alt})(?![\w])", text[p.end:min(end, p.end + 110)], re.I):
+        if rank is None and rx["apposition_speech"].match(text[p.end:min(end, p.end + 110)]):
             rank = 1  # "Johnny Ryan, a senior fellow at the group, said ..."
-        if rank is None and cues.lang == "en" and re.match(rf"\s*(?:[^\s,;.]+\s+)?(?:{cues.speech_alt})(?![\w])", right, re.I):
+        if rank is None and cues.lang == "en" and rx["speech_next"].match(right):
             rank = 2
-        if rank is None and re.search(rf"(?<![\w])(?:{cues.speech_alt})\s+(?:[^\s,;.]+\s+){{0,2}}\Z", left, re.I) and re.match(r"\s*(?:dat|that|[:.,]|\Z)", right, re.I):
+        if rank is None and rx["speech_left"].search(left) and rx["that_follows"].match(right):
             rank = 1
         if rank is not None and (best is None or rank < best[0]):
             best = (rank, p)
@@ -320,7 +340,7 @@ def assign_roles(text: str, ctx: RoleContext, parties: list[Party], cues: Cues, 
         if comma > cs:
             main_from = comma + 1
     # "Directeur X zegt dat DPG Media de zaak aan de rechter voorlegt": the subject is the reported clause's
-    reported = re.search(rf"(?<![\w])(?:{cues.speech_alt})\s+(?:dat|that)\s", text[main_from:ts], re.I)
+    reported = cues.speaker_res["reported"].search(text[main_from:ts])
     if reported and not ctx.assertion:
         main_from += reported.end()
     # the clause subject: first party of the clause before the trigger, unless a pronoun opens the clause
