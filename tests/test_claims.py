@@ -1103,3 +1103,23 @@ def test_a_judge_quoted_by_title_speaks_for_the_court(pipes):
             "the trip data within a month, she wrote.")
     c = next(c for c in run(pipes, "en", text, actors=actors) if c["text"].startswith("Uber must"))
     assert (c["kind"], c["claimant"], c["target"]) == ("court_ruling", "Rechtbank Amsterdam", "Uber")
+
+
+# ---- error classes of dev batch 7 (nl-133..138, en-128..133), 2026-11-30 evening --------------------------
+
+def test_challenging_or_contesting_a_named_decision_is_an_appeal(pipes):
+    text = "The ICO issued an enforcement notice. Uber challenged the notice in 2024 and will contest the penalty."
+    appeals = [c for c in run(pipes, "en", text) if c["kind"] == "appeal"]
+    assert appeals and appeals[0]["claimant"] == "Uber"
+    assert run(pipes, "en", "Uber said the new rules are a challenge for the whole sector.") == []
+
+
+def test_enquiries_are_an_investigation_and_asking_a_regulator_to_investigate_is_a_complaint(pipes):
+    assert kinds(run(pipes, "en", "The ICO said it would make enquiries with TikTok.")) == ["investigation"]
+    asked = run(pipes, "en", "noyb has written to the ICO, asking it to investigate whether TikTok obtains valid consent.")
+    assert kinds(asked) == ["complaint"] and asked[0]["claimant"] == "noyb"
+
+
+def test_performance_of_a_named_kind_of_contract_is_the_contract_basis(pipes):
+    text = "Uber voert aan dat het volgen van de ritten noodzakelijk is voor de uitvoering van de huurovereenkomst."
+    assert only(run(pipes, "nl", text), "legal_basis")["basis"] == "contract"
