@@ -532,6 +532,9 @@ class ActorRecognizer:
                                               text[max(0, u.start() - 30):u.start()], re.I)
                             and re.match(r" [a-zà-ÿ]", text[u.end():u.end() + 2]) for u in uses):
                 return None
+        if cand["src"] == "ner" and len(words) == 1 and surface.isupper() and len(surface) >= 2 and re.search(
+                r"(?<![\w-])[a-zà-ÿ][\w-]* \(\s?" + re.escape(surface) + r"\s?\)", text):
+            return None  # "automatic content recognition (ACR)": the text spells the acronym out as a thing
         if cand["src"] == "ner" and len(words) == 1:
             tok = doc[i]
             if surface.isdigit():
@@ -740,12 +743,15 @@ class ActorRecognizer:
             gw = g["name"].split()
             # "Honda" after "American Honda Motor Co.": a place word opening the name may be left out
             bare = gw[1:] if len(gw) >= 3 and gw[0] in self.all_places else gw
+            # "Havenzicht" after "Woonstichting Havenzicht": the word saying what the body is may be left out
+            undescribed = gw[1:] if len(gw) >= 2 and self._descriptor_word(gw[0].lower()) else None
             for hj, h in enumerate(actors):
                 # a short form NER took for a person ("Schufa" after "Schufa Holding") is still the organisation
                 if hj == gi or hj in merged or h["kb"] or (h["type"] == "person" and h.get("typed_by") != "label"):
                     continue
                 hw = h["name"].split()
-                if len(hw) < len(gw) and hw in (gw[:len(hw)], bare[:len(hw)]) and norm(h["name"]) not in self.reject:
+                if len(hw) < len(gw) and (hw in (gw[:len(hw)], bare[:len(hw)]) or hw == undescribed) \
+                        and norm(h["name"]) not in self.reject:
                     g["mentions"].extend(h["mentions"])
                     merged.add(hj)
         actors = [g for i, g in enumerate(actors) if i not in merged]

@@ -448,3 +448,30 @@ def test_an_acronym_describing_a_thing_is_no_actor():
     doc = build_nlp("en")("Staff at Brenlow Mobile gave out replacement SIM cards to callers. Anyone asking for a new SIM "
                           "card now needs a passport.")
     assert "SIM" not in {a["name"] for a in doc._.actors}
+
+
+# ---- error classes of dev batch 7 (nl-133..138), 2026-11-30 evening: with the Dutch NER, whose names these are --
+
+@pytest.fixture(scope="module")
+def nl_full():
+    from nlp.pipeline import build_nlp
+
+    return build_nlp("nl")
+
+
+def test_a_name_without_its_descriptor_word_is_the_same_actor(nl_full):
+    doc = nl_full("De AP berispt Woonstichting Havenzicht uit Zaandam. Havenzicht vroeg woningzoekenden om hun "
+             "bankafschriften. Volgens Havenzicht was dat nodig.")
+    assert_offsets(doc)
+    actors = by_name(doc)
+    assert "Woonstichting Havenzicht" in actors and "Havenzicht" not in actors
+    assert len(actors["Woonstichting Havenzicht"]["mentions"]) == 3
+
+
+def test_an_acronym_the_text_spells_out_as_a_thing_is_no_actor_and_a_brand_is_a_company(nl_full):
+    doc = nl_full("De Consumentenbond dient een klacht in tegen televisiemerk Vistara. De techniek heet automatische "
+             "contentherkenning (ACR). Volgens de bond staat ACR standaard aan. Vistara zegt dat kijkers toestemming geven.")
+    assert_offsets(doc)
+    actors = by_name(doc)
+    assert "ACR" not in actors
+    assert actors["Vistara"]["type"] == "company"
