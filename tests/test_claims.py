@@ -1123,3 +1123,10 @@ def test_enquiries_are_an_investigation_and_asking_a_regulator_to_investigate_is
 def test_performance_of_a_named_kind_of_contract_is_the_contract_basis(pipes):
     text = "Uber voert aan dat het volgen van de ritten noodzakelijk is voor de uitvoering van de huurovereenkomst."
     assert only(run(pipes, "nl", text), "legal_basis")["basis"] == "contract"
+
+
+def test_an_appeal_lost_and_a_court_that_disagrees_are_rulings(pipes):
+    lost = run(pipes, "en", "Uber has lost its appeal against the fine, the Court of Justice of the European Union said.")
+    assert kinds(lost) == ["court_ruling"] and lost[0]["target"] == "Uber"
+    assert kinds(run(pipes, "en", "Uber argued that the data was anonymous. The CJEU disagreed.")) == ["court_ruling"]
+    assert run(pipes, "en", "Uber and TikTok agreed on a new partnership.") == []   # no court: no ruling
