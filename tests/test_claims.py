@@ -1130,3 +1130,10 @@ def test_an_appeal_lost_and_a_court_that_disagrees_are_rulings(pipes):
     assert kinds(lost) == ["court_ruling"] and lost[0]["target"] == "Uber"
     assert kinds(run(pipes, "en", "Uber argued that the data was anonymous. The CJEU disagreed.")) == ["court_ruling"]
     assert run(pipes, "en", "Uber and TikTok agreed on a new partnership.") == []   # no court: no ruling
+
+
+def test_wanting_a_regulator_to_oblige_a_party_and_a_duty_to_prove_are_orders(pipes):
+    wanted = only(run(pipes, "nl", "Bits of Freedom wil dat de AP Meta verplicht om alle kijkgegevens te wissen."), "order")
+    assert wanted["claimant"] == "Bits of Freedom"
+    text = "De AP legt Uber een boete op. Ook moet het bedrijf binnen acht weken aantonen dat het minder gegevens vraagt."
+    assert only(run(pipes, "nl", text), "order")["target"] == "Uber"
