@@ -5,6 +5,7 @@ import csv
 import importlib
 import io
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Optional
@@ -130,7 +131,9 @@ def evaluate(gold: Path = typer.Option(..., "--gold", exists=True, dir_okay=Fals
              pred: Optional[Path] = typer.Option(None, "--pred", help="Predictions JSONL; default: run the extractor."),
              ner_backend: Optional[str] = typer.Option(None, "--ner-backend"),
              format: str = typer.Option("table", "--format", help="table | markdown | json"),
-             show_errors: bool = typer.Option(False, "--errors", help="Also list every missed, invented or misattributed fact.")) -> None:
+             show_errors: bool = typer.Option(False, "--errors", help="Also list every missed, invented or misattributed fact."),
+             ids: Optional[str] = typer.Option(None, "--ids", help="Score only these documents: a regular expression "
+                                               "their ids must match in full, e.g. 'nl-20[7-9]|nl-21[0-2]|en-20[7-9]|en-21[0-2]'.")) -> None:
     """Score extraction against a gold file, per language (precision, recall, F1, attribute accuracy)."""
     from flows.documents import read_jsonl
     from flows.extract import get_extractor
@@ -139,6 +142,14 @@ def evaluate(gold: Path = typer.Option(..., "--gold", exists=True, dir_okay=Fals
     settings = settings_or_fail(ner_backend=ner_backend)
     try:
         gold_docs = read_jsonl(gold)
+        if ids:
+            try:
+                wanted = re.compile(ids)
+            except re.error as exc:
+                raise ValueError(f"--ids {ids!r} is not a regular expression ({exc}); e.g. --ids 'nl-2\\d\\d'") from exc
+            gold_docs = [d for d in gold_docs if wanted.fullmatch(str(d.get("id", "")))]
+            if not gold_docs:
+                raise ValueError(f"no document of {gold} has an id matching --ids {ids!r}")
         if pred:
             pred_docs = read_jsonl(pred, required="id")
         else:

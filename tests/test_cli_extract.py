@@ -90,3 +90,22 @@ def test_eval_scores_what_extract_printed(tmp_path):
     assert from_file.exit_code == 0 and inline.exit_code == 0, from_file.output + inline.output
     assert "g1\tclaims\tfn\tcomplaint: misusing" in from_file.stdout
     assert from_file.stdout.endswith(inline.stdout)
+
+
+def test_eval_ids_scores_only_the_matching_documents(tmp_path):
+    """--ids keeps the documents whose id matches in full (a held-out batch of the test split, say); a pattern
+    that matches none or is no regular expression is a clear error."""
+    docs = [{"id": i, "lang": "en", "text": TEXT_EN, "actors": [], "statistics": [], "claims": [
+        {"kind": "complaint", "text": "misusing", "start": 41, "end": 49, "claimant": "x", "target": "y"}]}
+        for i in ("en-1", "en-10")]
+    gold_file = tmp_path / "gold.jsonl"
+    gold_file.write_text("".join(json.dumps(d) + "\n" for d in docs), encoding="utf-8")
+    one = CliRunner().invoke(app, ["eval", "--gold", str(gold_file), "--ids", "en-1", "--format", "json"])
+    both = CliRunner().invoke(app, ["eval", "--gold", str(gold_file), "--format", "json"])
+    assert one.exit_code == 0 and both.exit_code == 0, one.output + both.output
+    claims = lambda out: next(r for r in json.loads(out) if r["lang"] == "all" and r["facts"] == "claims")  # noqa: E731
+    assert claims(one.stdout)["gold"] == 1 and claims(both.stdout)["gold"] == 2
+    none = CliRunner().invoke(app, ["eval", "--gold", str(gold_file), "--ids", "nl-.*"])
+    bad = CliRunner().invoke(app, ["eval", "--gold", str(gold_file), "--ids", "("])
+    assert none.exit_code != 0 and "no document" in none.output
+    assert bad.exit_code != 0 and "not a regular expression" in bad.output
