@@ -61,7 +61,7 @@ class Prefetch:
     """Chunks handed to workers, in order, by one feeder thread per worker, until `take` closes it."""
 
     def __init__(self, chunks: list[list[dict]], workers: list[ExtractionWorker], version: str):
-        self.chunks, self.version = chunks, version
+        self.chunks, self.version, self.n = chunks, version, len(chunks)
         self.keys = [chunk_key(c, version) for c in chunks]
         self.todo: deque[int] = deque(range(len(chunks)))
         self.state: dict[int, Any] = {}     # chunk -> _RUNNING, _FAILED or its result
@@ -85,10 +85,11 @@ class Prefetch:
                         return
                     i = self.todo.popleft()
                     self.state[i] = _RUNNING
+                    chunk = self.chunks[i]
                 logger.info("prefetch: chunk %d of %d (%d articles) handed to extraction worker %d",
-                            i + 1, len(self.chunks), len(self.chunks[i]), worker.proc.pid if worker.proc else -1)
+                            i + 1, self.n, len(chunk), worker.proc.pid if worker.proc else -1)
                 try:
-                    result = worker.extract(self.chunks[i])
+                    result = worker.extract(chunk)
                 except (WorkerGone, ChunkFailed) as exc:
                     logger.info("prefetch: chunk %d not extracted (%s); extraction takes it as usual", i + 1,
                                 type(exc).__name__)
@@ -104,6 +105,7 @@ class Prefetch:
         with self.cond:
             self.closed = True
             self.todo.clear()
+            self.chunks = []        # the texts: extraction holds its own copies (read back from the database)
 
     def take(self, chunks: list[list[dict]], version: str) -> dict[int, "Claim"]:
         """Stop handing out chunks; {index in `chunks`: its claim} for each chunk that was handed out with the
@@ -117,7 +119,7 @@ class Prefetch:
             if i is not None:
                 claims[j] = Claim(self, i)
         logger.info("prefetch: %d of %d chunks were handed out during ingest, %d taken over",
-                    len(handed), len(self.chunks), len(claims))
+                    len(handed), self.n, len(claims))
         return claims
 
 

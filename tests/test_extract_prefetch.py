@@ -4,6 +4,9 @@ run without prefetch."""
 from __future__ import annotations
 
 import logging
+import os
+import signal
+import time
 
 import pytest
 
@@ -53,3 +56,35 @@ def test_workers_begin_during_ingest_and_the_facts_do_not_change(tmp_path, caplo
     for table in ("articles", "mentions", "statistics", "claims", "actors", "per_article", "stories"):
         assert with_prefetch[table] == without[table], table
     assert with_prefetch["mentions"] and with_prefetch["claims"]
+
+
+@pytest.mark.timeout(180)
+def test_a_prefetched_chunk_whose_worker_hangs_is_extracted_by_the_writer():
+    """A worker that stops answering while it holds a prefetched chunk: after its timeout it is killed and the
+    writer extracts that chunk; chunks cut differently from the prefetched ones are never taken over."""
+    from flows.extract import get_extractor
+    from flows.extract_pool import LANGS, extractor_kwargs, in_order
+    from flows.extract_prefetch import Prefetch
+    from flows.extract_worker import ExtractionWorker, extract_chunk
+    from tests.test_extract_workers import _articles, _chunks
+
+    settings = load_settings()
+    extractor = get_extractor(settings)
+    chunks = _chunks(3)
+    worker = ExtractionWorker(extractor_kwargs(settings), LANGS).start()     # its own: this test kills it
+    try:
+        worker.wait_ready()
+        worker.timeout = 3.0
+        os.kill(worker.proc.pid, signal.SIGSTOP)
+        prefetch = Prefetch(chunks, [worker], extractor.version)
+        while 0 not in prefetch.state:                  # the feeder hands out the first chunk, which hangs
+            time.sleep(0.05)
+        assert prefetch.take([_articles()[:4]], extractor.version) == {}      # cut differently
+        assert prefetch.take(chunks, "another extractor version") == {}
+        claims = prefetch.take(chunks, extractor.version)
+        assert list(claims) == [0]
+        assert list(in_order(chunks, lambda c: extract_chunk(extractor, c), [], extractor.version, claims)) == \
+            [extract_chunk(extractor, c) for c in chunks]
+        assert not worker.alive                         # killed after its timeout
+    finally:
+        worker.stop()
