@@ -10,7 +10,8 @@ without workers). Loads, and so the crash guarantees, stay with the caller, in c
 A worker costs a few CPU-seconds to start (imports, both languages' models), so a run starts workers only
 for `settings.extract_worker_min_pending` articles or more; workers already running are always used.
 `run_all` starts them early: as soon as ingest knows how many new pages it will fetch (`expect_articles`),
-so that they load their models while the pages are fetched and stored.
+so that they load their models while the pages are fetched and stored, and hands them ingest's articles as
+soon as it knows them (flows/extract_prefetch.py): `in_order` then takes over the chunks already handed out.
 """
 from __future__ import annotations
 
