@@ -8,7 +8,7 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
-from flows import extract_pool
+from flows import extract_pool, extract_prefetch
 from flows.extract_worker import extract_chunk
 from flows.faults import checkpoint
 from flows.settings import Settings
@@ -80,21 +80,25 @@ def load_facts(settings: Settings, facts: list[tuple[str, dict]], skipped: dict[
 
 
 @flow(name="privnews-extract", log_prints=False)
-def extract_pending(settings: Settings, force: bool = False, chunk: int = 16) -> dict:
+def extract_pending(settings: Settings, force: bool = False, chunk: int = extract_prefetch.CHUNK) -> dict:
     """Extract every stored article whose facts are missing or stale; returns counts.
 
     Articles are extracted `chunk` at a time (small chunks share the work evenly between processes; a
-    chunk is one nlp.pipe batch per language), here and in the worker processes (flows/extract_pool.py), and
-    their facts loaded here, in chunk order, every `settings.extract_load_every` articles (and at the end):
-    a crash loses at most that much extraction work, never a partial fact set."""
+    chunk is one nlp.pipe batch per language), here and in the worker processes (flows/extract_pool.py; in
+    run_all they may have begun during ingest: flows/extract_prefetch.py), and their facts loaded here, in
+    chunk order, every `settings.extract_load_every` articles (and at the end): a crash loses at most that
+    much extraction work, never a partial fact set."""
     version = get_extractor(settings).version
     pending = select_pending(settings, version, force)
-    chunks = [pending[i:i + chunk] for i in range(0, len(pending), chunk)]
+    chunks = extract_prefetch.cut(pending, chunk)
+    # chunks a worker took while ingest went on (run_all); the others are extracted below as they always were
+    prefetched = extract_prefetch.take(settings, chunks, version)
     workers = extract_pool.workers_for(settings, len(pending))
     totals = dict(EMPTY_TOTALS)
     facts: list[tuple[str, dict]] = []
     skipped: dict[str, str] = {}
-    results = extract_pool.in_order(chunks, lambda c: extract_batch(settings, quote(c)), workers, version)
+    results = extract_pool.in_order(chunks, lambda c: extract_batch(settings, quote(c)), workers, version,
+                                    prefetched)
     for done, (chunk_facts, chunk_skipped) in enumerate(results, 1):
         facts += chunk_facts
         skipped.update(chunk_skipped)

@@ -10,7 +10,8 @@ without workers). Loads, and so the crash guarantees, stay with the caller, in c
 A worker costs a few CPU-seconds to start (imports, both languages' models), so a run starts workers only
 for `settings.extract_worker_min_pending` articles or more; workers already running are always used.
 `run_all` starts them early: as soon as ingest knows how many new pages it will fetch (`expect_articles`),
-so that they load their models while the pages are fetched and stored.
+so that they load their models while the pages are fetched and stored, and hands them ingest's articles as
+soon as it knows them (flows/extract_prefetch.py): `in_order` then takes over the chunks already handed out.
 """
 from __future__ import annotations
 
@@ -42,19 +43,20 @@ def extractor_kwargs(settings: Settings) -> dict:
             "hf_cache": str(settings.data_dir / "models")}
 
 
-def _key(settings: Settings) -> tuple:
+def config_key(settings: Settings) -> tuple:
+    """Which workers serve these settings (those started for another configuration extract differently)."""
     return tuple(sorted(extractor_kwargs(settings).items()))
 
 
 def running_workers(settings: Settings) -> list[ExtractionWorker]:
     with _pool_lock:
-        return [w for w in _pool.get(_key(settings), []) if w.alive]
+        return [w for w in _pool.get(config_key(settings), []) if w.alive]
 
 
 def start_workers(settings: Settings) -> list[ExtractionWorker]:
     """`settings.extract_workers` workers for this configuration: those running, and new ones (which load
     their models in the background)."""
-    key = _key(settings)
+    key = config_key(settings)
     with _pool_lock:
         workers = [w for w in _pool.get(key, []) if w.alive]
         while len(workers) < settings.extract_workers:
@@ -101,8 +103,8 @@ def expect_articles(n: int) -> None:
 
 
 class _Schedule:
-    def __init__(self, n: int):
-        self.todo: deque[int] = deque(range(n))
+    def __init__(self, todo: list[int]):
+        self.todo: deque[int] = deque(todo)
         self.results: dict[int, Any] = {}
         self.cond = threading.Condition()
         self.closed = False
@@ -138,24 +140,37 @@ def _feed(worker: ExtractionWorker, schedule: _Schedule, chunks: list, version: 
 
 
 def in_order(chunks: list, extract_here: Callable[[Any], Any], workers: list[ExtractionWorker],
-             version: str) -> Iterator[Any]:
-    """Each chunk's result, in chunk order, extracted here or by a worker."""
-    schedule = _Schedule(len(chunks))
+             version: str, prefetched: dict[int, Any] | None = None) -> Iterator[Any]:
+    """Each chunk's result, in chunk order, extracted here or by a worker. `prefetched`: {chunk index: claim}
+    of chunks a worker took during ingest (flows/extract_prefetch.py): their result is waited for, not
+    extracted again, unless the worker failed on it."""
+    prefetched = prefetched or {}
+    schedule = _Schedule([i for i in range(len(chunks)) if i not in prefetched])
     here = 0
     for w in workers:
         threading.Thread(target=_feed, args=(w, schedule, chunks, version), daemon=True,
                          name="extract-feeder").start()
     try:
         for out in range(len(chunks)):
+            claim = prefetched.get(out)
             while True:
                 with schedule.cond:
                     if out in schedule.results:
                         result = schedule.results.pop(out)
                         break
-                    if not schedule.todo:          # chunk `out` is on a worker: wait for it (or for it back)
-                        schedule.cond.wait()
-                        continue
-                    i = schedule.todo.popleft()
+                    # a prefetched chunk still on its worker: extract the next chunk in line meanwhile
+                    wait_for_claim = claim is not None and (not schedule.todo or claim.settled())
+                    if not wait_for_claim:
+                        if not schedule.todo:      # chunk `out` is on a worker: wait for it (or for it back)
+                            schedule.cond.wait()
+                            continue
+                        i = schedule.todo.popleft()
+                if wait_for_claim:
+                    result = claim.result()
+                    if result is None:             # its worker failed on it: extract it here, as in _feed
+                        result = extract_here(chunks[out])
+                        here += 1
+                    break
                 mine = extract_here(chunks[i])
                 here += 1
                 with schedule.cond:
@@ -164,4 +179,5 @@ def in_order(chunks: list, extract_here: Callable[[Any], Any], workers: list[Ext
     finally:
         with schedule.cond:
             schedule.closed = True
-        logger.info("extracted %d chunks: %d here, the others by %d worker(s)", len(chunks), here, len(workers))
+        logger.info("extracted %d chunks: %d here, %d prefetched during ingest, the others by %d worker(s)",
+                    len(chunks), here, len(prefetched), len(workers))

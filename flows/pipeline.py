@@ -9,6 +9,7 @@ from importlib import metadata
 
 from prefect import flow
 
+from flows import extract_prefetch
 from flows.extract import extract_pending_if_any, get_extractor
 from flows.extract_pool import early_start
 from flows.faults import checkpoint
@@ -67,13 +68,16 @@ def run_all(settings: Settings, digest: bool = True) -> dict:
     tail = ExitStack()      # from the digest to the end record: one DuckDB instance (see below)
     try:
         checkpoint(settings, "run.started")
-        with early_start(settings):     # extraction workers start as soon as ingest knows new pages
-            counts["ingest"] = _ingest(settings)
-        checkpoint(settings, "run.ingested")
-        # the pending count, the digest's steps and the end record share one DuckDB instance (~40 ms CPU to
-        # open each time); extraction and the digest's sending run with none kept (let_go)
-        tail.enter_context(one_instance(settings.db))
-        counts["extract"] = extract_pending_if_any(settings)
+        # extraction may begin during ingest: the workers start as soon as ingest knows new pages, and are
+        # handed the new articles as soon as ingest knows them (flows/extract_prefetch.py)
+        with extract_prefetch.during(settings, version):
+            with early_start(settings):
+                counts["ingest"] = _ingest(settings)
+            checkpoint(settings, "run.ingested")
+            # the pending count, the digest's steps and the end record share one DuckDB instance (~40 ms CPU
+            # to open each time); extraction and the digest's sending run with none kept (let_go)
+            tail.enter_context(one_instance(settings.db))
+            counts["extract"] = extract_pending_if_any(settings)
         checkpoint(settings, "run.extracted")
         counts["digests"] = _digest(settings) if digest else []
         checkpoint(settings, "run.digested")

@@ -101,6 +101,9 @@ class Settings(BaseSettings):
     # seconds a worker may take to load its models or to extract one chunk; a worker slower than that counts as
     # hung: it is killed and the writer extracts the chunk (a hung worker must not stall a run)
     extract_worker_timeout: float = Field(default=300.0, gt=0)
+    # `privnews run`: hand ingest's articles to the running workers as soon as they are known (after dedupe),
+    # instead of leaving the workers idle until ingest has stored them (flows/extract_prefetch.py); same facts
+    extract_prefetch: bool = True
     lock_timeout: float = 30.0                    # seconds a writer waits for another writer
     http: HttpSettings = Field(default_factory=HttpSettings)
     smtp: SmtpSettings = Field(default_factory=SmtpSettings)

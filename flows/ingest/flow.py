@@ -40,6 +40,7 @@ from flows.ingest.fulltext import (PageMeta, choose_text, decode_html, extract_m
 from flows.ingest.parse import NotAFeed, ParsedFeed, parse_feed
 from flows.ingest.registry import FeedSpec, resolve_feeds
 from flows.ingest.sample_server import SampleServer, sample_hosts
+from flows import extract_prefetch
 from flows.extract_pool import expect_articles
 from flows.faults import checkpoint
 from flows.ingest import stories, store
@@ -355,18 +356,19 @@ def ingest(settings: Settings, feeds: list | None = None) -> dict:
     try:
         migrate(con)
         state = store.read_state(con)
+        prefetch_for = extract_prefetch.planned(settings, con)     # an extractor version, inside run_all
     finally:
         con.close()
 
     progress = _Progress(len(specs))
     try:
-        return _run(settings, specs, state, run_id, counts, progress)
+        return _run(settings, specs, state, run_id, counts, progress, prefetch_for)
     finally:
         progress.close()
 
 
 def _run(settings: Settings, specs: list[FeedSpec], state: store.KnownState, run_id: str, counts: dict,
-         progress: _Progress) -> dict:
+         progress: _Progress, prefetch_for: str | None = None) -> dict:
     with ExitStack() as stack:
         proxy_hosts: dict[str, str] = {}
         hosts = sample_hosts()
@@ -446,6 +448,9 @@ def _run(settings: Settings, specs: list[FeedSpec], state: store.KnownState, run
         else:
             counts["articles_unchanged"] += 1
     progress.articles(counts)
+    if prefetch_for and to_store:   # the articles extraction will take, known now: the workers begin on them
+        extract_prefetch.offer(settings, prefetch_for, ({"article_id": d.article_id, "text": d.text,
+                                                         "lang": d.lang} for d in to_store))
     vectors = embed_stories(quote(new), settings.ingest.story_lead_chars) if new else {}
 
     # 6. URL rows: every URL or feed link that leads to an article, new variants of known ones included
