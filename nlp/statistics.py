@@ -65,6 +65,7 @@ class Rules:
     partitive: PhraseTable
     multiplier_after: set[str]
     of_words: set[str] = field(default_factory=set)
+    krone_countries: dict[str, re.Pattern] = field(default_factory=dict)   # currency code -> country words
 
 
 @lru_cache(maxsize=None)
@@ -105,6 +106,8 @@ def load_rules(lang: str) -> Rules:
         partitive=PhraseTable(raw["count"].get("partitive", [])),
         multiplier_after=set(raw["count"].get("multiplier_after", [])),
         of_words={"van", "of"},
+        krone_countries={code: re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, words)) + r")(?![\w-])", re.I)
+                         for code, words in common.get("krone_countries", {}).items()},
     )
 
 
@@ -590,6 +593,10 @@ class StatisticsExtractor:
     def _describe(self, text: str, toks: list[Tok], q: Quantity, sents, sent_of, mentions) -> dict | None:
         start = toks[q.start_i].start
         end = toks[max(q.end_i, q.num_end_i) - 1].end
+        if q.unit == "@krone":
+            q.unit = self._krone(text, start)
+            if q.unit is None:
+                return None  # "50.000 kronen" with no country in the text: no unit we could stand behind
         value = q.value
         if value == int(value) and abs(value) < 1e15:
             value = int(value)
@@ -627,6 +634,16 @@ class StatisticsExtractor:
             "source": source,
         }
         return stat
+
+    def _krone(self, text: str, at: int) -> str | None:
+        """The code of the krone whose country the text names nearest before `at`, else nearest after it."""
+        best: tuple[int, str] | None = None
+        for code, rx in self.r.krone_countries.items():
+            for m in rx.finditer(text):
+                distance = at - m.end() if m.end() <= at else len(text) + m.start() - at   # before beats after
+                if best is None or distance < best[0]:
+                    best = (distance, code)
+        return best[1] if best else None
 
     def _source(self, text, toks, q, s_start, s_end, mentions, sents, s_idx) -> str | None:
         if not mentions:

@@ -262,3 +262,17 @@ def test_docinfo_caches_text_and_sentences():
     with doc.retokenize() as retok:
         retok.merge(doc[0:2])
     assert sentence_spans(doc) == [(s.start_char, s.end_char) for s in doc.sents]
+
+
+def test_krone_amounts_take_the_currency_of_the_country_the_text_names():
+    """'kronen', 'crowns', 'kroner' are the krone of the country named nearest before (else after) the amount;
+    with no country named, the amount is no statistic rather than one with a wrong unit."""
+    from nlp.pipeline import Extractor
+
+    ex = Extractor()
+    nl = ex.extract("De Deense toezichthouder stelt een boete van 4 miljoen kronen voor. Eerder legde de Zweedse IMY "
+                    "37 miljoen kronen op.", lang="nl")["statistics"]
+    assert [(s["value"], s["unit"]) for s in nl] == [(4_000_000, "DKK"), (37_000_000, "SEK")]
+    en = ex.extract("The regulator fined the app 65 million crowns. It is based in Oslo, Norway.", lang="en")
+    assert [(s["value"], s["unit"]) for s in en["statistics"]] == [(65_000_000, "NOK")]
+    assert ex.extract("Het bedrijf betaalde 50.000 kronen.", lang="nl")["statistics"] == []
