@@ -19,7 +19,7 @@ import atexit
 import logging
 import threading
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
@@ -102,15 +102,53 @@ def expect_articles(n: int) -> None:
         start_workers(settings)
 
 
-class _Schedule:
-    def __init__(self, todo: list[int]):
+class Schedule:
+    """Chunk indexes waiting for a process, those a worker is on, and the results of those done. A chunk a
+    worker fails on goes back to the front of the queue (`requeue`, in_order: the writer or another worker
+    takes it) or is marked failed (the prefetch: extraction takes it as usual)."""
+
+    def __init__(self, todo: Iterable[int], requeue: bool = True):
         self.todo: deque[int] = deque(todo)
+        self.running: set[int] = set()
+        self.failed: set[int] = set()
         self.results: dict[int, Any] = {}
         self.cond = threading.Condition()
         self.closed = False
+        self.requeue = requeue
+
+    def next(self) -> int | None:
+        """The next chunk for a worker, now marked running; None when closed or none is left."""
+        with self.cond:
+            if self.closed or not self.todo:
+                return None
+            i = self.todo.popleft()
+            self.running.add(i)
+            return i
+
+    def done(self, i: int, result: Any) -> None:
+        with self.cond:
+            self.running.discard(i)
+            self.results[i] = result
+            self.cond.notify_all()
+
+    def close(self) -> None:
+        """No chunk is handed out after this (those on a worker still finish)."""
+        with self.cond:
+            self.closed = True
+
+    def give_back(self, i: int) -> None:
+        with self.cond:
+            self.running.discard(i)
+            if self.requeue:
+                self.todo.appendleft(i)
+            else:
+                self.failed.add(i)
+            self.cond.notify_all()
 
 
-def _feed(worker: ExtractionWorker, schedule: _Schedule, chunks: list, version: str) -> None:
+def feed(worker: ExtractionWorker, schedule: Schedule, chunks: list, version: str,
+         handed: Callable[[ExtractionWorker, int], None] | None = None) -> None:
+    """Give `worker` the schedule's chunks one at a time until none is left (`handed` is told of each)."""
     with worker.lock:          # a worker serves one run at a time
         try:
             ready_version = worker.wait_ready()
@@ -120,23 +158,17 @@ def _feed(worker: ExtractionWorker, schedule: _Schedule, chunks: list, version: 
         if ready_version != version:
             logger.error("extraction worker has extractor version %s, not %s: not used", ready_version, version)
             return
-        while True:
-            with schedule.cond:
-                if schedule.closed or not schedule.todo:
-                    return
-                i = schedule.todo.popleft()
+        while (i := schedule.next()) is not None:
+            if handed is not None:
+                handed(worker, i)
             try:
                 result = worker.extract(chunks[i])
             except (WorkerGone, ChunkFailed) as exc:
                 logger.warning("extraction worker could not extract chunk %d (%s); the writer does",
                                i, str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__)
-                with schedule.cond:
-                    schedule.todo.appendleft(i)
-                    schedule.cond.notify_all()
+                schedule.give_back(i)
                 return
-            with schedule.cond:
-                schedule.results[i] = result
-                schedule.cond.notify_all()
+            schedule.done(i, result)
 
 
 def in_order(chunks: list, extract_here: Callable[[Any], Any], workers: list[ExtractionWorker],
@@ -145,10 +177,10 @@ def in_order(chunks: list, extract_here: Callable[[Any], Any], workers: list[Ext
     of chunks a worker took during ingest (flows/extract_prefetch.py): their result is waited for, not
     extracted again, unless the worker failed on it."""
     prefetched = prefetched or {}
-    schedule = _Schedule([i for i in range(len(chunks)) if i not in prefetched])
+    schedule = Schedule(i for i in range(len(chunks)) if i not in prefetched)
     here = 0
     for w in workers:
-        threading.Thread(target=_feed, args=(w, schedule, chunks, version), daemon=True,
+        threading.Thread(target=feed, args=(w, schedule, chunks, version), daemon=True,
                          name="extract-feeder").start()
     try:
         for out in range(len(chunks)):
@@ -167,7 +199,7 @@ def in_order(chunks: list, extract_here: Callable[[Any], Any], workers: list[Ext
                         i = schedule.todo.popleft()
                 if wait_for_claim:
                     result = claim.result()
-                    if result is None:             # its worker failed on it: extract it here, as in _feed
+                    if result is None:             # its worker failed on it: extract it here, as in feed
                         result = extract_here(chunks[out])
                         here += 1
                     break
@@ -177,7 +209,6 @@ def in_order(chunks: list, extract_here: Callable[[Any], Any], workers: list[Ext
                     schedule.results[i] = mine
             yield result
     finally:
-        with schedule.cond:
-            schedule.closed = True
+        schedule.close()
         logger.info("extracted %d chunks: %d here, %d prefetched during ingest, the others by %d worker(s)",
                     len(chunks), here, len(prefetched), len(workers))

@@ -18,14 +18,13 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
-from collections import deque
 from collections.abc import Iterable
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
 from flows import extract_pool
-from flows.extract_worker import ChunkFailed, ExtractionWorker, WorkerGone
+from flows.extract_worker import ExtractionWorker
 from flows.settings import Settings
 from warehouse.db import named_query
 
@@ -33,7 +32,6 @@ logger = logging.getLogger(__name__)
 
 CHUNK = 16          # articles per extraction chunk: extract_pending cuts its chunks with the same size
 
-_RUNNING, _FAILED = object(), object()      # states of a handed-out chunk besides its result
 _run: ContextVar[tuple[Settings, str] | None] = ContextVar("privnews_prefetch_run", default=None)
 _offered: dict[tuple, "Prefetch"] = {}
 _offered_lock = threading.Lock()
@@ -58,66 +56,35 @@ def _slot(settings: Settings) -> tuple:
 
 
 class Prefetch:
-    """Chunks handed to workers, in order, by one feeder thread per worker, until `take` closes it."""
+    """Chunks handed to workers, in order, by one feeder thread per worker (extract_pool.feed), until `take`
+    closes it. A chunk a worker fails on is marked failed, not handed out again: extraction takes it."""
 
     def __init__(self, chunks: list[list[dict]], workers: list[ExtractionWorker], version: str):
-        self.chunks, self.version, self.n = chunks, version, len(chunks)
+        self.version, self.n, self.sizes = version, len(chunks), [len(c) for c in chunks]
         self.keys = [chunk_key(c, version) for c in chunks]
-        self.todo: deque[int] = deque(range(len(chunks)))
-        self.state: dict[int, Any] = {}     # chunk -> _RUNNING, _FAILED or its result
-        self.cond = threading.Condition()
-        self.closed = False
+        self.schedule = extract_pool.Schedule(range(len(chunks)), requeue=False)
         for w in workers:
-            threading.Thread(target=self._feed, args=(w,), daemon=True, name="extract-prefetch").start()
+            threading.Thread(target=extract_pool.feed, args=(w, self.schedule, chunks, version, self._handed),
+                             daemon=True, name="extract-prefetch").start()
 
-    def _feed(self, worker: ExtractionWorker) -> None:
-        with worker.lock:                   # extract_pending's feeder for this worker waits for this one
-            try:
-                ready_version = worker.wait_ready()
-            except WorkerGone as exc:
-                logger.info("prefetch: %s", exc)
-                return
-            if ready_version != self.version:   # extract_pending's feeder reports it as an error
-                return
-            while True:
-                with self.cond:
-                    if self.closed or not self.todo:
-                        return
-                    i = self.todo.popleft()
-                    self.state[i] = _RUNNING
-                    chunk = self.chunks[i]
-                logger.info("prefetch: chunk %d of %d (%d articles) handed to extraction worker %d",
-                            i + 1, self.n, len(chunk), worker.proc.pid if worker.proc else -1)
-                try:
-                    result = worker.extract(chunk)
-                except (WorkerGone, ChunkFailed) as exc:
-                    logger.info("prefetch: chunk %d not extracted (%s); extraction takes it as usual", i + 1,
-                                type(exc).__name__)
-                    with self.cond:
-                        self.state[i] = _FAILED
-                        self.cond.notify_all()
-                    return
-                with self.cond:
-                    self.state[i] = result
-                    self.cond.notify_all()
+    def _handed(self, worker: ExtractionWorker, i: int) -> None:
+        logger.info("prefetch: chunk %d of %d (%d articles) handed to extraction worker %d",
+                    i + 1, self.n, self.sizes[i], worker.proc.pid if worker.proc else -1)
 
     def close(self) -> None:
-        with self.cond:
-            self.closed = True
-            self.todo.clear()
-            self.chunks = []        # the texts: extraction holds its own copies (read back from the database)
+        self.schedule.close()
 
     def take(self, chunks: list[list[dict]], version: str) -> dict[int, "Claim"]:
         """Stop handing out chunks; {index in `chunks`: its claim} for each chunk that was handed out with the
         same key (a failed one is left to extraction as usual)."""
         self.close()
-        with self.cond:
-            handed = {self.keys[i]: i for i, s in self.state.items() if s is not _FAILED}
+        with self.schedule.cond:
+            handed = {self.keys[i]: i for i in self.schedule.running | set(self.schedule.results)}
         claims = {}
         for j, chunk in enumerate(chunks):
             i = handed.get(chunk_key(chunk, version)) if handed else None
             if i is not None:
-                claims[j] = Claim(self, i)
+                claims[j] = Claim(self.schedule, i)
         logger.info("prefetch: %d of %d chunks were handed out during ingest, %d taken over",
                     len(handed), self.n, len(claims))
         return claims
@@ -126,21 +93,20 @@ class Prefetch:
 class Claim:
     """One prefetched chunk's result, as seen by extraction."""
 
-    def __init__(self, prefetch: Prefetch, index: int):
-        self.prefetch, self.index = prefetch, index
+    def __init__(self, schedule: extract_pool.Schedule, index: int):
+        self.schedule, self.index = schedule, index
 
     def settled(self) -> bool:
-        with self.prefetch.cond:
-            return self.prefetch.state.get(self.index) is not _RUNNING
+        with self.schedule.cond:
+            return self.index not in self.schedule.running
 
     def result(self) -> Any | None:
         """The result, once the worker has returned it; None if the worker failed on it."""
-        p = self.prefetch
-        with p.cond:
-            while p.state.get(self.index) is _RUNNING:
-                p.cond.wait()
-            result = p.state.pop(self.index, _FAILED)
-        return None if result is _FAILED else result
+        s = self.schedule
+        with s.cond:
+            while self.index in s.running:
+                s.cond.wait()
+            return s.results.pop(self.index, None)
 
 
 @contextmanager

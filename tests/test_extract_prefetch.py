@@ -77,7 +77,7 @@ def test_a_prefetched_chunk_whose_worker_hangs_is_extracted_by_the_writer():
         worker.timeout = 3.0
         os.kill(worker.proc.pid, signal.SIGSTOP)
         prefetch = Prefetch(chunks, [worker], extractor.version)
-        while 0 not in prefetch.state:                  # the feeder hands out the first chunk, which hangs
+        while 0 in prefetch.schedule.todo:              # the feeder hands out the first chunk, which hangs
             time.sleep(0.05)
         assert prefetch.take([_articles()[:4]], extractor.version) == {}      # cut differently
         assert prefetch.take(chunks, "another extractor version") == {}
