@@ -11,6 +11,7 @@ import json
 import logging
 import re
 import tomllib
+from bisect import bisect_right
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -271,6 +272,7 @@ class ClaimExtractor:
             if topic is not None:
                 prev_topic = topic
         self._lawsuits_as_class_action(text, claims)
+        _court_orders(claims, parties, sentences)
         out = []
         for c in claims:
             c.pop("_claimant_party", None)
@@ -1255,6 +1257,24 @@ def _doc_roles(parties: list[Party]) -> tuple[Party | None, Party | None]:
             first.setdefault(p.name, p)
     main_target = first[max(counts, key=lambda k: (counts[k], -first[k].start))] if counts else None
     return _top_party(parties, ("regulator",)), main_target
+
+
+def _court_orders(claims: list[dict], parties: list[Party], sentences: list[tuple[int, int]]) -> None:
+    """An order in a court story is the court's ruling: "Dat heeft de rechtbank bepaald. ... Hartslag moet binnen
+    vier weken een overzicht sturen." When the claim's sentence and the two before it name a court and no
+    regulator, an `order` given to no one or to a regulator named further away becomes that court's `court_ruling`."""
+    starts = [s for s, _ in sentences]
+    for c in claims:
+        giver = c.get("_claimant_party")
+        if c["kind"] != "order" or (giver is not None and giver.type != "regulator"):
+            continue
+        si = max(0, bisect_right(starts, c["start"]) - 1)
+        lo, hi = sentences[max(0, si - 2)][0], sentences[si][1] if si < len(sentences) else c["end"]
+        near = [p for p in parties if lo <= p.start < hi]
+        courts = [p for p in near if p.type == "court"]
+        if courts and not any(p.type == "regulator" for p in near):
+            court = max((p for p in courts if p.start < c["start"]), key=lambda p: p.start, default=courts[0])
+            c.update(kind="court_ruling", claimant=court.name, status=None, _claimant_party=court)
 
 
 @Language.factory(

@@ -1137,3 +1137,69 @@ def test_wanting_a_regulator_to_oblige_a_party_and_a_duty_to_prove_are_orders(pi
     assert wanted["claimant"] == "Bits of Freedom"
     text = "De AP legt Uber een boete op. Ook moet het bedrijf binnen acht weken aantonen dat het minder gegevens vraagt."
     assert only(run(pipes, "nl", text), "order")["target"] == "Uber"
+
+
+# ---- 0.6.3 round (dev batches 8 and 10) ---------------------------------------------------------------
+
+@pytest.mark.parametrize("lang,text", [
+    ("nl", "Of Uber naar de Raad van State stapt, is nog niet bekend."),
+    ("nl", "Clearview zegt zich te beraden op een beroep bij de rechtbank."),
+    ("en", "Uber has lodged an objection to the fine with the regulator."),
+])
+def test_going_to_court_or_objecting_to_a_decision_is_an_appeal(pipes, lang, text):
+    claims = run(pipes, lang, text)
+    assert "appeal" in kinds(claims) and "objection" not in kinds(claims), claims
+
+
+@pytest.mark.parametrize("text", [
+    "Als de AP het bezwaar afwijst, kan Uber nog naar de rechter stappen.",
+    "Een advocaat verwacht dat veel gebruikers nu naar de rechter stappen.",
+])
+def test_a_possible_or_expected_court_case_is_no_appeal(pipes, text):
+    assert "appeal" not in kinds(run(pipes, "nl", text))
+
+
+@pytest.mark.parametrize("text", [
+    "De Data Protection Commission heeft TikTok om opheldering gevraagd.",
+    "De CNIL stuurde Meta vorige week een lijst met vragen.",
+])
+def test_a_regulator_asking_for_information_is_an_investigation(pipes, text):
+    assert only(run(pipes, "nl", text), "investigation")["target"] in ("TikTok", "Meta")
+
+
+def test_a_far_obligation_and_new_verbs_are_orders_and_an_idiom_is_not(pipes):
+    text = "De AP legt Uber een boete op. Uber moet binnen zestig dagen alle opgeslagen scans van chauffeurs wissen."
+    assert only(run(pipes, "nl", text), "order")["target"] == "Uber"
+    text = "De AP legt Meta een boete op. Meta moet binnen drie maanden een nieuw systeem invoeren."
+    assert "order" in kinds(run(pipes, "nl", text))
+    text = "De AP legt Meta een boete op. Een wetsvoorstel dat daar verandering in moet brengen, ligt bij de Kamer."
+    assert "order" not in kinds(run(pipes, "nl", text))
+    assert "fine" not in kinds(run(pipes, "nl", "De AP rondde het onderzoek naar TikTok af. Een boete bleef uit."))
+
+
+@pytest.mark.parametrize("lang,text,court", [
+    ("nl", "Dat heeft de Rechtbank Amsterdam bepaald. Uber moet binnen vier weken alsnog alle gegevens sturen.",
+     "Rechtbank Amsterdam"),
+    ("en", "The Court of Justice of the European Union ruled against the firm. Clearview must now delete the data "
+           "within two months.", "Court of Justice of the European Union"),
+])
+def test_an_obligation_in_a_court_story_is_the_courts_ruling(pipes, lang, text, court):
+    claims = run(pipes, lang, text + (" Eerder diende iemand een klacht in bij de Autoriteit Persoonsgegevens." if lang == "nl" else ""))
+    ruling = [c for c in claims if c["kind"] == "court_ruling" and c["claimant"] == court
+              and ("moet" in c["text"] or "must" in c["text"])]
+    assert ruling and "order" not in kinds(claims), claims
+
+
+@pytest.mark.parametrize("text,kind,target", [
+    ("The commission barred Clearview from selling location data.", "order", "Clearview AI"),
+    ("The ICO has moved to stop TikTok from selling information about its users.", "order", "TikTok"),
+    ("The ICO has placed similar limits on Uber.", "order", "Uber"),
+    ("Meta must set up a new procedure within one month, the ICO said.", "order", "Meta"),
+    ("The ICO accused the company Uber of keeping the data indefinitely.", "violation", "Uber"),
+])
+def test_bars_limits_and_accusations(pipes, text, kind, target):
+    assert only(run(pipes, "en", text), kind)["target"] == target
+
+
+def test_a_law_that_bars_something_is_no_order(pipes):
+    assert "order" not in kinds(run(pipes, "en", "Meta broke a 2009 law that bars companies from capturing faces."))
