@@ -475,3 +475,13 @@ def test_an_acronym_the_text_spells_out_as_a_thing_is_no_actor_and_a_brand_is_a_
     actors = by_name(doc)
     assert "ACR" not in actors
     assert actors["Vistara"]["type"] == "company"
+
+
+def test_a_delivery_firm_a_competitor_and_a_one_word_law(nl_full):
+    doc = nl_full("De Garante heeft maaltijdbezorger Rapidello een boete opgelegd. Concurrent Vespina kreeg eerder een "
+                  "waarschuwing. Volgens de gemeente geeft de Gemeentewet de burgemeester die taak.")
+    assert_offsets(doc)
+    actors = by_name(doc)
+    assert actors["Rapidello"]["type"] == "company"
+    assert "Vespina" in actors and "Concurrent Vespina" not in actors
+    assert "Gemeentewet" not in actors
