@@ -59,6 +59,7 @@ class Cues:
     split_left: str = ""
     split_right: str = ""
     co_actor_before: re.Pattern | None = None
+    cause_before: re.Pattern | None = None
 
     @cached_property
     def speaker_res(self) -> dict[str, re.Pattern | None]:
@@ -105,6 +106,7 @@ class Cues:
             split_left="|".join(sp.get("split_left", [])),
             split_right="|".join(sp.get("split_right", [])),
             co_actor_before=words_re(roles.get("co_actor_before", [])),
+            cause_before=words_re(roles.get("cause_before", [])),
         )
 
 
@@ -386,6 +388,9 @@ def assign_roles(text: str, ctx: RoleContext, parties: list[Party], cues: Cues, 
         if _marked(text, cs, p, cues.co_actor_before):
             c -= 6  # "investigated jointly with the OPC": a partner, not the one acting
             t -= 6
+        if p.start >= te and _marked(text, cs, p, cues.cause_before):
+            c -= 3  # "Het onderzoek begon na een artikel op Tweakers": what set it off, not a party to it
+            t -= 3
         role = dep_role(doc, p) if doc is not None and cs <= p.start and p.end <= ce else None
         if role == "agent":
             c += 5

@@ -1203,3 +1203,12 @@ def test_bars_limits_and_accusations(pipes, text, kind, target):
 
 def test_a_law_that_bars_something_is_no_order(pipes):
     assert "order" not in kinds(run(pipes, "en", "Meta broke a 2009 law that bars companies from capturing faces."))
+
+
+@pytest.mark.parametrize("lang,text,target", [
+    ("nl", "De AP beboet Uber. Het onderzoek begon in 2024, na een artikel van Meta over de app.", "Uber"),
+    ("en", "The ICO fined Uber. The ICO opened its investigation in March, after a report by Meta.", "Uber"),
+])
+def test_what_set_a_claim_off_is_no_party_to_it(pipes, lang, text, target):
+    inv = only(run(pipes, lang, text), "investigation")
+    assert inv["target"] == target, inv
