@@ -379,6 +379,7 @@ def assign_roles(text: str, ctx: RoleContext, parties: list[Party], cues: Cues, 
         venue = _marked(text, cs, p, cues.venue_before)
         if _marked(text, cs, p, cues.target_before) and not venue:
             t += 4  # "complained to the CNIL": the "to" of a forum marks no target
+            c -= 4  # "a foundation has launched an action against Varnova": never the one acting
         if venue:
             t -= 3
             c -= 1

@@ -1212,3 +1212,9 @@ def test_a_law_that_bars_something_is_no_order(pipes):
 def test_what_set_a_claim_off_is_no_party_to_it(pipes, lang, text, target):
     inv = only(run(pipes, lang, text), "investigation")
     assert inv["target"] == target, inv
+
+
+def test_the_party_an_action_is_brought_against_is_never_its_claimant(pipes):
+    ca = only(run(pipes, "en", "A Dutch consumer foundation has launched a collective action against the app maker "
+                              "Uber."), "class_action")
+    assert ca["target"] == "Uber" and ca["claimant"] != "Uber", ca
