@@ -150,6 +150,17 @@ def collect_parties(text: str, actors, cues: Cues) -> list[Party]:
         return not any(s < te and ts < e for ts, te in taken)
 
     extra: list[Party] = []
+    # "the council" after "the Norwegian Consumer Council", "de bond" after "de Consumentenbond": a definite
+    # description that is the head word of a name mentioned before refers to that actor, whatever its type
+    for m in re.finditer(r"(?<![\w])(?:the|de|het)\s+([^\W\d_]{4,})(?![\w])", text, re.I):
+        head = m.group(1).lower()
+        if not free(m.start(), m.end()) or any(0 <= p.start - m.end() <= 1 for p in parties):
+            continue
+        ante = next((p for p in reversed(parties) if p.end <= m.start() and p.type != "person"
+                     and (_has_head(p.name, head) or _has_head(text[p.start:p.end], head))), None)
+        if ante is not None:
+            extra.append(Party(ante.name, ante.type, m.start(), m.end(), anaphor=True))
+            taken.append((m.start(), m.end()))
     for typ, rx in cues.anaphora.items():
         for m in rx.finditer(text):
             if not free(m.start(), m.end()):
@@ -183,6 +194,15 @@ def collect_parties(text: str, actors, cues: Cues) -> list[Party]:
             res.append(p)
             last_end = p.end
     return res
+
+
+def _has_head(name: str, head: str) -> bool:
+    """Whether `head` is the last word of `name` ("Norwegian Consumer Council") or ends a one-word name as a
+    compound ("Consumentenbond"; not "Autoriteit Persoonsgegevens" for "de gegevens")."""
+    words = name.lower().split()
+    if not words:
+        return False
+    return words[-1] == head or (len(words) == 1 and len(words[0]) >= len(head) + 4 and words[0].endswith(head))
 
 
 def _plain(form: str) -> str:

@@ -1218,3 +1218,13 @@ def test_the_party_an_action_is_brought_against_is_never_its_claimant(pipes):
     ca = only(run(pipes, "en", "A Dutch consumer foundation has launched a collective action against the app maker "
                               "Uber."), "class_action")
     assert ca["target"] == "Uber" and ca["claimant"] != "Uber", ca
+
+
+def test_the_head_word_of_a_name_refers_back_to_that_actor(pipes):
+    actors = ACTORS + [("Forbrukerrådet", "ngo", "Forbrukerrådet", "Norwegian Consumer Council")]
+    text = ("The Norwegian Consumer Council has tested ten apps. The council argues that Meta processes the data "
+            "without consent.")
+    basis = only(run(pipes, "en", text, actors=actors), "legal_basis")
+    assert basis["claimant"] == "Forbrukerrådet", basis
+    assert not [c for c in run(pipes, "nl", "De Autoriteit Persoonsgegevens beboet Uber. Ook bewaarde Uber de gegevens "
+                                           "jaren langer dan nodig.") if c["claimant"] == "Uber"]
