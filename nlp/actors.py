@@ -30,6 +30,7 @@ import srsly
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from nlp import alternation
 from nlp.docinfo import doc_text
 
 logger = logging.getLogger(__name__)
@@ -81,8 +82,11 @@ def _compile_cached(pattern: str, flags: int) -> re.Pattern:
     return re.compile(pattern, flags)
 
 
-def _alternation(aliases) -> str:
-    return "|".join(re.escape(a) for a in sorted(set(aliases), key=lambda a: (-len(a), a)))
+def _alias_regex(aliases, flags: int = 0) -> re.Pattern | None:
+    """Any of `aliases` as a whole word; the longest where several start at the same character."""
+    if not aliases:
+        return None
+    return _compile_cached(_LEFT + "(?:" + alternation.trie(aliases, flags) + ")" + _RIGHT, flags)
 
 
 class _CueSet:
@@ -144,12 +148,11 @@ class ActorRecognizer:
                 if alias not in strong:
                     context.setdefault(alias, row["id"])
         self.strong, self.context, self.weak = strong, context, weak
-        self.re_weak = _compile_cached(_LEFT + "(?:" + _alternation(weak) + ")" + _RIGHT, 0) if weak else None
+        self.re_weak = _alias_regex(weak)
         self.strong_ci = {a.lower(): i for a, i in strong.items() if " " in a and len(a) >= 10}
-        self.re_strong = _compile_cached(_LEFT + "(?:" + _alternation(strong) + ")" + _RIGHT, 0) if strong else None
-        self.re_strong_ci = (_compile_cached(_LEFT + "(?:" + _alternation(self.strong_ci) + ")" + _RIGHT, re.IGNORECASE)
-                             if self.strong_ci else None)
-        self.re_context = _compile_cached(_LEFT + "(?:" + _alternation(context) + ")" + _RIGHT, 0) if context else None
+        self.re_strong = _alias_regex(strong)
+        self.re_strong_ci = _alias_regex(self.strong_ci, re.IGNORECASE)
+        self.re_context = _alias_regex(context)
         c = self.cues
         self.type_cues = _CueSet(c["types"], c["types"]["order"])
         self.title_cues = _CueSet({"person": c["types"]["person_titles"]}, ["person"])
