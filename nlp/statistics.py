@@ -18,8 +18,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp.docinfo import doc_text, sentence_spans
-from nlp.numbers import (Lexicon, NumberRead, PhraseTable, Tok, load_lexicon, phrase_tokens, read_number,
-                         tokenize)
+from nlp.numbers import (Lexicon, NumberRead, PhraseTable, Tok, load_lexicon, parse_number_word, phrase_tokens,
+                         read_number, tokenize)
 
 logger = logging.getLogger(__name__)
 
@@ -133,6 +133,18 @@ class StatisticsParser:
         self.r = load_rules(self.lang)
         # Dutch attributive adjectives end in -e ("zeven externe partijen")
         self.parser_lang_inflects = self.lang == "nl"
+        r = self.r
+        # the first words of every phrase `read_at` can start with, from the lexicon tables (see can_start)
+        self.first_words = (r.range_openers.firsts | r.comparators.firsts | r.fractions.firsts
+                            | r.currency_symbols.firsts | r.lex.special.firsts | r.lex.hundred | set(r.lex.scale))
+
+    def can_start(self, tok: Tok) -> bool:
+        """Whether `read_at` can find anything at this token: digits, a currency code, the first word of a
+        range opener, comparator, fraction, currency symbol or special number phrase, a hundred or scale word,
+        or a number word. False means `read_at` returns [] here; most words are none of these, and this test
+        is much cheaper than trying them all in turn."""
+        return (tok.kind == "num" or tok.low in self.first_words or tok.text in self.r.currency_codes
+                or parse_number_word(tok.text, self.r.lex.lang) is not None)
 
     # ------------------------------------------------------------ helpers
     def _currency_prefix(self, toks: list[Tok], i: int) -> tuple[int, str] | None:
@@ -571,7 +583,7 @@ class StatisticsExtractor:
         while i < n:
             qs = []
             t = toks[i]
-            if t.kind in ("num", "word") or t.text in ("€", "$", "£", "¥"):
+            if (t.kind in ("num", "word") or t.text in ("€", "$", "£", "¥")) and self.parser.can_start(t):
                 try:
                     qs = self.parser.read_at(toks, i, pos_at, sent_starts)
                 except (ValueError, OverflowError, IndexError):
