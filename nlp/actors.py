@@ -105,6 +105,12 @@ class _CueSet:
                     self.exact.setdefault(cue, typ)
         self.suffix.sort(key=lambda x: -len(x[0]))
         self.max_words = max((len(c.split()) for c in self.exact), default=1)
+        # the same lookup by word ending, longest ending first: one dict lookup per length instead of an
+        # endswith per cue (a word ending is matched by the first cue of that ending in `suffix`)
+        by_len: dict[int, dict[str, str]] = {}
+        for suf, typ in self.suffix:
+            by_len.setdefault(len(suf), {}).setdefault(suf, typ)
+        self.suffix_by_len = sorted(by_len.items(), reverse=True)
 
     def match_tail(self, words: list[str]) -> tuple[str, int] | None:
         """Type of the longest cue that ends `words` (lowercase), and how many words it spans."""
@@ -114,8 +120,9 @@ class _CueSet:
                 return self.exact[phrase], k
         if words:
             last = words[-1]
-            for suf, typ in self.suffix:
-                if last.endswith(suf) and len(last) >= len(suf):
+            for n, endings in self.suffix_by_len:
+                typ = endings.get(last[-n:]) if n else endings[""]  # "*": any word
+                if typ is not None:
                     return typ, 1
         return None
 
