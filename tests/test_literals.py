@@ -55,12 +55,14 @@ def test_a_character_that_folds_to_ascii_opens_the_gate():
 def claim_regexes(lang: str) -> list[re.Pattern]:
     c = ClaimExtractor(lang)
     rxs = [k.triggers for k in c.kinds.values() if k.triggers is not None] + list(c.basis_res.values())
+    rxs += list(c.cues.anaphora.values())  # gated per document in attribution.collect_parties
     return rxs + [c.basis_anaphoric] if c.basis_anaphoric is not None else rxs
 
 
 @pytest.mark.parametrize("lang", ["en", "nl"])
 def test_no_gate_closes_on_a_sentence_its_regex_matches(lang):
-    """Every claim trigger and legal-basis regex against every corpus sentence, as written and upper-cased."""
+    """Every claim trigger, legal-basis and anaphora regex against every corpus sentence, as written and
+    upper-cased."""
     sentences = corpus_sentences(lang)
     sentences += [s.upper() for s in sentences]
     closed = 0
