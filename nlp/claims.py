@@ -343,6 +343,8 @@ class ClaimExtractor:
     def _sentence(self, doc, text, ss, se, parties, citations, money, speaker, prev_topic, enforcer,
                   main_target, doc_claims) -> list[dict]:
         hits = self._hits(text, ss, se, parties)
+        if not hits and not any(ss <= c.start < se for c in citations) and not any(ss <= st["start"] < se for st in money):
+            return []  # every claim below starts from a trigger, a cited article or a money amount in the sentence
         had_hits = bool(hits)
         # "If a court grants an injunction, ...": an event inside a condition has not happened (what the law
         # asks for, "unless they consented", is still said of the processing: assertions stay)
