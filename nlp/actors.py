@@ -52,6 +52,10 @@ _CAMEL = re.compile(r"[a-z][A-Z]")
 _DOMAIN_NAME = re.compile(r"[a-z0-9][a-z0-9-]{2,}\.(?:de|nl|be|fr|com|eu|io|net|at|ch|it|es|pl|se|dk|uk)")
 _LEFT = r"(?<![\w@/.\-])"
 _RIGHT = r"(?![\w])"
+# the characters _LEFT and _RIGHT rule out next to a name, and the same for "(?<![\w-])" / "(?![\w-])"
+_NOT_BEFORE = re.compile(r"[\w@/.\-]")
+_NOT_AFTER = re.compile(r"\w")
+_WORD_OR_HYPHEN = re.compile(r"[\w-]")
 
 
 @functools.lru_cache(maxsize=65536)
@@ -654,8 +658,7 @@ class ActorRecognizer:
             if am and sum(ch.isupper() for ch in am.group(1)) >= 2:
                 alias_to_mention.setdefault(am.group(1), m)
         for acr, owner in alias_to_mention.items():
-            for hit in re.finditer(_LEFT + re.escape(acr) + _RIGHT, text):
-                s, e = hit.start(), hit.end()
+            for s, e in occurrences(text, acr):
                 clash = [m for m in mentions if m["start"] < e and s < m["end"]]
                 if clash and all(c["start"] == s and c["end"] == e for c in clash):
                     for c in clash:  # an acronym the text itself defines wins over a KB guess
@@ -744,9 +747,9 @@ class ActorRecognizer:
                     merged.add(hj)
             first = min(m["start"] for m in g["mentions"])
             for form in forms:
-                for hit in re.finditer(_LEFT + re.escape(form) + _RIGHT, text):
-                    if hit.start() > first and free(hit.start(), hit.end()):
-                        m = {"start": hit.start(), "end": hit.end(), "kb": g["kb"], "src": "surname"}
+                for s, e in occurrences(text, form):
+                    if s > first and free(s, e):
+                        m = {"start": s, "end": e, "kb": g["kb"], "src": "surname"}
                         take(m)
                         g["mentions"].append(m)
         for gi, g in enumerate(actors):
@@ -791,7 +794,7 @@ class ActorRecognizer:
             if g["type"] in ("company", "other") and len(words) >= 2 and len(words[0]) >= 3 \
                     and words[0][0].isupper() and not self._descriptor_word(words[0].lower()) \
                     and norm(words[0]) not in self.reject and words[0].lower() not in self.connectors \
-                    and not re.search(r"(?<![\w-])" + re.escape(words[0].lower()) + r"(?![\w-])", text):
+                    and next(occurrences(text, words[0].lower(), _WORD_OR_HYPHEN, _WORD_OR_HYPHEN), None) is None:
                 forms.add(words[0])
             if g["type"] in ("company", "other") and len(words) >= 3 and words[0] in self.leading_particles:
                 forms.add(" ".join(words[:2]))  # "Van Dalen Logistiek" ... "Van Dalen stelde"
@@ -859,11 +862,27 @@ class ActorRecognizer:
         return self
 
 
+def occurrences(text: str, form: str, not_before: re.Pattern = _NOT_BEFORE, not_after: re.Pattern = _NOT_AFTER):
+    """(start, end) of each whole-word occurrence of the non-empty `form`, left to right and not overlapping:
+    what re.finditer(_LEFT + re.escape(form) + _RIGHT, text) finds (with the default character classes),
+    without compiling a regex for every name of every document."""
+    if not form:
+        return
+    pos, n = 0, len(form)
+    while (start := text.find(form, pos)) >= 0:
+        end = start + n
+        if (start == 0 or not not_before.match(text, start - 1)) and not not_after.match(text, end):
+            yield start, end
+            pos = end
+        else:
+            pos = start + 1
+
+
 def _add_occurrences(text: str, actor: dict, form: str, free, take, src: str) -> None:
     """Every free whole-word occurrence of `form` becomes a mention of `actor`."""
-    for hit in re.finditer(_LEFT + re.escape(form) + _RIGHT, text):
-        if free(hit.start(), hit.end()):
-            m = {"start": hit.start(), "end": hit.end(), "kb": None, "src": src}
+    for s, e in occurrences(text, form):
+        if free(s, e):
+            m = {"start": s, "end": e, "kb": None, "src": src}
             take(m)
             actor["mentions"].append(m)
 
