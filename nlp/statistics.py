@@ -134,16 +134,20 @@ class StatisticsParser:
         # Dutch attributive adjectives end in -e ("zeven externe partijen")
         self.parser_lang_inflects = self.lang == "nl"
         r = self.r
-        # the first words of every phrase `read_at` can start with, from the lexicon tables (see can_start)
-        self.first_words = (r.range_openers.firsts | r.comparators.firsts | r.fractions.firsts
-                            | r.currency_symbols.firsts | r.lex.special.firsts | r.lex.hundred | set(r.lex.scale))
+        # the phrases `read_at` can start with, from the lexicon tables (see can_start): one-word phrases, and
+        # the first two words of longer ones ("de helft", "more than": "de" and "the" alone start nothing)
+        tables = (r.range_openers, r.comparators, r.fractions, r.currency_symbols, r.lex.special)
+        self.first_words = {k[0] for t in tables for k in t.table if len(k) == 1} | r.lex.hundred | set(r.lex.scale)
+        self.first_pairs = {k[:2] for t in tables for k in t.table if len(k) >= 2}
 
-    def can_start(self, tok: Tok) -> bool:
-        """Whether `read_at` can find anything at this token: digits, a currency code, the first word of a
-        range opener, comparator, fraction, currency symbol or special number phrase, a hundred or scale word,
-        or a number word. False means `read_at` returns [] here; most words are none of these, and this test
+    def can_start(self, toks: list[Tok], i: int) -> bool:
+        """Whether `read_at` can find anything at token i: digits, a currency code, a number word, a hundred or
+        scale word, or the start of a range opener, comparator, fraction, currency symbol or special number
+        phrase. False means `read_at(toks, i, ...)` returns []; most words are none of these, and this test
         is much cheaper than trying them all in turn."""
+        tok = toks[i]
         return (tok.kind == "num" or tok.low in self.first_words or tok.text in self.r.currency_codes
+                or (i + 1 < len(toks) and (tok.low, toks[i + 1].low) in self.first_pairs)
                 or parse_number_word(tok.text, self.r.lex.lang) is not None)
 
     # ------------------------------------------------------------ helpers
@@ -583,7 +587,7 @@ class StatisticsExtractor:
         while i < n:
             qs = []
             t = toks[i]
-            if (t.kind in ("num", "word") or t.text in ("€", "$", "£", "¥")) and self.parser.can_start(t):
+            if (t.kind in ("num", "word") or t.text in ("€", "$", "£", "¥")) and self.parser.can_start(toks, i):
                 try:
                     qs = self.parser.read_at(toks, i, pos_at, sent_starts)
                 except (ValueError, OverflowError, IndexError):
