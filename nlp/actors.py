@@ -30,6 +30,7 @@ import srsly
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from nlp import alternation
 from nlp.docinfo import doc_text
 
 logger = logging.getLogger(__name__)
@@ -51,6 +52,10 @@ _CAMEL = re.compile(r"[a-z][A-Z]")
 _DOMAIN_NAME = re.compile(r"[a-z0-9][a-z0-9-]{2,}\.(?:de|nl|be|fr|com|eu|io|net|at|ch|it|es|pl|se|dk|uk)")
 _LEFT = r"(?<![\w@/.\-])"
 _RIGHT = r"(?![\w])"
+# the characters _LEFT and _RIGHT rule out next to a name, and the same for "(?<![\w-])" / "(?![\w-])"
+_NOT_BEFORE = re.compile(r"[\w@/.\-]")
+_NOT_AFTER = re.compile(r"\w")
+_WORD_OR_HYPHEN = re.compile(r"[\w-]")
 
 
 @functools.lru_cache(maxsize=65536)
@@ -81,8 +86,11 @@ def _compile_cached(pattern: str, flags: int) -> re.Pattern:
     return re.compile(pattern, flags)
 
 
-def _alternation(aliases) -> str:
-    return "|".join(re.escape(a) for a in sorted(set(aliases), key=lambda a: (-len(a), a)))
+def _alias_regex(aliases, flags: int = 0) -> re.Pattern | None:
+    """Any of `aliases` as a whole word; the longest where several start at the same character."""
+    if not aliases:
+        return None
+    return _compile_cached(_LEFT + "(?:" + alternation.trie(aliases, flags) + ")" + _RIGHT, flags)
 
 
 class _CueSet:
@@ -101,6 +109,12 @@ class _CueSet:
                     self.exact.setdefault(cue, typ)
         self.suffix.sort(key=lambda x: -len(x[0]))
         self.max_words = max((len(c.split()) for c in self.exact), default=1)
+        # the same lookup by word ending, longest ending first: one dict lookup per length instead of an
+        # endswith per cue (a word ending is matched by the first cue of that ending in `suffix`)
+        by_len: dict[int, dict[str, str]] = {}
+        for suf, typ in self.suffix:
+            by_len.setdefault(len(suf), {}).setdefault(suf, typ)
+        self.suffix_by_len = sorted(by_len.items(), reverse=True)
 
     def match_tail(self, words: list[str]) -> tuple[str, int] | None:
         """Type of the longest cue that ends `words` (lowercase), and how many words it spans."""
@@ -110,8 +124,9 @@ class _CueSet:
                 return self.exact[phrase], k
         if words:
             last = words[-1]
-            for suf, typ in self.suffix:
-                if last.endswith(suf) and len(last) >= len(suf):
+            for n, endings in self.suffix_by_len:
+                typ = endings.get(last[-n:]) if n else endings[""]  # "*": any word
+                if typ is not None:
                     return typ, 1
         return None
 
@@ -144,12 +159,11 @@ class ActorRecognizer:
                 if alias not in strong:
                     context.setdefault(alias, row["id"])
         self.strong, self.context, self.weak = strong, context, weak
-        self.re_weak = _compile_cached(_LEFT + "(?:" + _alternation(weak) + ")" + _RIGHT, 0) if weak else None
+        self.re_weak = _alias_regex(weak)
         self.strong_ci = {a.lower(): i for a, i in strong.items() if " " in a and len(a) >= 10}
-        self.re_strong = _compile_cached(_LEFT + "(?:" + _alternation(strong) + ")" + _RIGHT, 0) if strong else None
-        self.re_strong_ci = (_compile_cached(_LEFT + "(?:" + _alternation(self.strong_ci) + ")" + _RIGHT, re.IGNORECASE)
-                             if self.strong_ci else None)
-        self.re_context = _compile_cached(_LEFT + "(?:" + _alternation(context) + ")" + _RIGHT, 0) if context else None
+        self.re_strong = _alias_regex(strong)
+        self.re_strong_ci = _alias_regex(self.strong_ci, re.IGNORECASE)
+        self.re_context = _alias_regex(context)
         c = self.cues
         self.type_cues = _CueSet(c["types"], c["types"]["order"])
         self.title_cues = _CueSet({"person": c["types"]["person_titles"]}, ["person"])
@@ -357,6 +371,9 @@ class ActorRecognizer:
         return out[::-1]
 
     def _rule_candidates(self, doc) -> list[dict]:
+        # the helpers below only index, slice and measure `doc`: a list of its tokens does the same, without
+        # making a new Token object on every doc[i] (this walk reads ~5 per word)
+        doc = list(doc)
         out = []
         n = len(doc)
         i = 0
@@ -408,8 +425,7 @@ class ActorRecognizer:
                 out.append(self._cand(doc, i, end, None, "acronym", 1, label="org"))
                 i = end
                 continue
-            # Legal-form suffix: "Acme Data B.V."
-            end = self._cap_run(doc, i, person=False)
+            # Legal-form suffix: "Acme Data B.V." (the same capitalised run as above)
             if end - i >= 2 and doc[end - 1].text in self.suffixes:
                 out.append(self._cand(doc, i, end, "company", "suffix", 1))
                 i = end
@@ -644,8 +660,7 @@ class ActorRecognizer:
             if am and sum(ch.isupper() for ch in am.group(1)) >= 2:
                 alias_to_mention.setdefault(am.group(1), m)
         for acr, owner in alias_to_mention.items():
-            for hit in re.finditer(_LEFT + re.escape(acr) + _RIGHT, text):
-                s, e = hit.start(), hit.end()
+            for s, e in occurrences(text, acr):
                 clash = [m for m in mentions if m["start"] < e and s < m["end"]]
                 if clash and all(c["start"] == s and c["end"] == e for c in clash):
                     for c in clash:  # an acronym the text itself defines wins over a KB guess
@@ -734,9 +749,9 @@ class ActorRecognizer:
                     merged.add(hj)
             first = min(m["start"] for m in g["mentions"])
             for form in forms:
-                for hit in re.finditer(_LEFT + re.escape(form) + _RIGHT, text):
-                    if hit.start() > first and free(hit.start(), hit.end()):
-                        m = {"start": hit.start(), "end": hit.end(), "kb": g["kb"], "src": "surname"}
+                for s, e in occurrences(text, form):
+                    if s > first and free(s, e):
+                        m = {"start": s, "end": e, "kb": g["kb"], "src": "surname"}
                         take(m)
                         g["mentions"].append(m)
         for gi, g in enumerate(actors):
@@ -781,7 +796,7 @@ class ActorRecognizer:
             if g["type"] in ("company", "other") and len(words) >= 2 and len(words[0]) >= 3 \
                     and words[0][0].isupper() and not self._descriptor_word(words[0].lower()) \
                     and norm(words[0]) not in self.reject and words[0].lower() not in self.connectors \
-                    and not re.search(r"(?<![\w-])" + re.escape(words[0].lower()) + r"(?![\w-])", text):
+                    and next(occurrences(text, words[0].lower(), _WORD_OR_HYPHEN, _WORD_OR_HYPHEN), None) is None:
                 forms.add(words[0])
             if g["type"] in ("company", "other") and len(words) >= 3 and words[0] in self.leading_particles:
                 forms.add(" ".join(words[:2]))  # "Van Dalen Logistiek" ... "Van Dalen stelde"
@@ -849,11 +864,27 @@ class ActorRecognizer:
         return self
 
 
+def occurrences(text: str, form: str, not_before: re.Pattern = _NOT_BEFORE, not_after: re.Pattern = _NOT_AFTER):
+    """(start, end) of each whole-word occurrence of the non-empty `form`, left to right and not overlapping:
+    what re.finditer(_LEFT + re.escape(form) + _RIGHT, text) finds (with the default character classes),
+    without compiling a regex for every name of every document."""
+    if not form:
+        return
+    pos, n = 0, len(form)
+    while (start := text.find(form, pos)) >= 0:
+        end = start + n
+        if (start == 0 or not not_before.match(text, start - 1)) and not not_after.match(text, end):
+            yield start, end
+            pos = end
+        else:
+            pos = start + 1
+
+
 def _add_occurrences(text: str, actor: dict, form: str, free, take, src: str) -> None:
     """Every free whole-word occurrence of `form` becomes a mention of `actor`."""
-    for hit in re.finditer(_LEFT + re.escape(form) + _RIGHT, text):
-        if free(hit.start(), hit.end()):
-            m = {"start": hit.start(), "end": hit.end(), "kb": None, "src": src}
+    for s, e in occurrences(text, form):
+        if free(s, e):
+            m = {"start": s, "end": e, "kb": None, "src": src}
             take(m)
             actor["mentions"].append(m)
 

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from nlp.literals import Gate, fold
+
 logger = logging.getLogger(__name__)
 
 QUOTES = "\"“”„«»"
@@ -60,6 +62,11 @@ class Cues:
     split_right: str = ""
     co_actor_before: re.Pattern | None = None
     cause_before: re.Pattern | None = None
+
+    @cached_property
+    def anaphora_gates(self) -> dict[str, Gate]:
+        """Per anaphora type, the words one of which a match must contain: most documents name few types."""
+        return {typ: Gate(rx) for typ, rx in self.anaphora.items()}
 
     @cached_property
     def speaker_res(self) -> dict[str, re.Pattern | None]:
@@ -161,7 +168,10 @@ def collect_parties(text: str, actors, cues: Cues) -> list[Party]:
         if ante is not None:
             extra.append(Party(ante.name, ante.type, m.start(), m.end(), anaphor=True))
             taken.append((m.start(), m.end()))
+    folded = fold(text)
     for typ, rx in cues.anaphora.items():
+        if not cues.anaphora_gates[typ].admits(text, folded):
+            continue
         for m in rx.finditer(text):
             if not free(m.start(), m.end()):
                 continue

@@ -20,6 +20,7 @@ from spacy.tokens import Doc
 
 from nlp.actors import DEFAULT_KB, load_kb
 from nlp.docinfo import doc_text, sentence_spans
+from nlp.literals import Gate, fold
 from nlp.articles import ARTICLES_FILE, Citation, CitationFinder
 from nlp.attribution import QUOTES, UNNAMED, Cues, Party, RoleContext, _group_head, _marked, assign_roles, collect_parties, find_speaker, quote_regions, words_re
 
@@ -53,6 +54,11 @@ class _Kind:
     money_verbs: re.Pattern | None = None
     support_before_only: bool = False
     subordinate: re.Pattern | None = None
+    gate: Gate | None = None  # rules out sentences the triggers cannot match, cheaply
+
+    def __post_init__(self):
+        if self.triggers is not None:
+            self.gate = Gate(self.triggers)
 
 
 @dataclass
@@ -107,7 +113,9 @@ class ClaimExtractor:
         self.basis_res = {
             b: rx for b, forms in basis.items() if b not in ("weak", "weak_support", "anaphoric") and (rx := words_re(forms))
         }
+        self.basis_gates = {b: Gate(rx) for b, rx in self.basis_res.items()}
         self.basis_anaphoric = words_re(basis.get("anaphoric", []))
+        self.basis_anaphoric_gate = Gate(self.basis_anaphoric) if self.basis_anaphoric is not None else None
         self.basis_weak = _full_re(basis.get("weak", []))
         self.basis_weak_support = words_re(basis.get("weak_support", []))
         pol = lex.get("polarity", {})
@@ -285,8 +293,9 @@ class ClaimExtractor:
         sent = text[ss:se]
         named = [(p.start, p.end) for p in parties if ss <= p.start < se and p.type != UNNAMED and not p.anaphor]
         hits: list[_Hit] = []
+        folded = fold(sent)
         for kind in self.kinds.values():
-            if kind.triggers is None:
+            if kind.triggers is None or not kind.gate.admits(sent, folded):
                 continue
             excl = None  # read only once a trigger is found: most sentences have none
             for m in kind.triggers.finditer(sent):
@@ -311,10 +320,12 @@ class ClaimExtractor:
                                 and self.definite_re.search(sent[max(0, m.start() - 30):m.start()]))
                 hits.append(_Hit(ss + m.start(), ss + m.end(), kind.name, kind.priority, definite=definite))
         lb = self.kinds.get("legal_basis")
-        if self.basis_anaphoric is not None:
+        if self.basis_anaphoric is not None and self.basis_anaphoric_gate.admits(sent, folded):
             for m in self.basis_anaphoric.finditer(sent):
                 hits.append(_Hit(ss + m.start(), ss + m.end(), "legal_basis", lb.priority if lb else 50, "@anaphoric"))
         for basis, rx in self.basis_res.items():
+            if not self.basis_gates[basis].admits(sent, folded):
+                continue
             for m in rx.finditer(sent):
                 if self.basis_weak is not None and self.basis_weak.fullmatch(m.group(0)):
                     if not (self.basis_weak_support and self.basis_weak_support.search(sent)):
@@ -334,6 +345,8 @@ class ClaimExtractor:
     def _sentence(self, doc, text, ss, se, parties, citations, money, speaker, prev_topic, enforcer,
                   main_target, doc_claims) -> list[dict]:
         hits = self._hits(text, ss, se, parties)
+        if not hits and not any(ss <= c.start < se for c in citations) and not any(ss <= st["start"] < se for st in money):
+            return []  # every claim below starts from a trigger, a cited article or a money amount in the sentence
         had_hits = bool(hits)
         # "If a court grants an injunction, ...": an event inside a condition has not happened (what the law
         # asks for, "unless they consented", is still said of the processing: assertions stay)

@@ -18,8 +18,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp.docinfo import doc_text, sentence_spans
-from nlp.numbers import (Lexicon, NumberRead, PhraseTable, Tok, load_lexicon, phrase_tokens, read_number,
-                         tokenize)
+from nlp.numbers import (Lexicon, NumberRead, PhraseTable, Tok, load_lexicon, parse_number_word, phrase_tokens,
+                         read_number, tokenize)
 
 logger = logging.getLogger(__name__)
 
@@ -133,6 +133,22 @@ class StatisticsParser:
         self.r = load_rules(self.lang)
         # Dutch attributive adjectives end in -e ("zeven externe partijen")
         self.parser_lang_inflects = self.lang == "nl"
+        r = self.r
+        # the phrases `read_at` can start with, from the lexicon tables (see can_start): one-word phrases, and
+        # the first two words of longer ones ("de helft", "more than": "de" and "the" alone start nothing)
+        tables = (r.range_openers, r.comparators, r.fractions, r.currency_symbols, r.lex.special)
+        self.first_words = {k[0] for t in tables for k in t.table if len(k) == 1} | r.lex.hundred | set(r.lex.scale)
+        self.first_pairs = {k[:2] for t in tables for k in t.table if len(k) >= 2}
+
+    def can_start(self, toks: list[Tok], i: int) -> bool:
+        """Whether `read_at` can find anything at token i: digits, a currency code, a number word, a hundred or
+        scale word, or the start of a range opener, comparator, fraction, currency symbol or special number
+        phrase. False means `read_at(toks, i, ...)` returns []; most words are none of these, and this test
+        is much cheaper than trying them all in turn."""
+        tok = toks[i]
+        return (tok.kind == "num" or tok.low in self.first_words or tok.text in self.r.currency_codes
+                or (i + 1 < len(toks) and (tok.low, toks[i + 1].low) in self.first_pairs)
+                or parse_number_word(tok.text, self.r.lex.lang) is not None)
 
     # ------------------------------------------------------------ helpers
     def _currency_prefix(self, toks: list[Tok], i: int) -> tuple[int, str] | None:
@@ -571,7 +587,7 @@ class StatisticsExtractor:
         while i < n:
             qs = []
             t = toks[i]
-            if t.kind in ("num", "word") or t.text in ("€", "$", "£", "¥"):
+            if (t.kind in ("num", "word") or t.text in ("€", "$", "£", "¥")) and self.parser.can_start(toks, i):
                 try:
                     qs = self.parser.read_at(toks, i, pos_at, sent_starts)
                 except (ValueError, OverflowError, IndexError):
