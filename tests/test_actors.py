@@ -485,3 +485,11 @@ def test_a_delivery_firm_a_competitor_and_a_one_word_law(nl_full):
     assert actors["Rapidello"]["type"] == "company"
     assert "Vespina" in actors and "Concurrent Vespina" not in actors
     assert "Gemeentewet" not in actors
+
+
+def test_a_housing_association_is_no_ngo(nl_full):
+    doc = nl_full("De AP berispt Woonstichting Zeezicht. De Woonbond had geklaagd over de woningcorporatie.")
+    assert_offsets(doc)
+    actors = by_name(doc)
+    assert actors["Woonstichting Zeezicht"]["type"] == "other"
+    assert actors["Woonbond"]["type"] == "ngo"
