@@ -1228,3 +1228,12 @@ def test_the_head_word_of_a_name_refers_back_to_that_actor(pipes):
     assert basis["claimant"] == "Forbrukerrådet", basis
     assert not [c for c in run(pipes, "nl", "De Autoriteit Persoonsgegevens beboet Uber. Ook bewaarde Uber de gegevens "
                                            "jaren langer dan nodig.") if c["claimant"] == "Uber"]
+
+
+@pytest.mark.parametrize("text", [
+    "De AP beboet Uber. Uber voert aan dat het volgen van chauffeurs noodzakelijk is voor de uitvoering van de overeenkomst.",
+    "De AP beboet Uber. Het bedrijf voerde in de procedure aan dat het zich op een gerechtvaardigd belang kon beroepen.",
+])
+def test_a_company_arguing_its_own_basis_is_its_claimant(pipes, text):
+    basis = only(run(pipes, "nl", text), "legal_basis")
+    assert basis["claimant"] == "Uber", basis
