@@ -543,12 +543,12 @@ class ActorRecognizer:
         if cand["src"] == "ner" and len(words) == 1 and surface.isupper() and len(surface) >= 2:
             # "duplicate SIM cards", "a new SIM card": an acronym between a describing word and a noun, wherever it
             # occurs, names a kind of thing, not an actor
-            uses = list(re.finditer(r"(?<![\w-])" + re.escape(surface) + r"(?![\w-])", text))
-            if uses and all(re.search(r"(?<![\w-])[a-zà-ÿ][\w-]+ $", text[max(0, u.start() - 30):u.start()])
+            uses = list(occurrences(text, surface, _WORD_OR_HYPHEN, _WORD_OR_HYPHEN))
+            if uses and all(re.search(r"(?<![\w-])[a-zà-ÿ][\w-]+ $", text[max(0, us - 30):us])
                             and not re.search(r"(?<![\w-])(?:" + "|".join(map(re.escape, sorted(self.articles | self.connectors)))
                                               + r"|by|door|to|aan|from|with|met|at|bij|against|tegen) $",
-                                              text[max(0, u.start() - 30):u.start()], re.I)
-                            and re.match(r" [a-zà-ÿ]", text[u.end():u.end() + 2]) for u in uses):
+                                              text[max(0, us - 30):us], re.I)
+                            and re.match(r" [a-zà-ÿ]", text[ue:ue + 2]) for us, ue in uses):
                 return None
         if cand["src"] == "ner" and len(words) == 1 and surface.isupper() and len(surface) >= 2 and re.search(
                 r"(?<![\w-])[a-zà-ÿ][\w-]* \(\s?" + re.escape(surface) + r"\s?\)", text):
@@ -562,8 +562,8 @@ class ActorRecognizer:
                 return None  # "de winkel in Sarstedt": a bare name after "in"/"te" is a place
             if self._sent_initial(doc, i):
                 # a capitalised sentence opener is kept only if the word recurs inside a sentence
-                again = [h for h in re.finditer(r"(?<![\w-])" + re.escape(surface) + r"(?!\w)", text)
-                         if h.start() != s and not re.search(r"(?:^|[.!?:\n\"“]\s*)$", text[max(0, h.start() - 3):h.start()])]
+                again = [hs for hs, _ in occurrences(text, surface, _WORD_OR_HYPHEN, _NOT_AFTER)
+                         if hs != s and not re.search(r"(?:^|[.!?:\n\"“]\s*)$", text[max(0, hs - 3):hs])]
                 if not again and self._type_from_context(doc, {"start": s, "end": e, "label": None}) is None:
                     return None
         return s, e

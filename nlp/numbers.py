@@ -49,7 +49,7 @@ def tokenize(text: str) -> list[Tok]:
         start, end = m.span()
         first = s[0]
         kind = "num" if "0" <= first <= "9" else ("word" if first.isalpha() else "sym")
-        toks.append(Tok(s, start, end, kind, s.lower().replace("’", "'"), prev_end != start))  # low: _norm_word
+        toks.append(Tok(s, start, end, kind, _norm_word(s), prev_end != start))
         prev_end = end
     return toks
 
