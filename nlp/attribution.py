@@ -159,12 +159,14 @@ def collect_parties(text: str, actors, cues: Cues) -> list[Party]:
     extra: list[Party] = []
     # "the council" after "the Norwegian Consumer Council", "de bond" after "de Consumentenbond": a definite
     # description that is the head word of a name mentioned before refers to that actor, whatever its type
+    named_words = [(p, p.name.lower().split(), text[p.start:p.end].lower().split())
+                   for p in parties if p.type != "person"]   # each name split once, not once per description
     for m in re.finditer(r"(?<![\w])(?:the|de|het)\s+([^\W\d_]{4,})(?![\w])", text, re.I):
         head = m.group(1).lower()
         if not free(m.start(), m.end()) or any(0 <= p.start - m.end() <= 1 for p in parties):
             continue
-        ante = next((p for p in reversed(parties) if p.end <= m.start() and p.type != "person"
-                     and (_has_head(p.name, head) or _has_head(text[p.start:p.end], head))), None)
+        ante = next((p for p, name, surface in reversed(named_words) if p.end <= m.start()
+                     and (_has_head(name, head) or _has_head(surface, head))), None)
         if ante is not None:
             extra.append(Party(ante.name, ante.type, m.start(), m.end(), anaphor=True))
             taken.append((m.start(), m.end()))
@@ -206,10 +208,9 @@ def collect_parties(text: str, actors, cues: Cues) -> list[Party]:
     return res
 
 
-def _has_head(name: str, head: str) -> bool:
-    """Whether `head` is the last word of `name` ("Norwegian Consumer Council") or ends a one-word name as a
-    compound ("Consumentenbond"; not "Autoriteit Persoonsgegevens" for "de gegevens")."""
-    words = name.lower().split()
+def _has_head(words: list[str], head: str) -> bool:
+    """Whether `head` is the last of a name's lower-cased `words` ("norwegian consumer council") or ends a
+    one-word name as a compound ("consumentenbond"; not "autoriteit persoonsgegevens" for "de gegevens")."""
     if not words:
         return False
     return words[-1] == head or (len(words) == 1 and len(words[0]) >= len(head) + 4 and words[0].endswith(head))
