@@ -77,7 +77,8 @@ class Cues:
         return {
             "before_left": c(rf"(?<![\w])(?:{before})\s+(?:[^\s,;.]+\s+){{0,2}}\Z"),
             "before_opens": c(rf"(?:^|[,{QUOTES}:]\s*|(?:zo|so)\s+|(?<![\w]))(?:{before})\s+(?:[^\s,;.]+\s+){{0,2}}\Z"),
-            "speech_after_comma": c(rf"[,{QUOTES}]\s*(?:zo\s+)?(?:{sp})\s+(?:[^\s,;.]+\s+){{0,2}}\Z"),
+            "speech_after_comma": c(rf"[,{QUOTES}]\s*(?:zo\s+)?(?:{sp})\s+(?:[^\s,;.]+\s+){{0,2}}\Z"
+                                    rf"|[,{QUOTES}]\s*(?:{sp})\s+(?:its|their|zijn|haar|hun)\s+[^\s,;.]+,\s+\Z"),
             "clause_end": c(rf"\s*(?:[,.;:!?{QUOTES}]|\Z|(?:in|op|on|to|tegen|verder|toe)(?![\w]))"),
             "split_left": c(rf"[,{QUOTES}]\s*(?:{left})\s+(?:[^\s,;.]+\s+){{0,2}}\Z") if left else None,
             "split_right": c(rf"\s+(?:{right})(?![\w])") if left else None,

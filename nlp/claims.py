@@ -22,6 +22,7 @@ from nlp.actors import DEFAULT_KB, load_kb
 from nlp.docinfo import doc_text, sentence_spans
 from nlp.literals import Gate, fold
 from nlp.articles import ARTICLES_FILE, Citation, CitationFinder
+from nlp.affiliation import AffiliationCues, affiliations
 from nlp.attribution import QUOTES, UNNAMED, Cues, Party, RoleContext, _group_head, _marked, assign_roles, collect_parties, find_speaker, quote_regions, words_re
 
 logger = logging.getLogger(__name__)
@@ -135,6 +136,7 @@ class ClaimExtractor:
         self.definite_re = re.compile(
             rf"(?<![\w])(?:{'|'.join(dets)})\s+(?:[^\W\d]+\s+)?\Z", re.I) if dets else None
         self.cues = Cues.from_lexicon(lex)
+        self.affiliation_cues = AffiliationCues.from_lexicon(lex)
         self.claimant_anaphora = words_re(roles.get("claimant_anaphora", []))
         self.pronoun_speaker = words_re(lex.get("speech", {}).get("pronoun_speaker", []))
         self.pronoun_types = {k.lower(): list(v) for k, v in lex.get("speech", {}).get("pronoun_types", {}).items()}
@@ -214,6 +216,7 @@ class ClaimExtractor:
         sentences = _sentences(doc)
         enforcer, main_target = _doc_roles(parties)
         self._owner_of = _present_owners(doc._.actors, self.owners)
+        self._speaks_for = affiliations(text, parties, self.affiliation_cues)
         claims: list[dict] = []
         prev_topic: Party | None = None
         last_finding, last_finder = -2, None  # the last sentence with a regulator's or court's finding, and its finder
@@ -901,6 +904,8 @@ class ClaimExtractor:
                              and c["_claimant_party"].type in ("regulator", "court")), None) or next(
                 (c["_claimant_party"] for c in reversed(earlier) if c.get("_claimant_party") is not None
                  and c["_claimant_party"].type not in ("company", UNNAMED)), None)
+        if claimant is not None and claimant.type == "person" and claimant.name in self._speaks_for:
+            claimant = self._speaks_for[claimant.name]  # "X, a lawyer with noyb, said ...": noyb's claim
         if claimant is not None and kind == "court_ruling" and claimant.type != "court" and any(
                 p.type == "court" for p in parties):
             claimant = None  # only a court rules: "rejected a claim brought by Richard Lloyd" is not Lloyd's ruling

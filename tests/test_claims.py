@@ -1237,3 +1237,39 @@ def test_the_head_word_of_a_name_refers_back_to_that_actor(pipes):
 def test_a_company_arguing_its_own_basis_is_its_claimant(pipes, text):
     basis = only(run(pipes, "nl", text), "legal_basis")
     assert basis["claimant"] == "Uber", basis
+
+
+PEOPLE = ACTORS + [("Lotte Brink", "person"), ("Ravi Mehta", "person"), ("Kim Vos", "person"),
+                   ("Sara Holt", "person"), ("Pieter Dam", "person"),
+                   ("Open Rights Group", "ngo"), ("Stichting Datavrij", "ngo", "Stichting Datavrij", "Datavrij")]
+
+
+@pytest.mark.parametrize("lang,text,claimant", [
+    # after the name: a post at an organisation, or "the group's" post
+    ("en", "Ravi Mehta, a senior lawyer at noyb, said Meta processes the data without consent.", "noyb"),
+    ("en", "Open Rights Group has written to Uber. Sara Holt, the group's director, said Uber has no valid legal "
+           "basis for the tracking.", "Open Rights Group"),
+    ("nl", "Volgens directeur Lotte Brink van Bits of Freedom verwerkt Uber de gegevens zonder toestemming.",
+     "Bits of Freedom"),
+    # a Dutch compound title and a possessive title before the name
+    ("nl", "Datavrij-juriste Kim Vos vindt dat TikTok zich niet op een gerechtvaardigd belang kan beroepen.",
+     "Stichting Datavrij"),
+    ("en", "Open Rights Group has written to Uber. Its chair, Sara Holt, said Uber cannot rely on consent.",
+     "Open Rights Group"),
+    # a regulator's head by title
+    ("nl", "De AP onderzocht Uber. Volgens toezichthouder Pieter Dam had Uber geen geldige grondslag.",
+     "Autoriteit Persoonsgegevens"),
+])
+def test_a_person_speaking_for_an_organisation_makes_it_the_claimant(pipes, lang, text, claimant):
+    basis = only(run(pipes, lang, text, actors=PEOPLE), "legal_basis")
+    assert basis["claimant"] == claimant, basis
+
+
+@pytest.mark.parametrize("text", [
+    # a former post, and someone working for the claimants rather than speaking for an organisation
+    "Ravi Mehta, a former director of noyb, said Meta processes the data without consent.",
+    "Ravi Mehta, an independent researcher who examined the app for noyb, said Meta processes the data without consent.",
+])
+def test_a_person_speaking_for_themselves_keeps_the_claim(pipes, text):
+    basis = only(run(pipes, "en", text, actors=PEOPLE), "legal_basis")
+    assert basis["claimant"] == "Ravi Mehta", basis

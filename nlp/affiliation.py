@@ -1,0 +1,126 @@
+"""Which organisation a named person speaks for, so that what they say is that organisation's claim
+(the corpus convention of 2026-12-01: "Johnny Ryan, a senior fellow at the group, said ..." is the group's
+claim; a person speaking for themselves keeps it).
+
+Read from the words around the person's first mention(s), all cue words from the `[affiliation]` table of
+models/patterns/claims_<lang>.toml:
+- after the name: "Bastien Le Querrec, a lawyer with La Quadrature du Net", "Helen Okafor, the trust's chief
+  executive", "directeur Sandra Molenaar van de Consumentenbond";
+- a Dutch compound title before it: "Noyb-juriste Kleanthi Sardeli", "Meterwacht-directeur Ilse Dijkhuis";
+- a possessive title before it: "said its chair, Marloes Hendriks";
+- a regulator's head by title: "Information Commissioner John Edwards", "toezichthouder Barbara Thiel".
+A former post ("a former director of Which?") is no affiliation.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from nlp.attribution import UNNAMED, Party, _has_head, words_re
+
+ORG_TYPES = ("ngo", "regulator", "company", "government", "court")
+
+
+@dataclass(frozen=True)
+class AffiliationCues:
+    after: re.Pattern | None        # the gap between a person and the organisation named after them
+    possessive: re.Pattern | None   # "its chair, " right before the person
+    regulator_title: re.Pattern | None  # "Information Commissioner " right before the person
+    former: re.Pattern | None
+
+    @classmethod
+    def from_lexicon(cls, lex: dict) -> "AffiliationCues":
+        t = lex.get("affiliation", {})
+        links = "|".join(t.get("links", [])) or "(?!)"
+        arts = "|".join(t.get("articles", [])) or "(?!)"
+        rel = "|".join(t.get("relatives", [])) or "(?!)"
+        # ", a senior fellow at (the) X" / " van (de) X" / ", the X's director": at most six title words, none a
+        # relative pronoun ("an independent researcher who examined ... for the claimants" is no post)
+        title_words = rf"(?:(?!(?:{rel})\s)[^\s,;.:()]+\s+){{0,6}}?"
+        after = re.compile(
+            rf"\s*,\s*(?:(?:{arts})\s+)?{title_words}(?:{links})\s+(?:(?:{arts})\s+)?\Z"
+            rf"|\s+(?:{links})\s+(?:(?:{arts})\s+)?\Z"
+            rf"|\s*,\s*\Z",  # ", the trust's chief executive": checked for the possessive after the organisation
+            re.I)
+        poss = "|".join(t.get("possessives", [])) or "(?!)"
+        possessive = re.compile(rf"(?<![\w])(?:{poss})\s+(?:[^\s,;.:]+\s+){{0,3}}?[^\s,;.:]+\s*,?\s+\Z", re.I)
+        return cls(
+            after=after,
+            possessive=possessive,
+            regulator_title=words_re(t.get("regulator_titles", [])),
+            former=words_re(t.get("former", [])),
+        )
+
+
+def affiliations(text: str, parties: list[Party], cues: AffiliationCues) -> dict[str, Party]:
+    """Person name -> the organisation party they speak for (first mention that says so)."""
+    out: dict[str, Party] = {}
+    orgs = [p for p in parties if p.type in ORG_TYPES]
+    if not orgs:
+        return out
+    for p in parties:
+        if p.type != "person" or p.anaphor or p.name in out:
+            continue
+        org = _after(text, p, orgs, cues) or _compound_title(text, p, orgs) or _possessive(text, p, orgs, cues) \
+            or _regulator_title(text, p, orgs, cues)
+        if org is not None:
+            out[p.name] = org
+    return out
+
+
+def _sentence_start(text: str, pos: int) -> int:
+    m = None
+    for m in re.finditer(r"[.!?]\s+|\n", text[max(0, pos - 400):pos]):
+        pass
+    return max(0, pos - 400) + m.end() if m else max(0, pos - 400)
+
+
+def _sentence_end(text: str, pos: int) -> int:
+    m = re.search(r"[.!?](?:\s|\Z)|\n", text[pos:])
+    return pos + m.start() if m else len(text)
+
+
+def _after(text: str, p: Party, orgs: list[Party], cues: AffiliationCues) -> Party | None:
+    end = min(_sentence_end(text, p.end), p.end + 90)
+    org = next((o for o in orgs if p.end <= o.start < end), None)
+    if org is None or cues.after is None:
+        return None
+    gap = text[p.end:org.start]
+    m = cues.after.fullmatch(gap)
+    if m is None or (cues.former is not None and cues.former.search(gap)):
+        return None
+    if re.fullmatch(r"\s*,\s*", gap) and not re.match(r"['’]s?(?![\w])", text[org.end:org.end + 2]):
+        return None  # a bare ", X" is a list or an apposition of the person, not their post
+    return org
+
+
+def _compound_title(text: str, p: Party, orgs: list[Party]) -> Party | None:
+    m = re.search(r"([^\W\d_]{2,})-[^\W\d_]+\s+\Z", text[max(0, p.start - 40):p.start])
+    if m is None:
+        return None
+    word = m.group(1).lower()
+    return next((o for o in orgs if o.name.lower() == word or text[o.start:o.end].lower() == word
+                 or _has_head(o.name.lower().split(), word)), None)
+
+
+def _possessive(text: str, p: Party, orgs: list[Party], cues: AffiliationCues) -> Party | None:
+    if cues.possessive is None or not cues.possessive.search(text[max(0, p.start - 50):p.start]):
+        return None
+    # "its" is the topic: the last organisation that opens its sentence ("Open Rights Group has written to Uber.
+    # Its chair, X, said"), else the last one named
+    before = [o for o in orgs if o.end <= p.start and o.type in ("ngo", "company", "government")]
+    topics = [o for o in before if not text[_sentence_start(text, o.start):o.start].strip(" \"'“„‘")]
+    return (topics or before or [None])[-1]
+
+
+def _regulator_title(text: str, p: Party, orgs: list[Party], cues: AffiliationCues) -> Party | None:
+    rx = cues.regulator_title
+    if rx is None:
+        return None
+    m = None
+    for m in rx.finditer(text[max(0, p.start - 40):p.start]):
+        pass
+    if m is None or text[max(0, p.start - 40):p.start][m.end():].strip():
+        return None
+    regulators = [o for o in orgs if o.type == "regulator" and o.type != UNNAMED]
+    return min(regulators, key=lambda o: abs(o.start - p.start), default=None)
