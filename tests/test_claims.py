@@ -1273,3 +1273,18 @@ def test_a_person_speaking_for_an_organisation_makes_it_the_claimant(pipes, lang
 def test_a_person_speaking_for_themselves_keeps_the_claim(pipes, text):
     basis = only(run(pipes, "en", text, actors=PEOPLE), "legal_basis")
     assert basis["claimant"] == "Ravi Mehta", basis
+
+
+@pytest.mark.parametrize("text,kind,claimant", [
+    # asking a regulator to investigate is the asker's complaint (convention of 2026-12-01)
+    ("Bits of Freedom heeft de AP daarom gevraagd te onderzoeken hoe Uber om toestemming vraagt.", "complaint",
+     "Bits of Freedom"),
+    ("Bits of Freedom vraagt de AP om een onderzoek in te stellen naar Uber.", "complaint", "Bits of Freedom"),
+    # a regulator asking a party to explain itself is its investigation
+    ("De AP heeft Uber inmiddels gevraagd uit te leggen hoe het de wachtwoorden bewaarde.", "investigation",
+     "Autoriteit Persoonsgegevens"),
+])
+def test_who_asks_whom_to_look_into_it(pipes, text, kind, claimant):
+    claims = run(pipes, "nl", text)
+    assert kinds(claims) == [kind], claims
+    assert claims[0]["claimant"] == claimant and claims[0]["target"] == "Uber", claims
