@@ -251,8 +251,8 @@ class StatisticsParser:
         if m:
             return True
         prev = toks[i - 1]
-        if prev.low in self.r.months:
-            return True  # "May 22", "mei 2023"
+        if prev.low in self.r.months and _day_or_year(toks[i].text):
+            return True  # "May 22", "mei 2023"; not "in september 2.140 volwassenen"
         # "artikel 6 lid 1": a number right after a citation fragment "6(1)" or "lid 1 sub"
         return False
 
@@ -284,7 +284,7 @@ class StatisticsParser:
         if self.r.comparators.match_ending(toks, i) or self.r.currency_symbols.match_ending(toks, i):
             return False
         if prev.text in self.r.currency_codes or prev.low in self.r.months:
-            return prev.low in self.r.months
+            return prev.low in self.r.months and _day_or_year(toks[i].text)
         return True
 
     # ------------------------------------------------------------ count nouns
@@ -766,3 +766,8 @@ def extract_statistics(text: str, lang: str = "nl", actors=None) -> list[dict]:
     (one sentence per line break / full stop boundary is approximated by the whole text)."""
     sents = [(m.start(), m.end()) for m in re.finditer(r"[^.!?\n]+(?:[.!?]+|$)|\n", text)] or [(0, len(text))]
     return StatisticsExtractor(lang).extract(text, sents, {}, actors)
+
+
+def _day_or_year(number: str) -> bool:
+    """Whether a number after a month name can be its day or year: "May 22", "mei 2023" (not "2.140")."""
+    return re.fullmatch(r"\d{1,2}|\d{4}", number) is not None

@@ -493,3 +493,10 @@ def test_a_housing_association_is_no_ngo(nl_full):
     actors = by_name(doc)
     assert actors["Woonstichting Zeezicht"]["type"] == "other"
     assert actors["Woonbond"]["type"] == "ngo"
+
+
+def test_a_people_with_a_quantifier_or_a_nationality_adjective_is_no_actor(nl_ner):
+    doc = with_ner(nl_ner, [("De Bulgaarse", "PER"), ("Bulgaren", "ORG"), ("Veel Nederlanders", "PER")],
+                   "De Bulgaarse toezichthouder greep in nadat veel Bulgaren klaagden. Veel Nederlanders deden "
+                   "hetzelfde.")
+    assert doc._.actors == []

@@ -25,6 +25,11 @@ POSITIVE = [
     ("nl", "Meta moet 290 miljoen euro betalen.", [(290_000_000, "EUR", "=")]),
     ("nl", "De toezichthouder eist EUR 4 miljoen van het bedrijf.", [(4_000_000, "EUR", "=")]),
     ("nl", "Het bedrijf kreeg een boete van € 750.000.", [(750_000, "EUR", "=")]),
+    # currencies of the other EU member states
+    ("nl", "De toezichthouder legde een boete op van 5,1 miljoen lev.", [(5_100_000, "BGN", "=")]),
+    ("en", "The authority fined the bank 300,000 forints.", [(300_000, "HUF", "=")]),
+    # a number with a thousands separator after a month is no date
+    ("nl", "Het bureau ondervroeg in september 2.140 volwassenen.", [(2140, "count", "=")]),
     ("nl", "De schade loopt op tot € 2.000 per kind.", [(2000, "EUR", "<")]),
     ("nl", "Ze riskeren een boete van maximaal 20 miljoen euro of 4 procent van de omzet.",
      [(20_000_000, "EUR", "<"), (4, "percent", "<")]),
@@ -109,6 +114,9 @@ def test_ranges_are_two_statistics(lang, text, expected):
 
 
 NEGATIVE = [
+    # a day or year after a month name
+    ("nl", "Het besluit viel in mei 2023."),
+    ("en", "The decision came on May 22."),
     # dates and years
     ("nl", "Het besluit van 3 september 2024 werd gisteren gepubliceerd."),
     ("nl", "In 2024 kreeg de AP meer meldingen."),
