@@ -8,7 +8,7 @@ models/patterns/claims_<lang>.toml:
   executive", "directeur Sandra Molenaar van de Consumentenbond";
 - a Dutch compound title before it: "Noyb-juriste Kleanthi Sardeli", "Meterwacht-directeur Ilse Dijkhuis";
 - a possessive title before it: "said its chair, Marloes Hendriks";
-- a regulator's head by title: "Information Commissioner John Edwards", "toezichthouder Barbara Thiel".
+- a head by title: "Information Commissioner John Edwards", "toezichthouder Barbara Thiel", "burgemeester X".
 A former post ("a former director of Which?") is no affiliation.
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from nlp.attribution import UNNAMED, Party, _has_head, words_re
+from nlp.attribution import Party, _has_head, words_re
 
 ORG_TYPES = ("ngo", "regulator", "company", "government", "court")
 
@@ -25,7 +25,7 @@ ORG_TYPES = ("ngo", "regulator", "company", "government", "court")
 class AffiliationCues:
     after: re.Pattern | None        # the gap between a person and the organisation named after them
     possessive: re.Pattern | None   # "its chair, " right before the person
-    regulator_title: re.Pattern | None  # "Information Commissioner " right before the person
+    titles: tuple[tuple[str, re.Pattern], ...]  # (actor type, "Information Commissioner " / "burgemeester ")
     former: re.Pattern | None
 
     @classmethod
@@ -47,7 +47,7 @@ class AffiliationCues:
         return cls(
             after=after,
             possessive=possessive,
-            regulator_title=words_re(t.get("regulator_titles", [])),
+            titles=tuple((typ, rx) for typ, forms in t.get("titles", {}).items() if (rx := words_re(forms))),
             former=words_re(t.get("former", [])),
         )
 
@@ -62,7 +62,7 @@ def affiliations(text: str, parties: list[Party], cues: AffiliationCues) -> dict
         if p.type != "person" or p.anaphor or p.name in out:
             continue
         org = _after(text, p, orgs, cues) or _compound_title(text, p, orgs) or _possessive(text, p, orgs, cues) \
-            or _regulator_title(text, p, orgs, cues)
+            or _title(text, p, orgs, cues)
         if org is not None:
             out[p.name] = org
     return out
@@ -113,14 +113,14 @@ def _possessive(text: str, p: Party, orgs: list[Party], cues: AffiliationCues) -
     return (topics or before or [None])[-1]
 
 
-def _regulator_title(text: str, p: Party, orgs: list[Party], cues: AffiliationCues) -> Party | None:
-    rx = cues.regulator_title
-    if rx is None:
-        return None
-    m = None
-    for m in rx.finditer(text[max(0, p.start - 40):p.start]):
-        pass
-    if m is None or text[max(0, p.start - 40):p.start][m.end():].strip():
-        return None
-    regulators = [o for o in orgs if o.type == "regulator" and o.type != UNNAMED]
-    return min(regulators, key=lambda o: abs(o.start - p.start), default=None)
+def _title(text: str, p: Party, orgs: list[Party], cues: AffiliationCues) -> Party | None:
+    """A head's title right before the name ("Information Commissioner John Edwards", "burgemeester X"): the
+    nearest party of the type the title heads."""
+    left = text[max(0, p.start - 40):p.start]
+    for typ, rx in cues.titles:
+        m = None
+        for m in rx.finditer(left):
+            pass
+        if m is not None and not left[m.end():].strip():
+            return min((o for o in orgs if o.type == typ), key=lambda o: abs(o.start - p.start), default=None)
+    return None

@@ -1288,3 +1288,39 @@ def test_who_asks_whom_to_look_into_it(pipes, text, kind, claimant):
     claims = run(pipes, "nl", text)
     assert kinds(claims) == [kind], claims
     assert claims[0]["claimant"] == claimant and claims[0]["target"] == "Uber", claims
+
+
+@pytest.mark.parametrize("text,basis,polarity", [
+    # a basis named by what it is for: a law to comply with, a task, a contract's terms, the balancing test
+    ("Uber voerde aan dat het de gegevens nodig had om te voldoen aan de Wet op de loonbelasting.", "legal_obligation",
+     None),
+    ("De gemeente Amsterdam beriep zich op haar taak als beheerder van de openbare ruimte.", "public_task", None),
+    ("Uber stelt dat het de gegevens mocht delen omdat dat in de gebruiksvoorwaarden staat.", "contract", None),
+    ("Dat commerciële belang weegt volgens de AP niet zwaarder dan het recht van klanten op rust.",
+     "legitimate_interest", "deny"),
+])
+def test_a_basis_named_by_what_it_is_for(pipes, text, basis, polarity):
+    actors = ACTORS + [("gemeente Amsterdam", "government")]
+    claim = only(run(pipes, "nl", text, actors=actors), "legal_basis")
+    assert claim["basis"] == basis, claim
+    if polarity:
+        assert claim["polarity"] == polarity, claim
+
+
+def test_failing_the_necessity_test_denies_the_basis_claimed_before(pipes):
+    text = ("Uber beroept zich op een gerechtvaardigd belang bij het volgen van chauffeurs. Volgens de AP ging het "
+            "volgen buiten werktijd veel verder dan nodig.")
+    claims = [c for c in run(pipes, "nl", text) if c["kind"] == "legal_basis"]
+    assert len(claims) == 2, claims
+    assert claims[1]["basis"] == "legitimate_interest" and claims[1]["polarity"] == "deny", claims
+    assert claims[1]["claimant"] == "Autoriteit Persoonsgegevens", claims
+    # without a basis claimed before, "verder dan nodig" is no legal-basis claim
+    assert not [c for c in run(pipes, "nl", "Het volgen ging veel verder dan nodig.") if c["kind"] == "legal_basis"]
+
+
+def test_a_mayor_speaks_for_the_municipality(pipes):
+    actors = ACTORS + [("gemeente Amsterdam", "government"), ("Femke Halsema", "person")]
+    text = ("De gemeente Amsterdam volgde demonstranten online. Burgemeester Femke Halsema stelt dat de gemeente "
+            "daarvoor geen toestemming nodig had.")
+    claim = only(run(pipes, "nl", text, actors=actors), "legal_basis")
+    assert claim["claimant"] == "gemeente Amsterdam", claim
