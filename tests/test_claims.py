@@ -1324,3 +1324,15 @@ def test_a_mayor_speaks_for_the_municipality(pipes):
             "daarvoor geen toestemming nodig had.")
     claim = only(run(pipes, "nl", text, actors=actors), "legal_basis")
     assert claim["claimant"] == "gemeente Amsterdam", claim
+
+
+@pytest.mark.parametrize("text", [
+    "De Rechtbank Amsterdam oordeelde dat Uber fout zat. Het bedrijf moet de chauffeur bovendien 500 euro "
+    "schadevergoeding betalen.",
+    "De Rechtbank Amsterdam oordeelde dat Uber fout zat. Daarom krijgen de eisers elk 300 euro schadevergoeding.",
+    "De Rechtbank Amsterdam oordeelde dat Uber fout zat. De eiser vroeg 2.000 euro, maar de rechter vond een lager "
+    "bedrag passend.",
+])
+def test_damages_a_court_awards_are_its_ruling(pipes, text):
+    rulings = [c for c in run(pipes, "nl", text) if c["kind"] == "court_ruling"]
+    assert len(rulings) == 2 and rulings[1]["claimant"] == "Rechtbank Amsterdam", rulings
