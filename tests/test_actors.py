@@ -500,3 +500,13 @@ def test_a_people_with_a_quantifier_or_a_nationality_adjective_is_no_actor(nl_ne
                    "De Bulgaarse toezichthouder greep in nadat veel Bulgaren klaagden. Veel Nederlanders deden "
                    "hetzelfde.")
     assert doc._.actors == []
+
+
+def test_laws_policies_browsers_and_places_are_no_actors(en_ner, nl_ner):
+    doc = with_ner(en_ner, [("HIPAA", "ORG"), ("Windfall Relocation Policy", "ORG"), ("Safari", "PERSON"),
+                            ("Eindhoven", "ORG"), ("Commerce", "ORG")],
+                   "The clinic broke HIPAA and the Windfall Relocation Policy, tracked Safari users in Eindhoven and "
+                   "was referred to Commerce.")
+    assert doc._.actors == []
+    doc = with_ner(nl_ner, [("Belmijnietlijst", "ORG")], "Het bedrijf belde nummers op de Belmijnietlijst.")
+    assert doc._.actors == []
