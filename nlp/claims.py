@@ -137,6 +137,8 @@ class ClaimExtractor:
             rf"(?<![\w])(?:{'|'.join(dets)})\s+(?:[^\W\d]+\s+)?\Z", re.I) if dets else None
         self.cues = Cues.from_lexicon(lex)
         self.affiliation_cues = AffiliationCues.from_lexicon(lex)
+        # a law named without an article is a claim only with one of these ("voldoet aan de AVG", "subject to the GDPR")
+        self.law_claim_re = words_re(lex.get("law_claim", {}).get("cues", []))
         self.claimant_anaphora = words_re(roles.get("claimant_anaphora", []))
         self.pronoun_speaker = words_re(lex.get("speech", {}).get("pronoun_speaker", []))
         self.pronoun_types = {k.lower(): list(v) for k, v in lex.get("speech", {}).get("pronoun_types", {}).items()}
@@ -696,7 +698,7 @@ class ClaimExtractor:
     def _law_claim_cue(self, sentence: str) -> bool:
         rx = self.kinds.get("violation")
         return bool((rx and rx.triggers and rx.triggers.search(sentence))
-                    or re.search(r"(?<![\w])(?:subject to|complie[sd]? with|comply with|complying with|in line with|in lijn met|voldoet aan|voldoen aan|conform)(?![\w])", sentence, re.I))
+                    or (self.law_claim_re is not None and self.law_claim_re.search(sentence)))
 
     def _segments(self, text: str, ss: int, se: int) -> list[tuple[int, int]]:
         """Hard clause boundaries: ; and ': ', a comma before a conjunction or a speech verb, and the

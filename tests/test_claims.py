@@ -1336,3 +1336,18 @@ def test_a_mayor_speaks_for_the_municipality(pipes):
 def test_damages_a_court_awards_are_its_ruling(pipes, text):
     rulings = [c for c in run(pipes, "nl", text) if c["kind"] == "court_ruling"]
     assert len(rulings) == 2 and rulings[1]["claimant"] == "Rechtbank Amsterdam", rulings
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("nl", "De AP beboet Uber. Het bedrijf benadrukt dat het altijd in overeenstemming met de AVG heeft gehandeld."),
+    ("nl", "De AP beboet Uber. Uber zegt dat het de AVG altijd heeft nageleefd."),
+    ("en", "The ICO fined Uber. Uber said such processing falls outside the scope of the GDPR."),
+])
+def test_a_party_saying_it_complies_or_the_law_does_not_apply_cites_that_law(pipes, lang, text):
+    cit = only(run(pipes, lang, text), "article_citation")
+    assert cit["claimant"] == "Uber" and cit["articles"] == ["GDPR"], cit
+
+
+def test_a_law_that_begins_to_apply_is_no_claim(pipes):
+    assert "article_citation" not in kinds(run(pipes, "en", "The case will be watched as the AI Act begins to apply "
+                                                            "to Uber."))
