@@ -472,8 +472,8 @@ class ActorRecognizer:
         # strip leading articles, trailing possessive and punctuation
         while True:
             m = re.match(r"(?:the|de|het|een|a|an)\s+", text[s:e])
-            if m is None and text[s:e].startswith("The ") and len(text[s:e].split()) >= 3:
-                m = re.match(r"The\s+", text[s:e])
+            if m is None and text[s:e].startswith(("The ", "De ", "Het ")) and len(text[s:e].split()) >= 3:
+                m = re.match(r"(?:The|De|Het)\s+", text[s:e])  # "De Staatsanwaltschaft Berlin" opening a sentence
             if m is None:
                 # "Voor VoetbalTV komt ...", "Volgens Acme ...": a sentence-opening word is no part of the name
                 lead = re.match(r"([^\W\d_]+)\s+(?=\S)", text[s:e])

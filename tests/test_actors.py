@@ -510,3 +510,12 @@ def test_laws_policies_browsers_and_places_are_no_actors(en_ner, nl_ner):
     assert doc._.actors == []
     doc = with_ner(nl_ner, [("Belmijnietlijst", "ORG")], "Het bedrijf belde nummers op de Belmijnietlijst.")
     assert doc._.actors == []
+
+
+def test_a_sentence_opening_article_or_role_word_is_no_part_of_the_name(nl_ner):
+    doc = with_ner(nl_ner, [("De Landesanwaltschaft Bayern", "ORG"), ("Huisarts Pieter Molenkamp", "PER")],
+                   "De Landesanwaltschaft Bayern ging in beroep. Huisarts Pieter Molenkamp vraagt zijn patiënten "
+                   "om toestemming.")
+    names = {a["name"] for a in doc._.actors}
+    assert {"Landesanwaltschaft Bayern", "Pieter Molenkamp"} <= names, names
+    assert not {"De Landesanwaltschaft Bayern", "Huisarts Pieter Molenkamp"} & names, names
