@@ -1351,3 +1351,13 @@ def test_a_party_saying_it_complies_or_the_law_does_not_apply_cites_that_law(pip
 def test_a_law_that_begins_to_apply_is_no_claim(pipes):
     assert "article_citation" not in kinds(run(pipes, "en", "The case will be watched as the AI Act begins to apply "
                                                             "to Uber."))
+
+
+@pytest.mark.parametrize("text", [
+    "De AVG staat boetes toe tot 4 procent van de jaaromzet.",
+    "Naar Duits recht kan een onderneming alleen worden beboet als een bestuurder de fout maakte.",
+    "De AP hoeft niet aan te wijzen wie de fout maakte voordat zij een onderneming een boete oplegt.",
+    "Omdat Uber een bedrijf is, gold het plafond voor boetes aan overheden niet.",
+])
+def test_what_the_law_allows_about_fines_is_no_fine(pipes, text):
+    assert "fine" not in kinds(run(pipes, "nl", text))
