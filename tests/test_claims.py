@@ -1361,3 +1361,27 @@ def test_a_law_that_begins_to_apply_is_no_claim(pipes):
 ])
 def test_what_the_law_allows_about_fines_is_no_fine(pipes, text):
     assert "fine" not in kinds(run(pipes, "nl", text))
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("Bits of Freedom wil dat de AP Uber dwingt de verkoop van gegevens te stoppen.", "order"),
+    ("Bits of Freedom heeft de AP gevraagd na te gaan hoe Uber met de ritgegevens omgaat.", "complaint"),
+    ("De AP heeft Uber inmiddels om uitleg gevraagd over de grondslag.", "investigation"),
+    ("De AP beboette Uber. Uber legde zich daar niet bij neer en stapte naar de Rechtbank Amsterdam.", "appeal"),
+])
+def test_requests_demands_and_not_accepting_a_decision(pipes, text, kind):
+    assert kind in kinds(run(pipes, "nl", text))
+
+
+def test_a_court_asking_the_court_of_justice_for_an_interpretation_is_no_investigation(pipes):
+    claims = run(pipes, "nl", "De AP beboette Uber. De rechtbank Amsterdam vroeg vervolgens het Hof in Luxemburg om uitleg.")
+    assert "investigation" not in kinds(claims), claims
+
+
+@pytest.mark.parametrize("text,basis", [
+    ("De verwerking valt volgens Uber onder de vervoersovereenkomst met de klant.", "contract"),
+    ("Uber voerde aan dat het op grond van de Spaanse wet op het taxivervoer verplicht is ritten te bewaren.",
+     "legal_obligation"),
+])
+def test_more_bases_named_by_what_they_are_for(pipes, text, basis):
+    assert only(run(pipes, "nl", text), "legal_basis")["basis"] == basis
