@@ -1385,3 +1385,18 @@ def test_a_court_asking_the_court_of_justice_for_an_interpretation_is_no_investi
 ])
 def test_more_bases_named_by_what_they_are_for(pipes, text, basis):
     assert only(run(pipes, "nl", text), "legal_basis")["basis"] == basis
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("De AP onderzocht Uber. Het onderzoek kwam op gang na twee klachten.", "complaint"),
+    ("Of de AP een formeel onderzoek naar Uber begint, hangt af van de antwoorden.", "investigation"),
+    ("Volgens de AP kunnen chauffeurs die niet willen dat hun gegevens voor onderzoek worden gebruikt, dat aan Uber "
+     "melden.",
+     "investigation"),
+    ("De AP beboette Uber. Een boete van deze omvang staat volgens Uber niet in verhouding tot de fout.", "fine"),
+])
+def test_complaints_as_a_cause_open_questions_research_and_proportionality_are_no_new_claims(pipes, text, kind):
+    # the last sentence adds no claim of this kind (a first sentence may state the real one)
+    last_start = text.rfind(". ", 0, len(text) - 1) + 1
+    claims = run(pipes, "nl", text)
+    assert not [c for c in claims if c["kind"] == kind and c["start"] >= last_start], claims
