@@ -63,6 +63,7 @@ class Rules:
     ordinal_nouns: set[str]
     alternative_words: set[str]
     partitive: PhraseTable
+    partitive_pronoun: PhraseTable
     multiplier_after: set[str]
     of_words: set[str] = field(default_factory=set)
     krone_countries: dict[str, re.Pattern] = field(default_factory=dict)   # currency code -> country words
@@ -104,6 +105,7 @@ def load_rules(lang: str) -> Rules:
         ordinal_nouns=set(raw["fractions_require_of"].get("ordinal_nouns", [])),
         alternative_words=set(raw["comparators"].get("alternative", [])),
         partitive=PhraseTable(raw["count"].get("partitive", [])),
+        partitive_pronoun=PhraseTable(raw["count"].get("partitive_pronoun", [])),
         multiplier_after=set(raw["count"].get("multiplier_after", [])),
         of_words={"van", "of"},
         krone_countries={code: re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, words)) + r")(?![\w-])", re.I)
@@ -309,6 +311,10 @@ class StatisticsParser:
                     return None
                 nxt = toks[k + 1] if k + 1 < n else None
                 nxt_pos = pos_at.get(nxt.start) if nxt is not None and nxt.kind == "word" else None
+                if pos == "ADJ" and nxt_pos == "CCONJ" and k + 2 < n and pos_at.get(toks[k + 2].start) == "ADJ":
+                    k += 2  # "9.7 million current and former customers"
+                    steps += 1
+                    continue
                 if pos in ("ADJ", "PROPN", "NOUN") and nxt_pos in ("NOUN", "PROPN") and not (
                         pos == "NOUN" and nxt_pos == "PROPN") and nxt is not None and nxt.low not in self.r.not_nouns:
                     k += 1
@@ -506,6 +512,9 @@ class StatisticsParser:
                 q.unit = "count"  # "twee van de partijen", "three of the companies"
                 q.end_i = noun_end
                 q.noun_end_i = noun_end
+            elif pp := self.r.partitive_pronoun.match(toks, j):
+                q.unit = "count"  # "86 cases ..., 23 of them without a request"
+                q.end_i = q.noun_end_i = j + pp[0]
             elif j < n and toks[j].low in ("times", "keer") and not (
                     j + 1 < n and toks[j + 1].low in self.r.multiplier_after):  # "20 times the revenue": a ratio
                 q.unit = "count"

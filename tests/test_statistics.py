@@ -28,6 +28,10 @@ POSITIVE = [
     # currencies of the other EU member states
     ("nl", "De toezichthouder legde een boete op van 5,1 miljoen lev.", [(5_100_000, "BGN", "=")]),
     ("en", "The authority fined the bank 300,000 forints.", [(300_000, "HUF", "=")]),
+    # a count of the things named before, and adjectives joined by "and" before the counted noun
+    ("en", "Regulators received complaints about the app; 23 of them came from parents.", [(23, "count", "=")]),
+    ("nl", "De AP kreeg klachten over de app; 23 daarvan kwamen van ouders.", [(23, "count", "=")]),
+    ("en", "The attack hit 9.7 million current and former customers.", [(9_700_000, "count", "=")]),
     # a number with a thousands separator after a month is no date
     ("nl", "Het bureau ondervroeg in september 2.140 volwassenen.", [(2140, "count", "=")]),
     ("nl", "De schade loopt op tot € 2.000 per kind.", [(2000, "EUR", "<")]),
