@@ -1273,3 +1273,23 @@ def test_a_person_speaking_for_an_organisation_makes_it_the_claimant(pipes, lang
 def test_a_person_speaking_for_themselves_keeps_the_claim(pipes, text):
     basis = only(run(pipes, "en", text, actors=PEOPLE), "legal_basis")
     assert basis["claimant"] == "Ravi Mehta", basis
+
+
+# ---- 0.6.5 round, English
+
+@pytest.mark.parametrize("text", [
+    "The CNIL fined TikTok £12.7m. The app maker said it was studying the ruling closely.",
+    "The CNIL fined TikTok £12.7m. TikTok says it is reviewing the decision and will respond in due course.",
+])
+def test_a_fined_party_studying_the_decision_considers_an_appeal(pipes, text):
+    appeal = only(run(pipes, "en", text), "appeal")
+    assert (appeal["claimant"], appeal["target"], appeal["status"]) == ("TikTok", "CNIL", "considered"), appeal
+
+
+@pytest.mark.parametrize("text", [
+    # no auxiliary: nobody's reaction to a decision; a regulator reading a draft is no appeal either
+    "The CNIL found that accounts were closed by software, without any employee reviewing the decision.",
+    "The CNIL is reviewing the draft decision that the DPC circulated on TikTok.",
+])
+def test_reviewing_a_decision_without_a_party_reacting_is_no_appeal(pipes, text):
+    assert "appeal" not in kinds(run(pipes, "en", text))
