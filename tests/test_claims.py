@@ -1293,3 +1293,18 @@ def test_a_fined_party_studying_the_decision_considers_an_appeal(pipes, text):
 ])
 def test_reviewing_a_decision_without_a_party_reacting_is_no_appeal(pipes, text):
     assert "appeal" not in kinds(run(pipes, "en", text))
+
+
+@pytest.mark.parametrize("text", [
+    "Last month noyb sent Uber a letter demanding that the company delete the driver profiles within two weeks.",
+    "Before suing, noyb sent Uber a formal letter in May demanding that it stop the tracking.",
+    "noyb said it had sent Uber a letter before claim over the tracking of drivers.",
+])
+def test_a_letter_demanding_a_stop_is_a_cease_and_desist(pipes, text):
+    letter = only(run(pipes, "en", text), "cease_and_desist")
+    assert (letter["claimant"], letter["target"]) == ("noyb", "Uber"), letter
+
+
+def test_a_letter_without_a_demand_is_no_cease_and_desist(pipes):
+    text = "The CNIL sent Uber a letter last year asking how drivers are informed about the tracking."
+    assert "cease_and_desist" not in kinds(run(pipes, "en", text))
