@@ -1308,3 +1308,22 @@ def test_a_letter_demanding_a_stop_is_a_cease_and_desist(pipes, text):
 def test_a_letter_without_a_demand_is_no_cease_and_desist(pipes):
     text = "The CNIL sent Uber a letter last year asking how drivers are informed about the tracking."
     assert "cease_and_desist" not in kinds(run(pipes, "en", text))
+
+
+@pytest.mark.parametrize("text,basis", [
+    # people agreeing, having given or having consented: consent, with or without the noun's usual cues
+    ("Uber says drivers agree to the tracking when they install the app.", "consent"),
+    ("Uber insists that riders gave their consent on the first screen.", "consent"),
+    ("The CNIL found that most riders never consented to the profiling.", "consent"),
+    # the contract stated with a possessive or an infinitive
+    ("Uber says the tracking is needed to perform its contract with drivers.", "contract"),
+    ("The CNIL said Uber could not rely on its contracts with couriers to justify the tracking.", "contract"),
+])
+def test_consent_and_contract_in_plain_words(pipes, text, basis):
+    claim = only(run(pipes, "en", text), "legal_basis")
+    assert claim["basis"] == basis, claim
+
+
+def test_a_provision_under_which_consent_works_a_certain_way_is_no_claim(pipes):
+    text = "Readers may know the ePrivacy rules, under which a website must obtain consent before it sets cookies."
+    assert "legal_basis" not in kinds(run(pipes, "en", text))
