@@ -1327,3 +1327,19 @@ def test_consent_and_contract_in_plain_words(pipes, text, basis):
 def test_a_provision_under_which_consent_works_a_certain_way_is_no_claim(pipes):
     text = "Readers may know the ePrivacy rules, under which a website must obtain consent before it sets cookies."
     assert "legal_basis" not in kinds(run(pipes, "en", text))
+
+
+@pytest.mark.parametrize("text", [
+    "The CNIL found that Uber kept no record of who accessed the files, contrary to Article 30 of the GDPR.",
+    "The CNIL concluded that Uber had breached Articles 5 and 32 of the GDPR.",
+])
+def test_a_finding_against_named_articles_is_a_violation(pipes, text):
+    violation = only(run(pipes, "en", text), "violation")
+    assert (violation["claimant"], violation["target"]) == ("CNIL", "Uber"), violation
+    assert violation["articles"], violation
+    assert "article_citation" not in kinds(run(pipes, "en", text))
+
+
+def test_a_breach_that_would_trigger_a_penalty_is_no_violation(pipes):
+    text = "The CNIL has ordered Uber to stop the tracking and will charge it a daily sum if it fails to comply."
+    assert "violation" not in kinds(run(pipes, "en", text))
