@@ -176,6 +176,8 @@ class ClaimExtractor:
         ca = lex.get("kinds", {}).get("class_action", {})
         self.lawsuit_re = words_re(ca.get("lawsuits", []))
         self.group_cue_re = words_re(ca.get("group_cues", []))
+        # the kind of a lawsuit a person brings on their own ("Schrems sued the company"); none: stays a complaint
+        self.person_lawsuit_kind = lex.get("kinds", {}).get("complaint", {}).get("person_lawsuit_kind")
         self.owners: dict[str, str] = dict(data.get("owners", {}))
         self._owner_of: dict[str, str] = {}
         self.finder = CitationFinder(data["articles"])
@@ -282,6 +284,7 @@ class ClaimExtractor:
                 topic = sent_claims[-1]["_claimant_party"]
             if topic is not None:
                 prev_topic = topic
+        self._person_lawsuits(claims)
         self._lawsuits_as_class_action(text, claims)
         _court_orders(claims, parties, sentences)
         out = []
@@ -608,6 +611,19 @@ class ClaimExtractor:
         if out is not None:
             out["status"] = "imposed"
         return out
+
+    def _person_lawsuits(self, claims: list[dict]) -> None:
+        """A lawsuit a person brings ("Paxton sued Meta", "Schrems sued the company in Vienna") is not a complaint to a
+        regulator: it gets the lexicon's person_lawsuit_kind (English: `other`, status filed)."""
+        kind = self.person_lawsuit_kind
+        if not kind or self.lawsuit_re is None:
+            return
+        for c in claims:
+            party = c.get("_claimant_party")
+            if c["kind"] == "complaint" and party is not None and party.type == "person" \
+                    and self.lawsuit_re.search(c["text"]):
+                c["kind"] = kind
+                c["status"] = self._status(c["text"], kind)
 
     def _lawsuits_as_class_action(self, text: str, claims: list[dict]) -> None:
         """A lawsuit in a story that also calls the case a class action ("Should the judge allow the case to go forward

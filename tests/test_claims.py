@@ -1343,3 +1343,19 @@ def test_a_finding_against_named_articles_is_a_violation(pipes, text):
 def test_a_breach_that_would_trigger_a_penalty_is_no_violation(pipes):
     text = "The CNIL has ordered Uber to stop the tracking and will charge it a daily sum if it fails to comply."
     assert "violation" not in kinds(run(pipes, "en", text))
+
+
+@pytest.mark.parametrize("text", [
+    "Max Schrems sued Meta in Vienna over the targeted adverts.",
+    # also in a story that speaks of class actions elsewhere
+    "Max Schrems sued Meta in Vienna over the targeted adverts. A class action in the Netherlands is still pending.",
+])
+def test_a_lawsuit_a_person_brings_is_other(pipes, text):
+    suit = only(run(pipes, "en", text), "other")
+    assert (suit["claimant"], suit["target"], suit["status"]) == ("Max Schrems", "Meta", "filed"), suit
+    assert "complaint" not in kinds(run(pipes, "en", text))
+
+
+def test_a_lawsuit_a_group_brings_stays_a_complaint(pipes):
+    suit = only(run(pipes, "en", "noyb sued Meta in Vienna over the targeted adverts."), "complaint")
+    assert (suit["claimant"], suit["target"]) == ("noyb", "Meta"), suit
