@@ -171,6 +171,9 @@ class ClaimExtractor:
         fnd = lex.get("findings", {})
         self.finding_verbs = words_re(fnd.get("verbs", []))
         self.shortcoming_re = words_re(fnd.get("shortcoming", []))
+        # "..., the authority found.": a finding verb right after the finder states a finding, also of plain conduct
+        inv = fnd.get("inverted_verbs", [])
+        self.inverted_finding_re = re.compile(rf"\s+(?:{'|'.join(inv)})(?![\w])", re.I) if inv else None
         cont = fnd.get("continuation", [])
         self.continuation_re = re.compile(rf"\W*(?:{'|'.join(cont)})(?![\w])", re.I) if cont else None
         ca = lex.get("kinds", {}).get("class_action", {})
@@ -495,6 +498,7 @@ class ClaimExtractor:
         if self.denial_re is not None and self.denial_re.search(sent):
             return []
         finder, lo, hi = None, ss, se
+        plain = False  # a finding verb's clause is a finding even of plain conduct ("..., the authority found")
         m = self.finding_verbs.search(text, ss, se) if self.finding_verbs is not None else None
         if m is not None:
             # "the AEPD concluded that", and the Dutch inversion "Bij een controle ontdekte de AP dat"
@@ -511,6 +515,14 @@ class ClaimExtractor:
                 # "..., the agency said": the sentence up to the attribution
                 cut = text.rfind(",", ss, speaker.start)
                 hi = cut if cut > ss else speaker.start
+                plain = bool(self.inverted_finding_re is not None and self.inverted_finding_re.match(text, speaker.end, se))
+        if finder is None and speaker is not None and speaker.type in _FINDERS and speaker.end <= ss \
+                and self.inverted_finding_re is not None and self.pronoun_speaker is not None:
+            # "Staff had not been given clear guidance, it said.": a pronoun for a finder named before
+            att = self.pronoun_speaker.search(text, ss, se)
+            cut = text.rfind(",", ss, att.start() + 1) if att is not None else -1
+            if att is not None and cut > ss + (se - ss) // 3 and not text[att.end():se].strip(" .;\"'\u201d"):
+                finder, hi = speaker, cut
         if finder is None and continued is not None and self.continuation_re is not None \
                 and self.continuation_re.match(text, ss, se) \
                 and not any(ss <= p.start < se and p.type in _FINDERS + ("ngo", "person") for p in parties):
@@ -526,7 +538,7 @@ class ClaimExtractor:
         out = []
         for a, b in parts:
             a, b = _trim(text, a, b)
-            if b - a < 15 or not self.shortcoming_re.search(text, a, b) or _GENERAL_FINDING.match(text, a, b) \
+            if b - a < 15 or not (plain or self.shortcoming_re.search(text, a, b)) or _GENERAL_FINDING.match(text, a, b) \
                     or _NORMATIVE.search(text, a, b) or _NOT_RULED_OUT.search(text, a, b):
                 continue
             target = next((p for p in parties if a <= p.start < b and p.type in ("company", "government", "other")), None)

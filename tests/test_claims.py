@@ -1359,3 +1359,22 @@ def test_a_lawsuit_a_person_brings_is_other(pipes, text):
 def test_a_lawsuit_a_group_brings_stays_a_complaint(pipes):
     suit = only(run(pipes, "en", "noyb sued Meta in Vienna over the targeted adverts."), "complaint")
     assert (suit["claimant"], suit["target"]) == ("noyb", "Meta"), suit
+
+
+def test_plain_conduct_a_regulator_found_is_a_violation(pipes):
+    text = "Uber copied the passports of all its drivers into a shared folder, the CNIL found."
+    violation = only(run(pipes, "en", text), "violation")
+    assert (violation["claimant"], violation["target"]) == ("CNIL", "Uber"), violation
+    assert violation["text"].endswith("shared folder"), violation
+
+
+def test_plain_conduct_a_regulator_only_reports_is_no_violation(pipes):
+    text = "Uber copied the passports of all its drivers into a shared folder, the CNIL said."
+    assert "violation" not in kinds(run(pipes, "en", text))
+
+
+def test_a_shortcoming_attributed_to_it_is_the_regulator_named_before(pipes):
+    text = "The CNIL fined Uber £12.7m on Monday. Drivers had not been told about the tracking, it said."
+    violation = only(run(pipes, "en", text), "violation")
+    assert (violation["claimant"], violation["target"]) == ("CNIL", "Uber"), violation
+    assert violation["text"] == "Drivers had not been told about the tracking", violation
