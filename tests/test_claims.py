@@ -1378,3 +1378,9 @@ def test_a_shortcoming_attributed_to_it_is_the_regulator_named_before(pipes):
     violation = only(run(pipes, "en", text), "violation")
     assert (violation["claimant"], violation["target"]) == ("CNIL", "Uber"), violation
     assert violation["text"] == "Drivers had not been told about the tracking", violation
+
+
+def test_the_agency_points_back_to_the_regulator(pipes):
+    text = "The CNIL has fined Uber £12.7m. In some cases drivers were never told about the tracking, the agency said."
+    violation = only(run(pipes, "en", text), "violation")
+    assert (violation["claimant"], violation["target"]) == ("CNIL", "Uber"), violation
