@@ -1384,3 +1384,23 @@ def test_the_agency_points_back_to_the_regulator(pipes):
     text = "The CNIL has fined Uber £12.7m. In some cases drivers were never told about the tracking, the agency said."
     violation = only(run(pipes, "en", text), "violation")
     assert (violation["claimant"], violation["target"]) == ("CNIL", "Uber"), violation
+
+
+@pytest.mark.parametrize("text", [
+    "The CNIL said it was using the urgency procedure because Uber kept tracking drivers after their shifts.",
+    "Uber must set up a deletion desk for drivers within one month.",
+    "Under the settlement the CNIL would bar Uber from selling location data.",
+    "The CNIL proposed an order that would stop Uber from selling location data to brokers.",
+])
+def test_orders_in_plain_words(pipes, text):
+    assert "order" in kinds(run(pipes, "en", text))
+
+
+@pytest.mark.parametrize("text", [
+    "The CNIL announced a settlement that would require Uber to pay €150 million.",
+    "In 2019 the CNIL made the ride-hailing firm Uber pay €150 million.",
+])
+def test_a_payment_a_regulator_requires_or_makes_a_party_make_is_a_fine(pipes, text):
+    fine = only(run(pipes, "en", text), "fine")
+    assert (fine["claimant"], fine["target"]) == ("CNIL", "Uber"), fine
+    assert fine["amount"] == {"value": 150_000_000, "unit": "EUR"}, fine
