@@ -1404,3 +1404,21 @@ def test_a_payment_a_regulator_requires_or_makes_a_party_make_is_a_fine(pipes, t
     fine = only(run(pipes, "en", text), "fine")
     assert (fine["claimant"], fine["target"]) == ("CNIL", "Uber"), fine
     assert fine["amount"] == {"value": 150_000_000, "unit": "EUR"}, fine
+
+
+@pytest.mark.parametrize("text", [
+    "Bits of Freedom has asked the Information Commissioner's Office to look into Uber's driver tracking.",
+    "Bits of Freedom wrote to the CNIL, asking it to examine whether Uber's consent screen is lawful.",
+])
+def test_asking_a_regulator_with_a_long_name_to_look_into_a_party_is_a_complaint(pipes, text):
+    claims = run(pipes, "en", text)
+    complaint = only(claims, "complaint")
+    assert (complaint["claimant"], complaint["target"]) == ("Bits of Freedom", "Uber"), complaint
+    assert "investigation" not in kinds(claims)
+
+
+def test_the_charity_points_back_to_the_ngo(pipes):
+    actors = ACTORS + [("Stichting Datavrij", "ngo")]
+    text = "Stichting Datavrij studied the app for a year. The charity has filed a complaint against Uber."
+    complaint = only(run(pipes, "en", text, actors=actors), "complaint")
+    assert complaint["claimant"] == "Stichting Datavrij", complaint
