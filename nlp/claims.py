@@ -976,6 +976,9 @@ class ClaimExtractor:
         # claimants is named by its first member
         if claimant is not None and claimant.type in ("ngo", "person", "other") and claimant in parties:
             claimant = _group_head(parties, claimant, text)
+        if kind == "appeal" and claimant is None and target is not None and target.type in ("company", "other", "government"):
+            # "A spokesperson said ... that it was reviewing the decision": the party named is the one appealing
+            claimant, target = target, None
         # a company appealing or objecting without a named target contests the decision taken against it
         if kind in ("appeal", "objection") and claimant is not None and claimant.type in ("company", "other", "government") \
                 and not (target is not None and _marked(text, a, target, self.cues.target_before)) \

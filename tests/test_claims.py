@@ -1422,3 +1422,10 @@ def test_the_charity_points_back_to_the_ngo(pipes):
     text = "Stichting Datavrij studied the app for a year. The charity has filed a complaint against Uber."
     complaint = only(run(pipes, "en", text, actors=actors), "complaint")
     assert complaint["claimant"] == "Stichting Datavrij", complaint
+
+
+def test_an_appeal_with_only_the_fined_party_named_is_that_partys(pipes):
+    text = ("The CNIL fined TikTok £12.7m. A spokesperson said the fine was unfair, that the company had cooperated "
+            "fully with the inquiry, and that it was reviewing the decision carefully.")
+    appeal = only(run(pipes, "en", text), "appeal")
+    assert (appeal["claimant"], appeal["target"]) == ("TikTok", "CNIL"), appeal
