@@ -1429,3 +1429,9 @@ def test_an_appeal_with_only_the_fined_party_named_is_that_partys(pipes):
             "fully with the inquiry, and that it was reviewing the decision carefully.")
     appeal = only(run(pipes, "en", text), "appeal")
     assert (appeal["claimant"], appeal["target"]) == ("TikTok", "CNIL"), appeal
+
+
+def test_what_a_party_alleges_another_did_is_a_violation(pipes):
+    text = "The CNIL alleges that Uber sold the location histories of its drivers to two insurers."
+    violation = only(run(pipes, "en", text), "violation")
+    assert (violation["claimant"], violation["target"]) == ("CNIL", "Uber"), violation
