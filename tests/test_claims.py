@@ -1435,3 +1435,12 @@ def test_what_a_party_alleges_another_did_is_a_violation(pipes):
     text = "The CNIL alleges that Uber sold the location histories of its drivers to two insurers."
     violation = only(run(pipes, "en", text), "violation")
     assert (violation["claimant"], violation["target"]) == ("CNIL", "Uber"), violation
+
+
+@pytest.mark.parametrize("text", [
+    "The CNIL chair said the penalty would have been higher had the CNIL not reserved large fines for the worst cases.",
+    "The CNIL has banned the tracking. Critics pointed out that even the maximum daily penalty is small next to "
+    "Uber's turnover.",
+])
+def test_a_counterfactual_or_maximum_penalty_is_no_fine(pipes, text):
+    assert "fine" not in kinds(run(pipes, "en", text))
