@@ -1444,3 +1444,8 @@ def test_what_a_party_alleges_another_did_is_a_violation(pipes):
 ])
 def test_a_counterfactual_or_maximum_penalty_is_no_fine(pipes, text):
     assert "fine" not in kinds(run(pipes, "en", text))
+
+
+def test_objecting_to_a_draft_decision_is_no_objection_to_processing(pipes):
+    text = "Two other regulators objected to the draft decision on TikTok, the DPC said."
+    assert "objection" not in kinds(run(pipes, "en", text))
