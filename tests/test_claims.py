@@ -1449,3 +1449,9 @@ def test_a_counterfactual_or_maximum_penalty_is_no_fine(pipes, text):
 def test_objecting_to_a_draft_decision_is_no_objection_to_processing(pipes):
     text = "Two other regulators objected to the draft decision on TikTok, the DPC said."
     assert "objection" not in kinds(run(pipes, "en", text))
+
+
+def test_the_ban_named_again_is_no_second_order(pipes):
+    text = ("The CNIL has banned Uber from tracking drivers after their shifts. The temporary ban takes effect on "
+            "Monday and runs for three months.")
+    only(run(pipes, "en", text), "order")
