@@ -1455,3 +1455,14 @@ def test_the_ban_named_again_is_no_second_order(pipes):
     text = ("The CNIL has banned Uber from tracking drivers after their shifts. The temporary ban takes effect on "
             "Monday and runs for three months.")
     only(run(pipes, "en", text), "order")
+
+
+def test_a_regulator_writing_to_firms_for_information_is_an_investigation(pipes):
+    text = "The CNIL said it had written to Uber and two rivals asking how they inform drivers about tracking."
+    investigation = only(run(pipes, "en", text), "investigation")
+    assert investigation["claimant"] == "CNIL", investigation
+
+
+def test_a_group_writing_to_a_regulator_with_a_request_is_no_investigation(pipes):
+    text = "Bits of Freedom wrote to the CNIL asking it to examine whether Uber informs drivers about tracking."
+    assert "investigation" not in kinds(run(pipes, "en", text))
