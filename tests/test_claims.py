@@ -1466,3 +1466,15 @@ def test_a_regulator_writing_to_firms_for_information_is_an_investigation(pipes)
 def test_a_group_writing_to_a_regulator_with_a_request_is_no_investigation(pipes):
     text = "Bits of Freedom wrote to the CNIL asking it to examine whether Uber informs drivers about tracking."
     assert "investigation" not in kinds(run(pipes, "en", text))
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("Uber said it would cooperate fully with any inquiry the CNIL might open.", "investigation"),
+    ("By paying early Uber gave up the right to challenge the CNIL decision in court.", "appeal"),
+    ("The new law allows penalties of up to €20,000 for each violation, the CNIL said.", "fine"),
+    ("The new law allows penalties of up to €20,000 for each violation, the CNIL said.", "violation"),
+    ("The CNIL can fine companies for the most serious breaches of the rules, up to €20,000 per infringement.", "violation"),
+    ("Max Schrems has never been accused of any offence, noyb said.", "violation"),
+])
+def test_powers_tariffs_and_hypothetical_steps_are_no_claims(pipes, text, kind):
+    assert kind not in kinds(run(pipes, "en", text))
