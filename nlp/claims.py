@@ -173,11 +173,16 @@ class ClaimExtractor:
         fnd = lex.get("findings", {})
         self.finding_verbs = words_re(fnd.get("verbs", []))
         self.shortcoming_re = words_re(fnd.get("shortcoming", []))
+        # "..., the authority found.": a finding verb right after the finder states a finding, also of plain conduct
+        inv = fnd.get("inverted_verbs", [])
+        self.inverted_finding_re = re.compile(rf"\s+(?:{'|'.join(inv)})(?![\w])", re.I) if inv else None
         cont = fnd.get("continuation", [])
         self.continuation_re = re.compile(rf"\W*(?:{'|'.join(cont)})(?![\w])", re.I) if cont else None
         ca = lex.get("kinds", {}).get("class_action", {})
         self.lawsuit_re = words_re(ca.get("lawsuits", []))
         self.group_cue_re = words_re(ca.get("group_cues", []))
+        # the kind of a lawsuit a person brings on their own ("Schrems sued the company"); none: stays a complaint
+        self.person_lawsuit_kind = lex.get("kinds", {}).get("complaint", {}).get("person_lawsuit_kind")
         self.owners: dict[str, str] = dict(data.get("owners", {}))
         self._owner_of: dict[str, str] = {}
         self.finder = CitationFinder(data["articles"])
@@ -284,6 +289,7 @@ class ClaimExtractor:
                 topic = sent_claims[-1]["_claimant_party"]
             if topic is not None:
                 prev_topic = topic
+        self._person_lawsuits(claims)
         self._lawsuits_as_class_action(text, claims)
         _court_orders(claims, parties, sentences)
         out = []
@@ -494,6 +500,7 @@ class ClaimExtractor:
         if self.denial_re is not None and self.denial_re.search(sent):
             return []
         finder, lo, hi = None, ss, se
+        plain = False  # a finding verb's clause is a finding even of plain conduct ("..., the authority found")
         m = self.finding_verbs.search(text, ss, se) if self.finding_verbs is not None else None
         if m is not None:
             # "the AEPD concluded that", and the Dutch inversion "Bij een controle ontdekte de AP dat"
@@ -510,6 +517,14 @@ class ClaimExtractor:
                 # "..., the agency said": the sentence up to the attribution
                 cut = text.rfind(",", ss, speaker.start)
                 hi = cut if cut > ss else speaker.start
+                plain = bool(self.inverted_finding_re is not None and self.inverted_finding_re.match(text, speaker.end, se))
+        if finder is None and speaker is not None and speaker.type in _FINDERS and speaker.end <= ss \
+                and self.inverted_finding_re is not None and self.pronoun_speaker is not None:
+            # "Staff had not been given clear guidance, it said.": a pronoun for a finder named before
+            att = self.pronoun_speaker.search(text, ss, se)
+            cut = text.rfind(",", ss, att.start() + 1) if att is not None else -1
+            if att is not None and cut > ss + (se - ss) // 3 and not text[att.end():se].strip(" .;\"'\u201d"):
+                finder, hi = speaker, cut
         if finder is None and continued is not None and self.continuation_re is not None \
                 and self.continuation_re.match(text, ss, se) \
                 and not any(ss <= p.start < se and p.type in _FINDERS + ("ngo", "person") for p in parties):
@@ -525,7 +540,7 @@ class ClaimExtractor:
         out = []
         for a, b in parts:
             a, b = _trim(text, a, b)
-            if b - a < 15 or not self.shortcoming_re.search(text, a, b) or _GENERAL_FINDING.match(text, a, b) \
+            if b - a < 15 or not (plain or self.shortcoming_re.search(text, a, b)) or _GENERAL_FINDING.match(text, a, b) \
                     or _NORMATIVE.search(text, a, b) or _NOT_RULED_OUT.search(text, a, b):
                 continue
             target = next((p for p in parties if a <= p.start < b and p.type in ("company", "government", "other")), None)
@@ -610,6 +625,19 @@ class ClaimExtractor:
         if out is not None:
             out["status"] = "imposed"
         return out
+
+    def _person_lawsuits(self, claims: list[dict]) -> None:
+        """A lawsuit a person brings ("Paxton sued Meta", "Schrems sued the company in Vienna") is not a complaint to a
+        regulator: it gets the lexicon's person_lawsuit_kind (English: `other`, status filed)."""
+        kind = self.person_lawsuit_kind
+        if not kind or self.lawsuit_re is None:
+            return
+        for c in claims:
+            party = c.get("_claimant_party")
+            if c["kind"] == "complaint" and party is not None and party.type == "person" \
+                    and self.lawsuit_re.search(c["text"]):
+                c["kind"] = kind
+                c["status"] = self._status(c["text"], kind)
 
     def _lawsuits_as_class_action(self, text: str, claims: list[dict]) -> None:
         """A lawsuit in a story that also calls the case a class action ("Should the judge allow the case to go forward
@@ -950,6 +978,9 @@ class ClaimExtractor:
         # claimants is named by its first member
         if claimant is not None and claimant.type in ("ngo", "person", "other") and claimant in parties:
             claimant = _group_head(parties, claimant, text)
+        if kind == "appeal" and claimant is None and target is not None and target.type in ("company", "other", "government"):
+            # "A spokesperson said ... that it was reviewing the decision": the party named is the one appealing
+            claimant, target = target, None
         # a company appealing or objecting without a named target contests the decision taken against it
         if kind in ("appeal", "objection") and claimant is not None and claimant.type in ("company", "other", "government") \
                 and not (target is not None and _marked(text, a, target, self.cues.target_before)) \

@@ -1400,3 +1400,206 @@ def test_complaints_as_a_cause_open_questions_research_and_proportionality_are_n
     last_start = text.rfind(". ", 0, len(text) - 1) + 1
     claims = run(pipes, "nl", text)
     assert not [c for c in claims if c["kind"] == kind and c["start"] >= last_start], claims
+# ---- 0.6.5 round, English
+
+@pytest.mark.parametrize("text", [
+    "The CNIL fined TikTok £12.7m. The app maker said it was studying the ruling closely.",
+    "The CNIL fined TikTok £12.7m. TikTok says it is reviewing the decision and will respond in due course.",
+])
+def test_a_fined_party_studying_the_decision_considers_an_appeal(pipes, text):
+    appeal = only(run(pipes, "en", text), "appeal")
+    assert (appeal["claimant"], appeal["target"], appeal["status"]) == ("TikTok", "CNIL", "considered"), appeal
+
+
+@pytest.mark.parametrize("text", [
+    # no auxiliary: nobody's reaction to a decision; a regulator reading a draft is no appeal either
+    "The CNIL found that accounts were closed by software, without any employee reviewing the decision.",
+    "The CNIL is reviewing the draft decision that the DPC circulated on TikTok.",
+])
+def test_reviewing_a_decision_without_a_party_reacting_is_no_appeal(pipes, text):
+    assert "appeal" not in kinds(run(pipes, "en", text))
+
+
+@pytest.mark.parametrize("text", [
+    "Last month noyb sent Uber a letter demanding that the company delete the driver profiles within two weeks.",
+    "Before suing, noyb sent Uber a formal letter in May demanding that it stop the tracking.",
+    "noyb said it had sent Uber a letter before claim over the tracking of drivers.",
+])
+def test_a_letter_demanding_a_stop_is_a_cease_and_desist(pipes, text):
+    letter = only(run(pipes, "en", text), "cease_and_desist")
+    assert (letter["claimant"], letter["target"]) == ("noyb", "Uber"), letter
+
+
+def test_a_letter_without_a_demand_is_no_cease_and_desist(pipes):
+    text = "The CNIL sent Uber a letter last year asking how drivers are informed about the tracking."
+    assert "cease_and_desist" not in kinds(run(pipes, "en", text))
+
+
+@pytest.mark.parametrize("text,basis", [
+    # people agreeing, having given or having consented: consent, with or without the noun's usual cues
+    ("Uber says drivers agree to the tracking when they install the app.", "consent"),
+    ("Uber insists that riders gave their consent on the first screen.", "consent"),
+    ("The CNIL found that most riders never consented to the profiling.", "consent"),
+    # the contract stated with a possessive or an infinitive
+    ("Uber says the tracking is needed to perform its contract with drivers.", "contract"),
+    ("The CNIL said Uber could not rely on its contracts with couriers to justify the tracking.", "contract"),
+])
+def test_consent_and_contract_in_plain_words(pipes, text, basis):
+    claim = only(run(pipes, "en", text), "legal_basis")
+    assert claim["basis"] == basis, claim
+
+
+def test_a_provision_under_which_consent_works_a_certain_way_is_no_claim(pipes):
+    text = "Readers may know the ePrivacy rules, under which a website must obtain consent before it sets cookies."
+    assert "legal_basis" not in kinds(run(pipes, "en", text))
+
+
+@pytest.mark.parametrize("text", [
+    "The CNIL found that Uber kept no record of who accessed the files, contrary to Article 30 of the GDPR.",
+    "The CNIL concluded that Uber had breached Articles 5 and 32 of the GDPR.",
+])
+def test_a_finding_against_named_articles_is_a_violation(pipes, text):
+    violation = only(run(pipes, "en", text), "violation")
+    assert (violation["claimant"], violation["target"]) == ("CNIL", "Uber"), violation
+    assert violation["articles"], violation
+    assert "article_citation" not in kinds(run(pipes, "en", text))
+
+
+def test_a_breach_that_would_trigger_a_penalty_is_no_violation(pipes):
+    text = "The CNIL has ordered Uber to stop the tracking and will charge it a daily sum if it fails to comply."
+    assert "violation" not in kinds(run(pipes, "en", text))
+
+
+@pytest.mark.parametrize("text", [
+    "Max Schrems sued Meta in Vienna over the targeted adverts.",
+    # also in a story that speaks of class actions elsewhere
+    "Max Schrems sued Meta in Vienna over the targeted adverts. A class action in the Netherlands is still pending.",
+])
+def test_a_lawsuit_a_person_brings_is_other(pipes, text):
+    suit = only(run(pipes, "en", text), "other")
+    assert (suit["claimant"], suit["target"], suit["status"]) == ("Max Schrems", "Meta", "filed"), suit
+    assert "complaint" not in kinds(run(pipes, "en", text))
+
+
+def test_a_lawsuit_a_group_brings_stays_a_complaint(pipes):
+    suit = only(run(pipes, "en", "noyb sued Meta in Vienna over the targeted adverts."), "complaint")
+    assert (suit["claimant"], suit["target"]) == ("noyb", "Meta"), suit
+
+
+def test_plain_conduct_a_regulator_found_is_a_violation(pipes):
+    text = "Uber copied the passports of all its drivers into a shared folder, the CNIL found."
+    violation = only(run(pipes, "en", text), "violation")
+    assert (violation["claimant"], violation["target"]) == ("CNIL", "Uber"), violation
+    assert violation["text"].endswith("shared folder"), violation
+
+
+def test_plain_conduct_a_regulator_only_reports_is_no_violation(pipes):
+    text = "Uber copied the passports of all its drivers into a shared folder, the CNIL said."
+    assert "violation" not in kinds(run(pipes, "en", text))
+
+
+def test_a_shortcoming_attributed_to_it_is_the_regulator_named_before(pipes):
+    text = "The CNIL fined Uber £12.7m on Monday. Drivers had not been told about the tracking, it said."
+    violation = only(run(pipes, "en", text), "violation")
+    assert (violation["claimant"], violation["target"]) == ("CNIL", "Uber"), violation
+    assert violation["text"] == "Drivers had not been told about the tracking", violation
+
+
+def test_the_agency_points_back_to_the_regulator(pipes):
+    text = "The CNIL has fined Uber £12.7m. In some cases drivers were never told about the tracking, the agency said."
+    violation = only(run(pipes, "en", text), "violation")
+    assert (violation["claimant"], violation["target"]) == ("CNIL", "Uber"), violation
+
+
+@pytest.mark.parametrize("text", [
+    "The CNIL said it was using the urgency procedure because Uber kept tracking drivers after their shifts.",
+    "Uber must set up a deletion desk for drivers within one month.",
+    "Under the settlement the CNIL would bar Uber from selling location data.",
+    "The CNIL proposed an order that would stop Uber from selling location data to brokers.",
+])
+def test_orders_in_plain_words(pipes, text):
+    assert "order" in kinds(run(pipes, "en", text))
+
+
+@pytest.mark.parametrize("text", [
+    "The CNIL announced a settlement that would require Uber to pay €150 million.",
+    "In 2019 the CNIL made the ride-hailing firm Uber pay €150 million.",
+])
+def test_a_payment_a_regulator_requires_or_makes_a_party_make_is_a_fine(pipes, text):
+    fine = only(run(pipes, "en", text), "fine")
+    assert (fine["claimant"], fine["target"]) == ("CNIL", "Uber"), fine
+    assert fine["amount"] == {"value": 150_000_000, "unit": "EUR"}, fine
+
+
+@pytest.mark.parametrize("text", [
+    "Bits of Freedom has asked the Information Commissioner's Office to look into Uber's driver tracking.",
+    "Bits of Freedom wrote to the CNIL, asking it to examine whether Uber's consent screen is lawful.",
+])
+def test_asking_a_regulator_with_a_long_name_to_look_into_a_party_is_a_complaint(pipes, text):
+    claims = run(pipes, "en", text)
+    complaint = only(claims, "complaint")
+    assert (complaint["claimant"], complaint["target"]) == ("Bits of Freedom", "Uber"), complaint
+    assert "investigation" not in kinds(claims)
+
+
+def test_the_charity_points_back_to_the_ngo(pipes):
+    actors = ACTORS + [("Stichting Datavrij", "ngo")]
+    text = "Stichting Datavrij studied the app for a year. The charity has filed a complaint against Uber."
+    complaint = only(run(pipes, "en", text, actors=actors), "complaint")
+    assert complaint["claimant"] == "Stichting Datavrij", complaint
+
+
+def test_an_appeal_with_only_the_fined_party_named_is_that_partys(pipes):
+    text = ("The CNIL fined TikTok £12.7m. A spokesperson said the fine was unfair, that the company had cooperated "
+            "fully with the inquiry, and that it was reviewing the decision carefully.")
+    appeal = only(run(pipes, "en", text), "appeal")
+    assert (appeal["claimant"], appeal["target"]) == ("TikTok", "CNIL"), appeal
+
+
+def test_what_a_party_alleges_another_did_is_a_violation(pipes):
+    text = "The CNIL alleges that Uber sold the location histories of its drivers to two insurers."
+    violation = only(run(pipes, "en", text), "violation")
+    assert (violation["claimant"], violation["target"]) == ("CNIL", "Uber"), violation
+
+
+@pytest.mark.parametrize("text", [
+    "The CNIL chair said the penalty would have been higher had the CNIL not reserved large fines for the worst cases.",
+    "The CNIL has banned the tracking. Critics pointed out that even the maximum daily penalty is small next to "
+    "Uber's turnover.",
+])
+def test_a_counterfactual_or_maximum_penalty_is_no_fine(pipes, text):
+    assert "fine" not in kinds(run(pipes, "en", text))
+
+
+def test_objecting_to_a_draft_decision_is_no_objection_to_processing(pipes):
+    text = "Two other regulators objected to the draft decision on TikTok, the DPC said."
+    assert "objection" not in kinds(run(pipes, "en", text))
+
+
+def test_the_ban_named_again_is_no_second_order(pipes):
+    text = ("The CNIL has banned Uber from tracking drivers after their shifts. The temporary ban takes effect on "
+            "Monday and runs for three months.")
+    only(run(pipes, "en", text), "order")
+
+
+def test_a_regulator_writing_to_firms_for_information_is_an_investigation(pipes):
+    text = "The CNIL said it had written to Uber and two rivals asking how they inform drivers about tracking."
+    investigation = only(run(pipes, "en", text), "investigation")
+    assert investigation["claimant"] == "CNIL", investigation
+
+
+def test_a_group_writing_to_a_regulator_with_a_request_is_no_investigation(pipes):
+    text = "Bits of Freedom wrote to the CNIL asking it to examine whether Uber informs drivers about tracking."
+    assert "investigation" not in kinds(run(pipes, "en", text))
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("Uber said it would cooperate fully with any inquiry the CNIL might open.", "investigation"),
+    ("By paying early Uber gave up the right to challenge the CNIL decision in court.", "appeal"),
+    ("The new law allows penalties of up to €20,000 for each violation, the CNIL said.", "fine"),
+    ("The new law allows penalties of up to €20,000 for each violation, the CNIL said.", "violation"),
+    ("The CNIL can fine companies for the most serious breaches of the rules, up to €20,000 per infringement.", "violation"),
+    ("Max Schrems has never been accused of any offence, noyb said.", "violation"),
+])
+def test_powers_tariffs_and_hypothetical_steps_are_no_claims(pipes, text, kind):
+    assert kind not in kinds(run(pipes, "en", text))
