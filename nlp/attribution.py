@@ -196,7 +196,8 @@ def collect_parties(text: str, actors, cues: Cues) -> list[Party]:
                 extra.append(Party(ante.name, ante.type, m.start(), m.end(), anaphor=True))
     if cues.unnamed:
         for m in cues.unnamed.finditer(text):
-            if free(m.start(), m.end()):
+            # "the riders' union Riders Uniti": a possessive group word describes something else
+            if free(m.start(), m.end()) and not text.startswith(("'", "’"), m.end()):
                 word = m.group(0).lower()
                 extra.append(Party(cues.unnamed_names.get(word, word), UNNAMED, m.start(), m.end()))
     out = sorted(parties + extra, key=lambda p: (p.start, -p.end))

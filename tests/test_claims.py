@@ -1603,3 +1603,19 @@ def test_a_group_writing_to_a_regulator_with_a_request_is_no_investigation(pipes
 ])
 def test_powers_tariffs_and_hypothetical_steps_are_no_claims(pipes, text, kind):
     assert kind not in kinds(run(pipes, "en", text))
+
+
+@pytest.mark.parametrize("lang,text,claimant", [
+    ("nl", "Uber zegt dat kijkers op elk moment via het menu bezwaar kunnen maken.", "viewers"),
+    ("nl", "Het onderzoek van de AP naar Uber begon na klachten van 47 koeriers.", "couriers"),
+])
+def test_more_groups_of_people_can_be_the_unnamed_claimant(pipes, lang, text, claimant):
+    claim = next(c for c in run(pipes, lang, text) if c["kind"] in ("objection", "complaint"))
+    assert claim["claimant"] == claimant, claim
+
+
+def test_a_group_word_in_a_possessive_is_no_party(pipes):
+    actors = ACTORS + [("Riders Uniti", "ngo")]
+    claim = only(run(pipes, "en", "The inquiry began after the riders' union Riders Uniti complained about Uber.",
+                     actors=actors), "complaint")
+    assert claim["claimant"] == "Riders Uniti", claim
