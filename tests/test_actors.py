@@ -519,3 +519,9 @@ def test_a_sentence_opening_article_or_role_word_is_no_part_of_the_name(nl_ner):
     names = {a["name"] for a in doc._.actors}
     assert {"Landesanwaltschaft Bayern", "Pieter Molenkamp"} <= names, names
     assert not {"De Landesanwaltschaft Bayern", "Huisarts Pieter Molenkamp"} & names, names
+
+
+def test_a_place_adjective_or_a_preposition_opening_a_sentence_is_no_actor(nl_ner):
+    doc = with_ner(nl_ner, [("Amsterdamse", "ORG"), ("Naar Duits", "PER")],
+                   "De Amsterdamse rechter oordeelde anders. Naar Duits recht ligt dat anders.")
+    assert doc._.actors == []
