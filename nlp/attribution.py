@@ -62,6 +62,7 @@ class Cues:
     split_right: str = ""
     co_actor_before: re.Pattern | None = None
     cause_before: re.Pattern | None = None
+    decision_owner: re.Pattern | None = None  # "het vonnis van (de) ", "the decision of (the) ": whose decision it is
 
     @cached_property
     def anaphora_gates(self) -> dict[str, Gate]:
@@ -115,6 +116,10 @@ class Cues:
             split_right="|".join(sp.get("split_right", [])),
             co_actor_before=words_re(roles.get("co_actor_before", [])),
             cause_before=words_re(roles.get("cause_before", [])),
+            decision_owner=re.compile(
+                rf"(?<![\w])(?:het|de|dat|die|dit|deze|the|that|this)\s+(?:[^\W\d]+\s+)?"
+                rf"(?:{'|'.join(roles['decision_objects'])})\s+(?:van|of)\s+(?:de\s+|het\s+|the\s+)?\Z", re.I)
+            if roles.get("decision_objects") else None,
         )
 
 
@@ -397,7 +402,10 @@ def assign_roles(text: str, ctx: RoleContext, parties: list[Party], cues: Cues, 
         if not (cs <= p.start and p.end <= ce):
             c -= 1.5
             t -= 1.5
-        if _marked(text, cs, p, cues.claimant_before):
+        if cues.decision_owner is not None and cues.decision_owner.search(text, max(cs, p.start - 40), p.start):
+            t += 3  # "vernietigt het vonnis van de rechtbank": the body whose decision is acted on, not the actor
+            c -= 2
+        elif _marked(text, cs, p, cues.claimant_before):
             between = text[te:p.start] if p.start >= te else ""
             if p.start >= te and cues.claimant_after_trigger and len(between.split()) <= 4 and cues.claimant_after_trigger.search(between):
                 c += 5

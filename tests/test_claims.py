@@ -1619,3 +1619,15 @@ def test_a_group_word_in_a_possessive_is_no_party(pipes):
     claim = only(run(pipes, "en", "The inquiry began after the riders' union Riders Uniti complained about Uber.",
                      actors=actors), "complaint")
     assert claim["claimant"] == "Riders Uniti", claim
+
+
+@pytest.mark.parametrize("lang,text,claimant,owner", [
+    ("nl", "Het Gerechtshof Arnhem vernietigt het vonnis van de Rechtbank Amsterdam over Uber.", "Gerechtshof Arnhem",
+     "Rechtbank Amsterdam"),
+    ("en", "Uber appealed against the decision of the ICO.", "Uber", "Information Commissioner's Office"),
+])
+def test_the_body_whose_decision_is_acted_on_is_not_the_claimant(pipes, lang, text, claimant, owner):
+    claim = run(pipes, lang, text, actors=ACTORS + [("Gerechtshof Arnhem", "court")])[0]
+    assert claim["claimant"] == claimant, claim
+    if claim["kind"] == "appeal":
+        assert claim["target"] == owner, claim
