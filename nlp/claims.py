@@ -431,6 +431,10 @@ class ClaimExtractor:
         out: list[dict] = []
         for gi, ((a, b), group) in enumerate(groups):
             main = max(group, key=lambda h: (h.priority, -h.start))
+            if main.kind == "court_ruling" and any(h.basis == "@anaphoric" for h in group) \
+                    and self._status(text[a:b], "court_ruling") == "rejected":
+                # "The judge rejected that argument": a court denying the basis a party claimed is a legal_basis claim
+                main = next(h for h in group if h.basis == "@anaphoric")
             # citations after the last clause of the sentence belong to it ("..., which covers Articles 44 to 49")
             seg_next = groups[gi + 1][0][0] if gi + 1 < len(groups) else se
             claim = self._claim(doc, text, (a, b), (ss, se), main, group, parties, sent_cits, money, speaker,
@@ -934,6 +938,8 @@ class ClaimExtractor:
                  and c["_claimant_party"].type not in ("company", UNNAMED)), None)
         if claimant is not None and claimant.type == "person" and claimant.name in self._speaks_for:
             claimant = self._speaks_for[claimant.name]  # "X, a lawyer with noyb, said ...": noyb's claim
+        if claimant is not None and claimant.type == "person":
+            claimant = _judge_court(text, claimant, parties, self.judge_titles)  # "Judge X rejected ...": the court's
         if claimant is not None and kind == "court_ruling" and claimant.type != "court" and any(
                 p.type == "court" for p in parties):
             claimant = None  # only a court rules: "rejected a claim brought by Richard Lloyd" is not Lloyd's ruling

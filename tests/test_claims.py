@@ -1478,3 +1478,17 @@ def test_a_group_writing_to_a_regulator_with_a_request_is_no_investigation(pipes
 ])
 def test_powers_tariffs_and_hypothetical_steps_are_no_claims(pipes, text, kind):
     assert kind not in kinds(run(pipes, "en", text))
+
+
+@pytest.mark.parametrize("text", [
+    "Uber argued before the CJEU that it could rely on its legitimate interests. The CJEU rejected that argument.",
+    "Uber argued before the CJEU that it could rely on its legitimate interests. Judge Anna Berg rejected that argument.",
+])
+def test_a_court_rejecting_the_basis_a_party_claimed_denies_that_basis(pipes, text):
+    actors = ACTORS + [("Anna Berg", "person")]
+    claims = run(pipes, "en", text, actors=actors)
+    denial = [c for c in claims if c["kind"] == "legal_basis" and "rejected" in c["text"]]
+    assert len(denial) == 1, claims
+    assert (denial[0]["basis"], denial[0]["polarity"]) == ("legitimate_interest", "deny"), denial
+    assert (denial[0]["claimant"], denial[0]["target"]) == ("Court of Justice of the European Union", "Uber"), denial
+    assert "court_ruling" not in kinds(claims)
