@@ -435,6 +435,11 @@ class ClaimExtractor:
                     and self._status(text[a:b], "court_ruling") == "rejected":
                 # "The judge rejected that argument": a court denying the basis a party claimed is a legal_basis claim
                 main = next(h for h in group if h.basis == "@anaphoric")
+            elif main.kind == "court_ruling" and out and out[-1]["kind"] == "legal_basis" and self.relative_re is not None \
+                    and self.relative_re.match(text, _trim(text, a, b)[0]) and self._status(text[a:b], "court_ruling") == "rejected":
+                # "... switched to legitimate interest, which the court rejected": the court denies the basis just named
+                main = _Hit(main.start, main.end, "legal_basis", self.kinds["legal_basis"].priority, "@anaphoric")
+                group = [main]
             # citations after the last clause of the sentence belong to it ("..., which covers Articles 44 to 49")
             seg_next = groups[gi + 1][0][0] if gi + 1 < len(groups) else se
             claim = self._claim(doc, text, (a, b), (ss, se), main, group, parties, sent_cits, money, speaker,

@@ -1492,3 +1492,13 @@ def test_a_court_rejecting_the_basis_a_party_claimed_denies_that_basis(pipes, te
     assert (denial[0]["basis"], denial[0]["polarity"]) == ("legitimate_interest", "deny"), denial
     assert (denial[0]["claimant"], denial[0]["target"]) == ("Court of Justice of the European Union", "Uber"), denial
     assert "court_ruling" not in kinds(claims)
+
+
+def test_a_basis_a_court_rejected_in_a_relative_clause_is_denied(pipes):
+    text = "Uber then switched to legitimate interest, which the CJEU rejected for this purpose in another case."
+    claims = run(pipes, "en", text)
+    bases = [c for c in claims if c["kind"] == "legal_basis"]
+    assert [(c["claimant"], c["polarity"]) for c in bases] == [("Uber", "affirm"),
+                                                              ("Court of Justice of the European Union", "deny")], claims
+    assert bases[1]["basis"] == "legitimate_interest" and bases[1]["target"] == "Uber", bases
+    assert "court_ruling" not in kinds(claims)
