@@ -174,6 +174,8 @@ class ClaimExtractor:
         # "..., the authority found.": a finding verb right after the finder states a finding, also of plain conduct
         inv = fnd.get("inverted_verbs", [])
         self.inverted_finding_re = re.compile(rf"\s+(?:{'|'.join(inv)})(?![\w])", re.I) if inv else None
+        # "Uber has since deleted the recordings, the CNIL found": a remedy found is no shortcoming
+        self.remedy_re = words_re(fnd.get("remedy", []))
         cont = fnd.get("continuation", [])
         self.continuation_re = re.compile(rf"\W*(?:{'|'.join(cont)})(?![\w])", re.I) if cont else None
         ca = lex.get("kinds", {}).get("class_action", {})
@@ -526,8 +528,9 @@ class ClaimExtractor:
                 hi = cut if cut > ss else speaker.start
                 plain = bool(self.inverted_finding_re is not None and self.inverted_finding_re.match(text, speaker.end, se))
         if finder is None and speaker is not None and speaker.type in _FINDERS and speaker.end <= ss \
+                and continued is not None and continued.name == speaker.name \
                 and self.inverted_finding_re is not None and self.pronoun_speaker is not None:
-            # "Staff had not been given clear guidance, it said.": a pronoun for a finder named before
+            # "Staff had not been given clear guidance, it said.": a pronoun for the finder of the sentence before
             att = self.pronoun_speaker.search(text, ss, se)
             cut = text.rfind(",", ss, att.start() + 1) if att is not None else -1
             if att is not None and cut > ss + (se - ss) // 3 and not text[att.end():se].strip(" .;\"'\u201d"):
@@ -548,7 +551,8 @@ class ClaimExtractor:
         for a, b in parts:
             a, b = _trim(text, a, b)
             if b - a < 15 or not (plain or self.shortcoming_re.search(text, a, b)) or _GENERAL_FINDING.match(text, a, b) \
-                    or _NORMATIVE.search(text, a, b) or _NOT_RULED_OUT.search(text, a, b):
+                    or _NORMATIVE.search(text, a, b) or _NOT_RULED_OUT.search(text, a, b) \
+                    or (self.remedy_re is not None and self.remedy_re.search(text, a, b)):
                 continue
             target = next((p for p in parties if a <= p.start < b and p.type in ("company", "government", "other")), None)
             if target is None:

@@ -1374,8 +1374,9 @@ def test_plain_conduct_a_regulator_only_reports_is_no_violation(pipes):
 
 
 def test_a_shortcoming_attributed_to_it_is_the_regulator_named_before(pipes):
-    text = "The CNIL fined Uber £12.7m on Monday. Drivers had not been told about the tracking, it said."
-    violation = only(run(pipes, "en", text), "violation")
+    text = ("The CNIL found that Uber kept no record of who opened the files, contrary to Article 30. "
+            "Drivers had not been told about the tracking, it said.")
+    violation = [c for c in run(pipes, "en", text) if c["kind"] == "violation"][-1]
     assert (violation["claimant"], violation["target"]) == ("CNIL", "Uber"), violation
     assert violation["text"] == "Drivers had not been told about the tracking", violation
 
@@ -1502,3 +1503,12 @@ def test_a_basis_a_court_rejected_in_a_relative_clause_is_denied(pipes):
                                                               ("Court of Justice of the European Union", "deny")], claims
     assert bases[1]["basis"] == "legitimate_interest" and bases[1]["target"] == "Uber", bases
     assert "court_ruling" not in kinds(claims)
+
+
+@pytest.mark.parametrize("text", [
+    # "it" after the party's own statement is that party; a remedy found is no shortcoming
+    "The CNIL fined Uber £12.7m in May. Uber said it would appeal. No driver had been harmed by the tracking, it said.",
+    "The CNIL fined Uber £12.7m in May. Uber has since deleted the recordings, the CNIL found.",
+])
+def test_a_party_s_own_word_or_a_remedy_is_no_finding(pipes, text):
+    assert "violation" not in kinds(run(pipes, "en", text))
