@@ -1512,3 +1512,17 @@ def test_a_basis_a_court_rejected_in_a_relative_clause_is_denied(pipes):
 ])
 def test_a_party_s_own_word_or_a_remedy_is_no_finding(pipes, text):
     assert "violation" not in kinds(run(pipes, "en", text))
+
+
+@pytest.mark.parametrize("text,kind", [
+    # a company agreeing to terms is no consent; reviewing an order book or an auditor's findings is no appeal;
+    # a group writing to a company and a letter demanding payment of an invoice are no investigation or notice
+    ("Uber agreed to the terms of the settlement with the CNIL.", "legal_basis"),
+    ("Uber agreed to this after long talks with the CNIL.", "legal_basis"),
+    ("Uber said it was reviewing the findings of the auditor it hired.", "appeal"),
+    ("The board is reviewing the order book of Uber.", "appeal"),
+    ("noyb wrote to Uber asking whether it would meet the group.", "investigation"),
+    ("The firm sent Uber a letter demanding payment of an invoice.", "cease_and_desist"),
+])
+def test_look_alikes_of_this_rounds_cues_are_no_claims(pipes, text, kind):
+    assert kind not in kinds(run(pipes, "en", text))
