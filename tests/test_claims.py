@@ -1519,6 +1519,8 @@ def test_a_party_s_own_word_or_a_remedy_is_no_finding(pipes, text):
     # a group writing to a company and a letter demanding payment of an invoice are no investigation or notice
     ("Uber agreed to the terms of the settlement with the CNIL.", "legal_basis"),
     ("Uber agreed to this after long talks with the CNIL.", "legal_basis"),
+    ("The CNIL consented to a short extension for Uber.", "legal_basis"),
+    ("The CNIL gave Uber three months to change its consent banner.", "legal_basis"),
     ("Uber said it was reviewing the findings of the auditor it hired.", "appeal"),
     ("The board is reviewing the order book of Uber.", "appeal"),
     ("noyb wrote to Uber asking whether it would meet the group.", "investigation"),
