@@ -1523,6 +1523,7 @@ def test_a_party_s_own_word_or_a_remedy_is_no_finding(pipes, text):
     ("The CNIL gave Uber three months to change its consent banner.", "legal_basis"),
     ("Uber said it was reviewing the findings of the auditor it hired.", "appeal"),
     ("The board is reviewing the order book of Uber.", "appeal"),
+    ("The CNIL raised the bar from ten to twenty complaints before it acts against Uber.", "order"),
     ("noyb wrote to Uber asking whether it would meet the group.", "investigation"),
     ("The firm sent Uber a letter demanding payment of an invoice.", "cease_and_desist"),
 ])
