@@ -1509,6 +1509,7 @@ def test_a_basis_a_court_rejected_in_a_relative_clause_is_denied(pipes):
     # "it" after the party's own statement is that party; a remedy found is no shortcoming
     "The CNIL fined Uber £12.7m in May. Uber said it would appeal. No driver had been harmed by the tracking, it said.",
     "The CNIL fined Uber £12.7m in May. Uber has since deleted the recordings, the CNIL found.",
+    "The CNIL fined Uber £12.7m in May. Uber cooperated fully with the inquiry, the CNIL found.",
 ])
 def test_a_party_s_own_word_or_a_remedy_is_no_finding(pipes, text):
     assert "violation" not in kinds(run(pipes, "en", text))
