@@ -176,6 +176,8 @@ class ClaimExtractor:
         # "..., the authority found.": a finding verb right after the finder states a finding, also of plain conduct
         inv = fnd.get("inverted_verbs", [])
         self.inverted_finding_re = re.compile(rf"\s+(?:{'|'.join(inv)})(?![\w])", re.I) if inv else None
+        # "Uber has since deleted the recordings, the CNIL found": a remedy found is no shortcoming
+        self.remedy_re = words_re(fnd.get("remedy", []))
         cont = fnd.get("continuation", [])
         self.continuation_re = re.compile(rf"\W*(?:{'|'.join(cont)})(?![\w])", re.I) if cont else None
         ca = lex.get("kinds", {}).get("class_action", {})
@@ -433,6 +435,15 @@ class ClaimExtractor:
         out: list[dict] = []
         for gi, ((a, b), group) in enumerate(groups):
             main = max(group, key=lambda h: (h.priority, -h.start))
+            if main.kind == "court_ruling" and any(h.basis == "@anaphoric" for h in group) \
+                    and self._status(text[a:b], "court_ruling") == "rejected":
+                # "The judge rejected that argument": a court denying the basis a party claimed is a legal_basis claim
+                main = next(h for h in group if h.basis == "@anaphoric")
+            elif main.kind == "court_ruling" and out and out[-1]["kind"] == "legal_basis" and self.relative_re is not None \
+                    and self.relative_re.match(text, _trim(text, a, b)[0]) and self._status(text[a:b], "court_ruling") == "rejected":
+                # "... switched to legitimate interest, which the court rejected": the court denies the basis just named
+                main = _Hit(main.start, main.end, "legal_basis", self.kinds["legal_basis"].priority, "@anaphoric")
+                group = [main]
             # citations after the last clause of the sentence belong to it ("..., which covers Articles 44 to 49")
             seg_next = groups[gi + 1][0][0] if gi + 1 < len(groups) else se
             claim = self._claim(doc, text, (a, b), (ss, se), main, group, parties, sent_cits, money, speaker,
@@ -519,8 +530,9 @@ class ClaimExtractor:
                 hi = cut if cut > ss else speaker.start
                 plain = bool(self.inverted_finding_re is not None and self.inverted_finding_re.match(text, speaker.end, se))
         if finder is None and speaker is not None and speaker.type in _FINDERS and speaker.end <= ss \
+                and continued is not None and continued.name == speaker.name \
                 and self.inverted_finding_re is not None and self.pronoun_speaker is not None:
-            # "Staff had not been given clear guidance, it said.": a pronoun for a finder named before
+            # "Staff had not been given clear guidance, it said.": a pronoun for the finder of the sentence before
             att = self.pronoun_speaker.search(text, ss, se)
             cut = text.rfind(",", ss, att.start() + 1) if att is not None else -1
             if att is not None and cut > ss + (se - ss) // 3 and not text[att.end():se].strip(" .;\"'\u201d"):
@@ -541,7 +553,8 @@ class ClaimExtractor:
         for a, b in parts:
             a, b = _trim(text, a, b)
             if b - a < 15 or not (plain or self.shortcoming_re.search(text, a, b)) or _GENERAL_FINDING.match(text, a, b) \
-                    or _NORMATIVE.search(text, a, b) or _NOT_RULED_OUT.search(text, a, b):
+                    or _NORMATIVE.search(text, a, b) or _NOT_RULED_OUT.search(text, a, b) \
+                    or (self.remedy_re is not None and self.remedy_re.search(text, a, b)):
                 continue
             target = next((p for p in parties if a <= p.start < b and p.type in ("company", "government", "other")), None)
             if target is None:
@@ -936,6 +949,8 @@ class ClaimExtractor:
                  and c["_claimant_party"].type not in ("company", UNNAMED)), None)
         if claimant is not None and claimant.type == "person" and claimant.name in self._speaks_for:
             claimant = self._speaks_for[claimant.name]  # "X, a lawyer with noyb, said ...": noyb's claim
+        if claimant is not None and claimant.type == "person":
+            claimant = _judge_court(text, claimant, parties, self.judge_titles)  # "Judge X rejected ...": the court's
         if claimant is not None and kind == "court_ruling" and claimant.type != "court" and any(
                 p.type == "court" for p in parties):
             claimant = None  # only a court rules: "rejected a claim brought by Richard Lloyd" is not Lloyd's ruling
