@@ -146,7 +146,7 @@ class ActorRecognizer:
     def _compile(self) -> None:
         self.by_id = {row["id"]: row for row in self.kb}
         strong: dict[str, str] = {}
-        context: dict[str, str] = {}
+        context: dict[str, list[str]] = {}  # an alias several actors share only when named in full ("AP")
         weak: dict[str, str] = {}
         for row in self.kb:
             names = list(row.get("aliases", [])) + list(row.get("lang_aliases", {}).get(self.lang, []))
@@ -157,7 +157,7 @@ class ActorRecognizer:
                 weak.setdefault(alias, row["id"])
             for alias in row.get("context_aliases", []):
                 if alias not in strong:
-                    context.setdefault(alias, row["id"])
+                    context.setdefault(alias, []).append(row["id"])
         self.strong, self.context, self.weak = strong, context, weak
         self.re_weak = _alias_regex(weak)
         self.strong_ci = {a.lower(): i for a, i in strong.items() if " " in a and len(a) >= 10}
@@ -267,8 +267,10 @@ class ActorRecognizer:
         present = {m["kb"] for m in mentions}
         if self.re_context is not None:
             for m in self.re_context.finditer(text):
-                kb_id = self.context[m.group()]
-                if kb_id in present and free(m.start(), m.end()) and not inside_longer_name(m.start(), m.end()):
+                # the actor the story names in full: "AP" is the Dutch regulator after "Autoriteit Persoonsgegevens",
+                # the news agency after "Associated Press"
+                kb_id = next((i for i in self.context[m.group()] if i in present), None)
+                if kb_id is not None and free(m.start(), m.end()) and not inside_longer_name(m.start(), m.end()):
                     take({"start": m.start(), "end": m.end(), "kb": kb_id, "type": None, "src": "kb"})
 
         for cand, (s, e) in cleaned:

@@ -525,3 +525,11 @@ def test_a_place_adjective_or_a_preposition_opening_a_sentence_is_no_actor(nl_ne
     doc = with_ner(nl_ner, [("Amsterdamse", "ORG"), ("Naar Duits", "PER")],
                    "De Amsterdamse rechter oordeelde anders. Naar Duits recht ligt dat anders.")
     assert doc._.actors == []
+
+
+def test_a_shared_acronym_is_the_actor_the_story_names_in_full(en):
+    regulator = en("The Dutch Data Protection Authority fined Netflix. The AP found that Netflix failed to inform "
+                   "its users.")
+    assert {a["name"]: len(a["mentions"]) for a in regulator._.actors}.get("Autoriteit Persoonsgegevens") == 2
+    agency = en("The Associated Press reported the fine. AP said it had seen the decision.")
+    assert [(a["name"], len(a["mentions"])) for a in agency._.actors] == [("Associated Press", 2)]
