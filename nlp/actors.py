@@ -185,6 +185,7 @@ class ActorRecognizer:
         last_words = [w.lower() for w in c["reject"].get("last_words", [])]
         self.reject_last = {w for w in last_words if not w.startswith("*")}
         self.product_nouns = {w.lower() for w in c["reject"].get("product_nouns", [])}
+        self.product_nouns_before = {w.lower() for w in c["reject"].get("product_nouns_before", [])}
         self.reject_last_endings = tuple(w[1:] for w in last_words if w.startswith("*"))
         self.reject_single_endings = tuple(w.lower() for w in c["reject"].get("single_word_endings", []))
         self.places = {k: set(v) for k, v in c.get("places", {}).items()}
@@ -611,6 +612,8 @@ class ActorRecognizer:
             return "person"
         if cue:
             return cue[0]
+        if before and before[-1] in self.product_nouns_before:
+            return "product"  # "its online game Skyforge", "the scanning device, the Orb"
         # apposition: "Acme, a Dutch data broker" / "Acme, een Brits techbedrijf"
         k = span.end
         if self._product_apposition(doc, k):

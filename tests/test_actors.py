@@ -533,3 +533,10 @@ def test_a_shared_acronym_is_the_actor_the_story_names_in_full(en):
     assert {a["name"]: len(a["mentions"]) for a in regulator._.actors}.get("Autoriteit Persoonsgegevens") == 2
     agency = en("The Associated Press reported the fine. AP said it had seen the decision.")
     assert [(a["name"], len(a["mentions"])) for a in agency._.actors] == [("Associated Press", 2)]
+
+
+def test_a_name_right_after_a_product_noun_is_a_product(en_ner):
+    doc = with_ner(en_ner, [("Kestrel Games", "ORG"), ("Skyreach", "ORG"), ("Halo Band", "ORG")],
+                   "Kestrel Games placed children who joined its online game Skyreach in public chat. Its fitness "
+                   "device, the Halo Band, tracked them too.")
+    assert [a["name"] for a in doc._.actors] == ["Kestrel Games"], doc._.actors
