@@ -763,8 +763,9 @@ class ActorRecognizer:
             if gi in merged or g["kb"] or g["type"] == "person":
                 continue
             gw = g["name"].split()
-            # "Honda" after "American Honda Motor Co.": a place word opening the name may be left out
-            bare = gw[1:] if len(gw) >= 3 and gw[0] in self.all_places else gw
+            # "Honda" after "American Honda Motor Co.", "Post" after "Österreichische Post": a place word opening the
+            # name may be left out (a bare "Court" or "Commission" left over is rejected below)
+            bare = gw[1:] if len(gw) >= 2 and gw[0] in self.all_places else gw
             # "Havenzicht" after "Woonstichting Havenzicht": the word saying what the body is may be left out
             undescribed = gw[1:] if len(gw) >= 2 and self._descriptor_word(gw[0].lower()) else None
             for hj, h in enumerate(actors):

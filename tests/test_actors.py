@@ -540,3 +540,10 @@ def test_a_name_right_after_a_product_noun_is_a_product(en_ner):
                    "Kestrel Games placed children who joined its online game Skyreach in public chat. Its fitness "
                    "device, the Halo Band, tracked them too.")
     assert [a["name"] for a in doc._.actors] == ["Kestrel Games"], doc._.actors
+
+
+def test_a_name_without_its_opening_place_word_is_the_same_actor(en_ner):
+    doc = with_ner(en_ner, [("Österreichische Bahn", "ORG"), ("Bahn", "ORG"), ("Dutch Court", "ORG")],
+                   "The regulator fined Österreichische Bahn. Bahn said it would appeal, unlike the Dutch Court case.")
+    names = {a["name"]: len(a["mentions"]) for a in doc._.actors}
+    assert names.get("Österreichische Bahn") == 2 and "Bahn" not in names, names
