@@ -547,3 +547,9 @@ def test_a_name_without_its_opening_place_word_is_the_same_actor(en_ner):
                    "The regulator fined Österreichische Bahn. Bahn said it would appeal, unlike the Dutch Court case.")
     names = {a["name"]: len(a["mentions"]) for a in doc._.actors}
     assert names.get("Österreichische Bahn") == 2 and "Bahn" not in names, names
+
+
+def test_a_rank_is_no_actor_and_an_abbreviation_named_in_full_is_the_same_actor(en):
+    doc = en("Jon Smith, the Chief Constable, apologised. The FTC said General Motors sold driving data; GM denied it.")
+    names = {a["name"]: len(a["mentions"]) for a in doc._.actors}
+    assert "Constable" not in names and "GM" not in names and names.get("General Motors") == 2, names
