@@ -57,6 +57,7 @@ class Cues:
     plural: set[str] = field(default_factory=set)
     anaphora: dict[str, re.Pattern] = field(default_factory=dict)
     speech_alt: str = ""
+    possessive_alt: str = ""  # "its", "zijn": a possessive before a post ("said its chair, X"), from [affiliation]
     before_alt: str = ""
     split_left: str = ""
     split_right: str = ""
@@ -79,7 +80,7 @@ class Cues:
             "before_left": c(rf"(?<![\w])(?:{before})\s+(?:[^\s,;.]+\s+){{0,2}}\Z"),
             "before_opens": c(rf"(?:^|[,{QUOTES}:]\s*|(?:zo|so)\s+|(?<![\w]))(?:{before})\s+(?:[^\s,;.]+\s+){{0,2}}\Z"),
             "speech_after_comma": c(rf"[,{QUOTES}]\s*(?:zo\s+)?(?:{sp})\s+(?:[^\s,;.]+\s+){{0,2}}\Z"
-                                    rf"|[,{QUOTES}]\s*(?:{sp})\s+(?:its|their|zijn|haar|hun)\s+[^\s,;.]+,\s+\Z"),
+                                    rf"|[,{QUOTES}]\s*(?:{sp})\s+(?:{self.possessive_alt})\s+[^\s,;.]+,\s+\Z"),
             "clause_end": c(rf"\s*(?:[,.;:!?{QUOTES}]|\Z|(?:in|op|on|to|tegen|verder|toe)(?![\w]))"),
             "split_left": c(rf"[,{QUOTES}]\s*(?:{left})\s+(?:[^\s,;.]+\s+){{0,2}}\Z") if left else None,
             "split_right": c(rf"\s+(?:{right})(?![\w])") if left else None,
@@ -111,6 +112,7 @@ class Cues:
             plural={f.lower() for f in lex.get("anaphora_plural", {}).get("forms", [])},
             anaphora={t: rx for t, forms in ana.items() if (rx := words_re([_with_adjective(f) for f in forms]))},
             speech_alt="|".join(sorted(verbs, key=len, reverse=True)) or "(?!)",
+            possessive_alt="|".join(lex.get("affiliation", {}).get("possessives", [])) or "(?!)",
             before_alt="|".join(sorted(sp.get("before", []), key=len, reverse=True)) or "(?!)",
             split_left="|".join(sp.get("split_left", [])),
             split_right="|".join(sp.get("split_right", [])),
