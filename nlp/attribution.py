@@ -118,11 +118,17 @@ class Cues:
             split_right="|".join(sp.get("split_right", [])),
             co_actor_before=words_re(roles.get("co_actor_before", [])),
             cause_before=words_re(roles.get("cause_before", [])),
-            decision_owner=re.compile(
-                rf"(?<![\w])(?:het|de|dat|die|dit|deze|the|that|this)\s+(?:[^\W\d]+\s+)?"
-                rf"(?:{'|'.join(roles['decision_objects'])})\s+(?:van|of)\s+(?:de\s+|het\s+|the\s+)?\Z", re.I)
-            if roles.get("decision_objects") else None,
+            decision_owner=owner_before_re(roles.get("decision_objects", []), definite=True),
         )
+
+
+def owner_before_re(nouns: list[str], definite: bool = False) -> re.Pattern | None:
+    """A regex for the words right before the party that owns one of `nouns` ("de eis van de ", "the claim of ");
+    with `definite`, only after a definite determiner ("het vonnis van de ", "the decision of the ")."""
+    if not nouns:
+        return None
+    det = r"(?:het|de|dat|die|dit|deze|the|that|this)\s+(?:[^\W\d]+\s+)?" if definite else ""
+    return re.compile(rf"(?<![\w]){det}(?:{'|'.join(nouns)})\s+(?:van|of)\s+(?:de\s+|het\s+|the\s+)?\Z", re.I)
 
 
 def _with_adjective(form: str) -> str:

@@ -23,7 +23,7 @@ from nlp.docinfo import doc_text, sentence_spans
 from nlp.literals import Gate, fold
 from nlp.articles import ARTICLES_FILE, Citation, CitationFinder
 from nlp.affiliation import AffiliationCues, affiliations
-from nlp.attribution import QUOTES, UNNAMED, Cues, Party, RoleContext, _group_head, _marked, assign_roles, collect_parties, find_speaker, quote_regions, words_re
+from nlp.attribution import QUOTES, UNNAMED, Cues, Party, RoleContext, _group_head, _marked, assign_roles, collect_parties, find_speaker, owner_before_re, quote_regions, words_re
 
 logger = logging.getLogger(__name__)
 
@@ -168,8 +168,7 @@ class ClaimExtractor:
             rf"['’]s\s+(?:[^\W\d]+\s+){{0,2}}(?:{'|'.join(nouns)})(?![\w])", re.I) if nouns else None
         self.ruling_object_def_re = re.compile(
             rf"(?<![\w])(?:the|de|het|this|that|its|die|dat|deze|dit)\s+(?:{'|'.join(nouns)})(?![\w])", re.I) if nouns else None
-        self.ruling_object_before_re = re.compile(
-            rf"(?<![\w])(?:{'|'.join(nouns)})\s+(?:van|of)\s+(?:de\s+|het\s+|the\s+)?\Z", re.I) if nouns else None
+        self.ruling_object_before_re = owner_before_re(nouns)
         fnd = lex.get("findings", {})
         self.finding_verbs = words_re(fnd.get("verbs", []))
         self.shortcoming_re = words_re(fnd.get("shortcoming", []))
