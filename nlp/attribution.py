@@ -506,4 +506,4 @@ def _marked(text: str, clause_start: int, p: Party, rx: re.Pattern | None) -> bo
     gap = left[m.end():]
     # a preposition does not govern across a complementiser ("Erik van Gruijthuijsen zegt dat DPG Media ...")
     return bool(re.fullmatch(r"\s+(?:[^\s,;.:]+\s+){0,3}", gap)) and not re.search(r"[,;:]", gap) \
-        and not re.search(r"(?<![\w])(?:dat|that)(?![\w])", gap, re.I)
+        and not re.search(r"(?<![\w])(?:dat|that|and|en)(?![\w])", gap, re.I)

@@ -1681,3 +1681,16 @@ def test_a_party_s_own_word_or_a_remedy_is_no_finding(pipes, text):
 ])
 def test_look_alikes_of_this_rounds_cues_are_no_claims(pipes, text, kind):
     assert kind not in kinds(run(pipes, "en", text))
+
+
+@pytest.mark.parametrize("lang,text,first_target", [
+    # a preposition governs the first of two coordinated names only: "over transfers to the US and Clearview AI
+    # €60 million" does not make Clearview AI the target of the fine on Uber
+    ("en", "It is the third fine the AP has handed a tech company this year, after it fined Uber €150 million in "
+           "August over transfers of drivers' data to the US and Clearview AI €60 million in September.", "Uber"),
+    ("nl", "De AP legde Uber een boete op van 290 miljoen euro om doorgifte naar de VS en Clearview AI een boete "
+           "van 30,5 miljoen euro.", "Uber"),
+])
+def test_a_preposition_does_not_govern_past_a_coordinator(pipes, lang, text, first_target):
+    fines = [c for c in run(pipes, lang, text) if c["kind"] == "fine"]
+    assert fines and fines[0]["target"] == first_target, fines
