@@ -156,8 +156,11 @@ class ActorRecognizer:
             for alias in row.get("weak_aliases", []):
                 weak.setdefault(alias, row["id"])
             for alias in row.get("context_aliases", []):
-                if alias not in strong:
-                    context.setdefault(alias, []).append(row["id"])
+                context.setdefault(alias, []).append(row["id"])
+        # an acronym that is one actor's alias and another's context alias ("CNPD": Luxembourg's regulator, and
+        # Portugal's when the story names the Comissão Nacional de Proteção de Dados) goes to the one named in full
+        self.context_over = {a: ids for a, ids in context.items() if a in strong}
+        context = {a: ids for a, ids in context.items() if a not in strong}
         self.strong, self.context, self.weak = strong, context, weak
         self.re_weak = _alias_regex(weak)
         self.strong_ci = {a.lower(): i for a, i in strong.items() if " " in a and len(a) >= 10}
@@ -261,6 +264,10 @@ class ActorRecognizer:
                 if self._other_place_description(text, m, self.weak[m.group()]):
                     continue
                 kb_hits.append((m.start(), m.end(), self.weak[m.group()]))
+        if self.context_over:
+            named = {kb_id for s, e, kb_id in kb_hits if text[s:e] not in self.context_over}
+            kb_hits = [(s, e, next((i for i in self.context_over.get(text[s:e], ()) if i in named), kb_id))
+                       for s, e, kb_id in kb_hits]
         for s, e, kb_id in sorted(kb_hits, key=lambda h: (-(h[1] - h[0]), h[0])):
             if free(s, e) and not inside_longer_name(s, e):
                 take({"start": s, "end": e, "kb": kb_id, "type": None, "src": "kb"})

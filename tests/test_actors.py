@@ -535,6 +535,16 @@ def test_a_shared_acronym_is_the_actor_the_story_names_in_full(en):
     assert [(a["name"], len(a["mentions"])) for a in agency._.actors] == [("Associated Press", 2)]
 
 
+def test_an_acronym_another_actor_owns_is_the_actor_the_story_names_in_full(en):
+    # "CNPD" is Luxembourg's regulator unless the story names Portugal's Comissão Nacional de Proteção de Dados
+    portugal = en("Portugal's Comissão Nacional de Proteção de Dados fined the hospital. The CNPD found that staff "
+                  "read patient files.")
+    assert {(a["name"], a["kb_id"], len(a["mentions"])) for a in portugal._.actors} == {
+        ("Comissão Nacional de Proteção de Dados", "pt-cnpd", 2)}
+    luxembourg = en("The CNPD fined Amazon in 2021. Amazon appealed.")
+    assert ("CNPD", "lu-cnpd") in {(a["name"], a["kb_id"]) for a in luxembourg._.actors}
+
+
 def test_a_name_right_after_a_product_noun_is_a_product(en_ner):
     doc = with_ner(en_ner, [("Kestrel Games", "ORG"), ("Skyreach", "ORG"), ("Halo Band", "ORG")],
                    "Kestrel Games placed children who joined its online game Skyreach in public chat. Its fitness "
