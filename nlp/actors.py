@@ -93,6 +93,10 @@ def _alias_regex(aliases, flags: int = 0) -> re.Pattern | None:
     return _compile_cached(_LEFT + "(?:" + alternation.trie(aliases, flags) + ")" + _RIGHT, flags)
 
 
+# where a bare single name is a place: "in Sarstedt", "te Zwolle", "uit Schwaz", "near Salzburg", "in de buurt van
+# Salzburg", and the second of two places ("in Barreiro and Montijo")
+_PLACE_BEFORE = re.compile(r"(?<![\w-])(?:in|te|uit|near|nabij|in de buurt van)\s+(?:[A-Z][\w-]+\s+(?:and|en)\s+)?$")
+
 class _CueSet:
     """Cue phrases (exact, lowercase) and word-ending cues ("*bedrijf") for each type."""
 
@@ -567,9 +571,9 @@ class ActorRecognizer:
             tok = doc[i]
             if surface.isdigit():
                 return None
-            if re.search(r"(?<![\w-])(?:in|te)\s+$", text[max(0, s - 4):s]) and \
+            if _PLACE_BEFORE.search(text[max(0, s - 40):s]) and \
                     self._type_from_context(doc, {"start": s, "end": e, "label": None}) is None:
-                return None  # "de winkel in Sarstedt": a bare name after "in"/"te" is a place
+                return None  # "de winkel in Sarstedt", "een ingenieur uit Schwaz": a bare name there is a place
             if self._sent_initial(doc, i):
                 # a capitalised sentence opener is kept only if the word recurs inside a sentence
                 again = [hs for hs, _ in occurrences(text, surface, _WORD_OR_HYPHEN, _NOT_AFTER)
@@ -638,6 +642,8 @@ class ActorRecognizer:
                     return "person"  # "Tobias Judin, hoofd internationaal bij ..."
                 if hit and first == k + 2:
                     return hit[0]
+                if first == k + 2 and self.title_cues.match_tail(words_after):
+                    return "person"  # "Herbert Moosbrugger, een gepensioneerde ingenieur", "X, a schoolteacher"
         return None
 
     def _plain_person_name(self, name: str) -> bool:

@@ -563,3 +563,30 @@ def test_a_rank_is_no_actor_and_an_abbreviation_named_in_full_is_the_same_actor(
     doc = en("Jon Smith, the Chief Constable, apologised. The FTC said General Motors sold driving data; GM denied it.")
     names = {a["name"]: len(a["mentions"]) for a in doc._.actors}
     assert "Constable" not in names and "GM" not in names and names.get("General Motors") == 2, names
+
+
+def test_a_bare_name_after_a_place_preposition_is_a_place(nl_ner, en_ner):
+    doc = with_ner(nl_ner, [("Schwaz", "ORG"), ("Salzburg", "ORG")],
+                   "Het begon met een klacht van een ingenieur uit Schwaz. De politie hield de auto in de buurt van "
+                   "Salzburg staande.")
+    assert doc._.actors == []
+    doc = with_ner(en_ner, [("Barreiro", "ORG"), ("Montijo", "ORG")],
+                   "The group runs hospitals in Barreiro and Montijo.")
+    assert doc._.actors == []
+
+
+def test_an_occupation_in_an_apposition_makes_a_person_and_a_grid_operator_is_a_company(nl_ner, en_ner):
+    doc = with_ner(nl_ner, [("Herbert Moosbrugger", "ORG"), ("Netz Ostalpen", "PER")],
+                   "De zaak begon met een klacht van Herbert Moosbrugger, een gepensioneerde ingenieur. De "
+                   "toezichthouder beboette netbeheerder Netz Ostalpen.")
+    assert {(a["name"], a["type"]) for a in doc._.actors} == {("Herbert Moosbrugger", "person"),
+                                                             ("Netz Ostalpen", "company")}
+    doc = with_ner(en_ner, [("Dana Ruelas", "ORG")], "Among the patients is Dana Ruelas, a schoolteacher.")
+    assert [(a["name"], a["type"]) for a in doc._.actors] == [("Dana Ruelas", "person")]
+
+
+def test_a_lecturer_s_title_is_no_part_of_her_name(nl_ner):
+    doc = with_ner(nl_ner, [("Lector Marieke Doornbos", "PER"), ("Doornbos", "ORG")],
+                   "Ook in Nederland rukt spraakanalyse op. Lector Marieke Doornbos sprak met 38 bedrijven. "
+                   "Dat is zorgelijk, zegt Doornbos.")
+    assert [(a["name"], a["type"], len(a["mentions"])) for a in doc._.actors] == [("Marieke Doornbos", "person", 2)]
