@@ -1694,3 +1694,15 @@ def test_look_alikes_of_this_rounds_cues_are_no_claims(pipes, text, kind):
 def test_a_preposition_does_not_govern_past_a_coordinator(pipes, lang, text, first_target):
     fines = [c for c in run(pipes, lang, text) if c["kind"] == "fine"]
     assert fines and fines[0]["target"] == first_target, fines
+
+
+@pytest.mark.parametrize("lang,text,kind", [
+    # the present tense of "beroep instellen/aantekenen"; asking a tribunal to review a decision; weighing a
+    # collective claim is a class action, not an appeal
+    ("nl", "Uber kondigt aan dat het beroep instelt bij de rechtbank.", "appeal"),
+    ("nl", "Uber laat weten dat het beroep aantekent tegen het besluit van de AP.", "appeal"),
+    ("en", "Uber said it would ask the Administrative Review Tribunal to review the decision of the CNIL.", "appeal"),
+    ("nl", "Bits of Freedom beraadt zich op een collectieve schadeclaim tegen Meta.", "class_action"),
+])
+def test_appeals_in_the_present_tense_and_a_collective_claim_weighed(pipes, lang, text, kind):
+    assert kinds(run(pipes, lang, text)) == [kind]
