@@ -1706,3 +1706,15 @@ def test_a_preposition_does_not_govern_past_a_coordinator(pipes, lang, text, fir
 ])
 def test_appeals_in_the_present_tense_and_a_collective_claim_weighed(pipes, lang, text, kind):
     assert kinds(run(pipes, lang, text)) == [kind]
+
+
+@pytest.mark.parametrize("text,found", [
+    # any duty not met is a shortcoming found; a condition ("if it fails to do so") or a contest lost is not
+    ("The ICO fined Uber £12.7m. In its decision, the ICO set out that Uber failed to take reasonable steps to "
+     "protect the data.", True),
+    ("The ICO fined Uber £12.7m. Uber failed to have appropriate measures in place, according to the decision.", True),
+    ("The CNIL ordered Uber to change its banner. If it fails to do so, it will pay a penalty.", False),
+    ("Uber failed to persuade the court that the CNIL had erred.", False),
+])
+def test_a_duty_not_met_is_a_violation(pipes, text, found):
+    assert ("violation" in kinds(run(pipes, "en", text))) is found
