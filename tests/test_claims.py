@@ -1718,3 +1718,17 @@ def test_appeals_in_the_present_tense_and_a_collective_claim_weighed(pipes, lang
 ])
 def test_a_duty_not_met_is_a_violation(pipes, text, found):
     assert ("violation" in kinds(run(pipes, "en", text))) is found
+
+
+@pytest.mark.parametrize("text,found", [
+    # what the law demands was missing, negligence, a refused request, processing people did not know of
+    ("De AP beboet Uber. In zeven gevallen ontbrak de verwerkersovereenkomst die artikel 28 van de AVG eist.", True),
+    ("De AP beboet Uber. Een effectbeoordeling, die vooraf gemaakt had moeten worden, ontbrak.", True),
+    ("De AP beboet Uber. Volgens de AP is Uber ernstig nalatig geweest.", True),
+    ("De AP beboet Uber. Uber weigerde de gegevens te verstrekken.", True),
+    ("De AP beboet Uber. Uber deelde de ritgegevens met een verzekeraar, zonder dat de klanten dat wisten.", True),
+    # a condition the law sets is no finding
+    ("Een boete mag pas worden opgelegd als de onderneming opzettelijk of nalatig handelde.", False),
+])
+def test_nl_shortcomings_in_plain_words_are_violations(pipes, text, found):
+    assert ("violation" in kinds(run(pipes, "nl", text))) is found
