@@ -93,6 +93,10 @@ def _alias_regex(aliases, flags: int = 0) -> re.Pattern | None:
     return _compile_cached(_LEFT + "(?:" + alternation.trie(aliases, flags) + ")" + _RIGHT, flags)
 
 
+# the district or circuit after a US federal court's name
+_US_COURT_SEAT = re.compile(r"\s+for the (?:(?:Northern|Southern|Eastern|Western|Central|Middle) )?District of "
+                            r"[A-Z][\w-]+(?: [A-Z][\w-]+)?|\s+for the [A-Z][a-z]+ Circuit")
+
 # where a bare single name is a place: "in Sarstedt", "te Zwolle", "uit Schwaz", "near Salzburg", "in de buurt van
 # Salzburg", and the second of two places ("in Barreiro and Montijo")
 _PLACE_BEFORE = re.compile(r"(?<![\w-])(?:in|te|uit|near|nabij|in de buurt van)\s+(?:[A-Z][\w-]+\s+(?:and|en)\s+)?$")
@@ -542,9 +546,14 @@ class ActorRecognizer:
             return None  # "Verenigde Staten", "Europese Economische Ruimte"
         if words[-1].lower() in self.place_heads:
             preps = "in|of|van|te" if words[-1].lower() in self.court_heads else "of|van"
-            ext = re.match(r"\s+(?:" + preps + r")\s+[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?", text[e:e + 60])
+            # "US District Court for the Southern District of Ohio", "Court of Appeals for the Ninth Circuit"
+            ext = (words[-1].lower() in self.court_heads and _US_COURT_SEAT.match(text, e)) or \
+                re.match(r"\s+(?:" + preps + r")\s+[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?", text[e:e + 60])
             if ext:
-                e += ext.end()
+                e = ext.end() if ext.re is _US_COURT_SEAT else e + ext.end()
+                us = ext.re is _US_COURT_SEAT and re.search(r"(?:US|U\.S\.|United States) $", text[max(0, s - 14):s])
+                if us:
+                    s -= len(us.group())  # "US District Court for ...": the country is part of the court's name
                 surface = text[s:e]
                 words = surface.split()
         joiners = self.particles if (cand.get("type") or cand.get("label")) == "person" else self.connectors
@@ -786,7 +795,10 @@ class ActorRecognizer:
                 if hj == gi or hj in merged or h["kb"] or (h["type"] == "person" and h.get("typed_by") != "label"):
                     continue
                 hw = h["name"].split()
-                if len(hw) < len(gw) and (hw in (gw[:len(hw)], bare[:len(hw)]) or hw == undescribed) \
+                # "Atlântico" after "Grupo Hospitalar Atlântico": the last, naming word of a longer name
+                last_word = len(hw) == 1 and len(h["name"]) >= 4 and hw == gw[-1:] \
+                    and not self._descriptor_word(hw[0].lower())
+                if len(hw) < len(gw) and (hw in (gw[:len(hw)], bare[:len(hw)]) or hw == undescribed or last_word) \
                         and norm(h["name"]) not in self.reject:
                     g["mentions"].extend(h["mentions"])
                     merged.add(hj)

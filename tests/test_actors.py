@@ -590,3 +590,18 @@ def test_a_lecturer_s_title_is_no_part_of_her_name(nl_ner):
                    "Ook in Nederland rukt spraakanalyse op. Lector Marieke Doornbos sprak met 38 bedrijven. "
                    "Dat is zorgelijk, zegt Doornbos.")
     assert [(a["name"], a["type"], len(a["mentions"])) for a in doc._.actors] == [("Marieke Doornbos", "person", 2)]
+
+
+def test_a_us_federal_court_keeps_its_district(en_ner):
+    courts = with_ner(en_ner, [("District Court", "ORG"), ("District Court", "ORG")],
+                      "A judge of the US District Court for the Southern District of Ohio let the case go ahead. In "
+                      "2024 the US District Court for the Northern District of Texas struck the guidance down.")
+    assert {a["name"] for a in courts._.actors} == {"US District Court for the Southern District of Ohio",
+                                                    "US District Court for the Northern District of Texas"}
+
+
+def test_the_last_naming_word_of_an_organisation_s_name_is_its_short_form(en_ner):
+    short = with_ner(en_ner, [("Grupo Hospitalar Atlântico", "ORG"), ("Atlântico", "ORG"), ("Atlântico", "ORG")],
+                     "The regulator fined the hospital operator Grupo Hospitalar Atlântico €290,000. Atlântico will "
+                     "appeal, and Atlântico says it did nothing wrong.")
+    assert [(a["name"], len(a["mentions"])) for a in short._.actors] == [("Grupo Hospitalar Atlântico", 3)]
