@@ -1732,3 +1732,16 @@ def test_a_duty_not_met_is_a_violation(pipes, text, found):
 ])
 def test_nl_shortcomings_in_plain_words_are_violations(pipes, text, found):
     assert ("violation" in kinds(run(pipes, "nl", text))) is found
+
+
+@pytest.mark.parametrize("text,kind,found", [
+    # a settlement payment is a fine; people kept in the dark and the Australian "interference with privacy" are
+    # violations; a tariff per interference is none
+    ("Uber will pay €150 million to settle allegations by the CNIL that it tracked drivers.", "fine", True),
+    ("The CNIL fined Uber. Users were not told clearly enough what the microphone was being used for.",
+     "violation", True),
+    ("The CNIL fined Uber. Each serious or repeated interference with privacy can attract a penalty.",
+     "violation", False),
+])
+def test_settlements_and_people_kept_in_the_dark(pipes, text, kind, found):
+    assert (kind in kinds(run(pipes, "en", text))) is found
