@@ -97,6 +97,10 @@ def _alias_regex(aliases, flags: int = 0) -> re.Pattern | None:
 _US_COURT_SEAT = re.compile(r"\s+for the (?:(?:Northern|Southern|Eastern|Western|Central|Middle) )?District of "
                             r"[A-Z][\w-]+(?: [A-Z][\w-]+)?|\s+for the [A-Z][a-z]+ Circuit")
 
+# a Romance organisation name going on past a lower-case joiner and capitalised words
+_ROMANCE_JOINERS = ("e", "do", "da", "dos", "das", "del", "della", "di", "y")
+_ROMANCE_TAIL = re.compile(r"(?:\s(?:" + "|".join(_ROMANCE_JOINERS) + r")\s[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?)+")
+
 # where a bare single name is a place: "in Sarstedt", "te Zwolle", "uit Schwaz", "near Salzburg", "in de buurt van
 # Salzburg", and the second of two places ("in Barreiro and Montijo")
 _PLACE_BEFORE = re.compile(r"(?<![\w-])(?:in|te|uit|near|nabij|in de buurt van)\s+(?:[A-Z][\w-]+\s+(?:and|en)\s+)?$")
@@ -556,10 +560,18 @@ class ActorRecognizer:
                     s -= len(us.group())  # "US District Court for ...": the country is part of the court's name
                 surface = text[s:e]
                 words = surface.split()
+        tail = None
+        if len(words) >= 2 and (cand.get("type") or cand.get("label")) != "person":
+            # "Tribunal Administrativo e Fiscal do Porto": a Romance name goes on after "e", "do", "di", "y" ...
+            tail = _ROMANCE_TAIL.match(text, e)
+            if tail:
+                e = tail.end()
+                surface = text[s:e]
+                words = surface.split()
         joiners = self.particles if (cand.get("type") or cand.get("label")) == "person" else self.connectors
         for w in words[1:]:
             if not (w[0].isupper() or w[0].isdigit() or w.lower() in joiners or w.lower() in self.particles
-                    or w in self.suffixes or not w[0].isalpha()):
+                    or w in self.suffixes or not w[0].isalpha() or (tail and w in _ROMANCE_JOINERS)):
                 return None
         if words[-1].lower() in self.connectors | self.particles:
             return None

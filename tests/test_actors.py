@@ -605,3 +605,10 @@ def test_the_last_naming_word_of_an_organisation_s_name_is_its_short_form(en_ner
                      "The regulator fined the hospital operator Grupo Hospitalar Atlântico €290,000. Atlântico will "
                      "appeal, and Atlântico says it did nothing wrong.")
     assert [(a["name"], len(a["mentions"])) for a in short._.actors] == [("Grupo Hospitalar Atlântico", 3)]
+
+
+def test_a_romance_name_goes_on_past_its_lower_case_joiners(en_ner):
+    doc = with_ner(en_ner, [("Tribunal Administrativo", "ORG")],
+                   "The hospital group said it would challenge the fine before the Tribunal Administrativo e Fiscal "
+                   "do Porto.")
+    assert [a["name"] for a in doc._.actors] == ["Tribunal Administrativo e Fiscal do Porto"]
