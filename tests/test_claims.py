@@ -1745,3 +1745,17 @@ def test_nl_shortcomings_in_plain_words_are_violations(pipes, text, found):
 ])
 def test_settlements_and_people_kept_in_the_dark(pipes, text, kind, found):
     assert (kind in kinds(run(pipes, "en", text))) is found
+
+
+@pytest.mark.parametrize("text,kind", [
+    # kept too long, tracked without people's knowledge, what should have been done, a fine laid on far from "op",
+    # a shortcoming found far from "tekort"
+    ("De AP beboet Uber. Daarnaast bewaarde Uber de gegevens van klanten veel te lang.", "violation"),
+    ("De AP beboet Uber. Volgens de AP volgde het bedrijf chauffeurs zonder hun medeweten.", "violation"),
+    ("De AP beboet Uber. Die gegevens dienden geen doel meer en hadden gewist moeten worden.", "violation"),
+    ("De AP beboet Uber. Een zo eenvoudig te misbruiken fout had het bedrijf direct moeten verhelpen.", "violation"),
+    ("In januari legde de toezichthouder Uber al 290 miljoen euro op.", "fine"),
+    ("De AP beboet Uber. De beveiliging schoot volgens de Autoriteit Persoonsgegevens nog altijd tekort.", "violation"),
+])
+def test_nl_more_shortcomings_and_a_fine_laid_on(pipes, text, kind):
+    assert kind in kinds(run(pipes, "nl", text))
