@@ -1759,3 +1759,24 @@ def test_settlements_and_people_kept_in_the_dark(pipes, text, kind, found):
 ])
 def test_nl_more_shortcomings_and_a_fine_laid_on(pipes, text, kind):
     assert kind in kinds(run(pipes, "nl", text))
+
+
+@pytest.mark.parametrize("text,kind,found", [
+    # a court cutting a fine rules; a duty not shown to be met, data kept on and people never told are findings;
+    # a power the law withholds, a fine a party may accept and no answer to questions are no claims
+    ("The Rechtbank Amsterdam has cut the fine Uber must pay from €150 million to €60 million.", "court_ruling", True),
+    ("The CNIL fined Uber. Uber was unable to document that it had set rules for how long data is kept.",
+     "violation", True),
+    ("The CNIL fined Uber. Uber kept the documents of drivers for up to seven years.", "violation", True),
+    ("The CNIL fined Uber. According to the decision, Uber never told them where it had obtained their numbers.",
+     "violation", True),
+    ("Dutch law gives the AP no power to levy fines directly.", "fine", False),
+    ("The CNIL fined Uber in May. Uber may then accept a fine, or a court settles the matter.", "fine", True),
+    ("The CNIL fined Uber in May. Uber did not respond to questions.", "violation", False),
+])
+def test_court_cuts_duties_not_shown_and_powers_withheld(pipes, text, kind, found):
+    got = [c for c in run(pipes, "en", text) if c["kind"] == kind]
+    if kind == "fine" and found:
+        assert len(got) == 1, got  # the fine imposed, not the one the party may accept
+    else:
+        assert bool(got) is found, got

@@ -28,6 +28,9 @@ POSITIVE = [
     # currencies of the other EU member states
     ("nl", "De toezichthouder legde een boete op van 5,1 miljoen lev.", [(5_100_000, "BGN", "=")]),
     ("en", "The authority fined the bank 300,000 forints.", [(300_000, "HUF", "=")]),
+    ("en", "The commission fined the firm 3.2 billion won and each pupil may claim 300,000 won.",
+     [(3_200_000_000, "KRW", "="), (300_000, "KRW", "=")]),
+    ("nl", "De toezichthouder legde een boete op van 3,2 miljard won.", [(3_200_000_000, "KRW", "=")]),
     # a count of the things named before, and adjectives joined by "and" before the counted noun
     ("en", "Regulators received complaints about the app; 23 of them came from parents.", [(23, "count", "=")]),
     ("nl", "De AP kreeg klachten over de app; 23 daarvan kwamen van ouders.", [(23, "count", "=")]),
