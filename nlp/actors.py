@@ -203,6 +203,7 @@ class ActorRecognizer:
         self.product_nouns_before = {w.lower() for w in c["reject"].get("product_nouns_before", [])}
         self.reject_last_endings = tuple(w[1:] for w in last_words if w.startswith("*"))
         self.reject_single_endings = tuple(w.lower() for w in c["reject"].get("single_word_endings", []))
+        self.reject_group_endings = tuple(w.lower() for w in c["reject"].get("group_endings", []))
         self.places = {k: set(v) for k, v in c.get("places", {}).items()}
         self.all_places = set().union(*self.places.values()) if self.places else set()
         self.connectors = {p.lower() for p in c["names"]["connectors"]}
@@ -542,7 +543,8 @@ class ActorRecognizer:
             return None
         if norm(words[0]) in self.reject_first or norm(words[-1]) in self.reject_last \
                 or (len(words) >= 2 and norm(words[-1]).endswith(self.reject_last_endings)) \
-                or (len(words) == 1 and len(words[0]) > 6 and norm(words[0]).endswith(self.reject_single_endings)):
+                or (len(words) == 1 and len(words[0]) > 6 and norm(words[0]).endswith(self.reject_single_endings)) \
+                or (len(words) == 1 and words[0].lower().endswith(self.reject_group_endings)):
             return None  # a law, a citation, a register or a system ("Centraal Krediet Informatiesysteem")
         prev = re.search(r"(?:(\S+)\s+)?(\S+)\s+$", text[max(0, s - 60):s])
         if prev and (norm(prev.group(2) + " " + surface) in self.reject

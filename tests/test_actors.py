@@ -612,3 +612,17 @@ def test_a_romance_name_goes_on_past_its_lower_case_joiners(en_ner):
                    "The hospital group said it would challenge the fine before the Tribunal Administrativo e Fiscal "
                    "do Porto.")
     assert [a["name"] for a in doc._.actors] == ["Tribunal Administrativo e Fiscal do Porto"]
+
+
+def test_a_group_named_after_a_product_and_a_code_of_conduct_are_no_actors(nl_ner):
+    doc = with_ner(nl_ner, [("Android-gebruikers", "ORG"), ("Gedragscode Persoonlijk Onderzoek", "ORG")],
+                   "De CNIL beboette het bedrijf omdat het Android-gebruikers te weinig uitleg gaf. De verzekeraar "
+                   "houdt zich aan de Gedragscode Persoonlijk Onderzoek.")
+    assert [a["name"] for a in doc._.actors] == ["CNIL"]
+
+
+def test_dutch_public_bodies_and_associations_are_known(nl):
+    doc = nl("Ook de Nederlandse Zorgautoriteit (NZa) buigt zich over het programma. Het Verbond van Verzekeraars "
+             "zwijgt. De NZa verwacht in juni klaar te zijn.")
+    assert {(a["name"], a["type"], len(a["mentions"])) for a in doc._.actors} == {
+        ("Nederlandse Zorgautoriteit", "regulator", 3), ("Verbond van Verzekeraars", "other", 1)}
