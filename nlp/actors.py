@@ -480,11 +480,22 @@ class ActorRecognizer:
 
     def _ner_candidates(self, doc) -> list[dict]:
         out = []
+        spans: list[list] = []  # [start token, end token, kind]
         for ent in doc.ents:
             kind = self.ner_labels.get(ent.label_)
             if kind is None:
                 continue
-            out.append(self._cand(doc, ent.start, ent.end, None, "ner", 2, label=kind))
+            prev = spans[-1] if spans else None
+            if prev is not None and prev[1] == ent.start and doc[prev[1] - 1].whitespace_ == " " \
+                    and doc[ent.start].text[:1].isupper() \
+                    and (prev[1] - prev[0] == 1 or doc[ent.start].lower_ in self.particles):
+                # "Luigi" (ORG) right before "Di Maio" (PER): one name the tagger cut in two
+                prev[1] = ent.end
+                prev[2] = "person" if "person" in (prev[2], kind) else prev[2]
+                continue
+            spans.append([ent.start, ent.end, kind])
+        for start, end, kind in spans:
+            out.append(self._cand(doc, start, end, None, "ner", 2, label=kind))
         return out
 
     # ------------------------------------------------------------------ cleaning and typing
@@ -526,7 +537,7 @@ class ActorRecognizer:
         if hon and hon.group(1) in self.name_titles:
             s -= len(hon.group(0))
         surface = text[s:e]
-        if not surface or "\n" in surface or len(surface) > self.max_chars:
+        if not surface or "\n" in surface or ";" in surface or len(surface) > self.max_chars:
             return None
         words = surface.split()
         if len(words) > self.max_words or not any(ch.isalpha() for ch in surface):

@@ -626,3 +626,11 @@ def test_dutch_public_bodies_and_associations_are_known(nl):
              "zwijgt. De NZa verwacht in juni klaar te zijn.")
     assert {(a["name"], a["type"], len(a["mentions"])) for a in doc._.actors} == {
         ("Nederlandse Zorgautoriteit", "regulator", 3), ("Verbond van Verzekeraars", "other", 1)}
+
+
+def test_a_name_the_tagger_cut_in_two_is_one_and_a_span_across_a_semicolon_is_none(nl_ner):
+    doc = with_ner(nl_ner, [("Luigi", "ORG"), ("Di Maio", "PER"), ("Binnenlandse Zaken", "ORG"),
+                            ("Matteo Salvini", "PER"), ("Diciotti; 59", "ORG")],
+                   "Partijleider Luigi Di Maio steunde minister van Binnenlandse Zaken Matteo Salvini in de zaak van "
+                   "de Diciotti; 59 procent stemde voor.")
+    assert {(a["name"], a["type"]) for a in doc._.actors} == {("Luigi Di Maio", "person"), ("Matteo Salvini", "person")}
