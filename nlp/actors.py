@@ -31,6 +31,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp import alternation
+from nlp.country_aliases import country_aliases
 from nlp.docinfo import doc_text
 
 logger = logging.getLogger(__name__)
@@ -151,6 +152,8 @@ class ActorRecognizer:
         self.use_ner = use_ner
         self.ner_labels = dict(ner_labels or {"PERSON": "person", "PER": "person", "ORG": "org"})
         self.kb = load_kb(Path(kb_path) if kb_path else DEFAULT_KB)
+        # "Poland's data protection authority" etc., from countries.toml beside the knowledge base
+        self.country_aliases = country_aliases((Path(kb_path) if kb_path else DEFAULT_KB).with_name("countries.toml"))
         self.cues = load_cues(Path(cues_path) if cues_path else DEFAULT_CUES)
         self._compile()
 
@@ -161,7 +164,8 @@ class ActorRecognizer:
         context: dict[str, list[str]] = {}  # an alias several actors share only when named in full ("AP")
         weak: dict[str, str] = {}
         for row in self.kb:
-            names = list(row.get("aliases", [])) + list(row.get("lang_aliases", {}).get(self.lang, []))
+            names = list(row.get("aliases", [])) + list(row.get("lang_aliases", {}).get(self.lang, [])) \
+                + self.country_aliases.get(row["id"], [])
             own_name = [] if row["name"] in row.get("weak_aliases", []) + row.get("context_aliases", []) else [row["name"]]
             for alias in own_name * bool(row.get("aliases")) + names:
                 strong.setdefault(alias, row["id"])
@@ -891,11 +895,13 @@ class ActorRecognizer:
 
     # ------------------------------------------------------------------ serialization
     def _state(self) -> dict:
-        return {"kb": self.kb, "cues": self.cues, "use_ner": self.use_ner, "ner_labels": self.ner_labels}
+        return {"kb": self.kb, "cues": self.cues, "use_ner": self.use_ner, "ner_labels": self.ner_labels,
+                "country_aliases": self.country_aliases}
 
     def _set_state(self, state: dict) -> None:
         self.kb, self.cues = state["kb"], state["cues"]
         self.use_ner, self.ner_labels = state["use_ner"], state["ner_labels"]
+        self.country_aliases = state.get("country_aliases", {})
         self._compile()
 
     def to_bytes(self, *, exclude=tuple()) -> bytes:
@@ -910,7 +916,8 @@ class ActorRecognizer:
         path.mkdir(parents=True, exist_ok=True)
         srsly.write_jsonl(path / "actors.jsonl", self.kb)
         srsly.write_json(path / "cues.json", self.cues)
-        srsly.write_json(path / "settings.json", {"use_ner": self.use_ner, "ner_labels": self.ner_labels})
+        srsly.write_json(path / "settings.json", {"use_ner": self.use_ner, "ner_labels": self.ner_labels,
+                                                  "country_aliases": self.country_aliases})
 
     def from_disk(self, path, *, exclude=tuple()):
         path = Path(path)

@@ -102,14 +102,17 @@ def test_odd_input_never_raises(nl, text):
 
 
 def test_round_trip_to_disk_and_bytes(nl, tmp_path):
-    text = "Privacyorganisatie noyb dient een klacht in tegen Meta. Acme B.V. reageert niet."
+    text = ("Privacyorganisatie noyb dient een klacht in tegen Meta bij de Poolse privacytoezichthouder. Acme B.V. "
+            "reageert niet.")
     expected = nl(text)._.actors
+    assert "UODO" in {a["name"] for a in expected}  # known by the description countries.toml makes
     comp = nl.get_pipe("privnews_actors")
     comp.to_disk(tmp_path / "actors")  # (the whole-pipeline path is dominated by spaCy's Dutch tokenizer load)
     fresh = spacy.blank("nl")
     fresh.add_pipe("sentencizer")
     from_disk = fresh.add_pipe("privnews_actors", name="a", config={"use_ner": False})
     from_bytes = fresh.add_pipe("privnews_actors", name="b", config={"use_ner": False})
+    from_disk.country_aliases = from_bytes.country_aliases = {}  # so that they must come from the saved state
     from_disk.from_disk(tmp_path / "actors")
     from_bytes.from_bytes(comp.to_bytes())
     for restored in (from_disk, from_bytes):
@@ -634,3 +637,29 @@ def test_a_name_the_tagger_cut_in_two_is_one_and_a_span_across_a_semicolon_is_no
                    "Partijleider Luigi Di Maio steunde minister van Binnenlandse Zaken Matteo Salvini in de zaak van "
                    "de Diciotti; 59 procent stemde voor.")
     assert {(a["name"], a["type"]) for a in doc._.actors} == {("Luigi Di Maio", "person"), ("Matteo Salvini", "person")}
+
+
+def test_a_country_s_data_protection_authority_is_its_regulator(en, nl):
+    doc = en("Poland's data protection authority has fined the debt collection agency Sokół Windykacja. UODO found "
+             "that Sokół Windykacja had called relatives. The Spanish privacy regulator agreed.")
+    got = {(a["name"], a["type"], len(a["mentions"])) for a in doc._.actors}
+    assert ("UODO", "regulator", 2) in got and ("AEPD", "regulator", 1) in got, got
+    assert ("Sokół Windykacja", "company", 2) in got, got  # a debt collection agency is a business
+    # the Danish Datatilsynet, not the Norwegian one, when the story says which country's authority it is
+    danish = nl("De Deense privacytoezichthouder Datatilsynet wil een boete. Datatilsynet begon in 2023.")
+    assert [a["name"] for a in danish._.actors] == ["Datatilsynet (Denmark)"]
+    assert [m["text"] for m in danish._.actors[0]["mentions"]].count("Datatilsynet") == 2
+    norwegian = nl("Datatilsynet legt Grindr een boete op.")
+    assert "Datatilsynet" in {a["name"] for a in norwegian._.actors}
+
+
+def test_country_aliases_come_from_the_templates(tmp_path):
+    from nlp.country_aliases import country_aliases
+
+    path = tmp_path / "countries.toml"
+    path.write_text('[templates]\npossessive = ["{c} privacy regulator"]\nadjective = ["{a} DPA"]\n'
+                    'dutch_adjective = ["{a} privacytoezichthouder"]\n[countries]\n'
+                    'NL = {dpa = "nl-ap", names = ["the Netherlands"], adjectives = ["Dutch"], dutch = ["Nederlandse"]}\n')
+    assert country_aliases(path) == {"nl-ap": ["the Netherlands' privacy regulator", "the Netherlands’ privacy regulator",
+                                               "Dutch DPA", "Nederlandse privacytoezichthouder"]}
+    assert country_aliases(tmp_path / "missing.toml") == {}
