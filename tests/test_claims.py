@@ -1780,3 +1780,17 @@ def test_court_cuts_duties_not_shown_and_powers_withheld(pipes, text, kind, foun
         assert len(got) == 1, got  # the fine imposed, not the one the party may accept
     else:
         assert bool(got) is found, got
+
+
+@pytest.mark.parametrize("text,basis", [
+    # bases named by what they do: a service people signed up for, a statutory task, people agreeing to terms, the
+    # balancing of interests
+    ("Uber maintains that the sharing was necessary to run the service users signed up for.", "contract"),
+    ("Uber argued that the monitoring was necessary for its statutory task of checking drivers.", "public_task"),
+    ("Uber said that drivers had agreed to the recording in the terms of service.", "consent"),
+    ("Uber said that visitors agreed to the site's privacy policy by using it.", "consent"),
+    ("The CNIL said Uber's interest in recovering money could not outweigh the rights of drivers.",
+     "legitimate_interest"),
+])
+def test_en_bases_in_plain_words(pipes, text, basis):
+    assert basis in [c["basis"] for c in run(pipes, "en", text) if c["kind"] == "legal_basis"]
