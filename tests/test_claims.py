@@ -1794,3 +1794,15 @@ def test_court_cuts_duties_not_shown_and_powers_withheld(pipes, text, kind, foun
 ])
 def test_en_bases_in_plain_words(pipes, text, basis):
     assert basis in [c["basis"] for c in run(pipes, "en", text) if c["kind"] == "legal_basis"]
+
+
+@pytest.mark.parametrize("text,found", [
+    # outcomes told with a court in the sentence are rulings; the same words about a regulator or an NGO are not
+    ("Dat standpunt van Uber houdt volgens de rechter geen stand.", True),
+    ("De rechters wijzen dat verzoek van Uber af.", True),
+    ("Die redenering van Uber veegt de rechtbank van tafel.", True),
+    ("Bits of Freedom veegt die argumenten van Uber van tafel.", False),
+    ("Dat argument van Uber houdt volgens de AP geen stand.", False),
+])
+def test_nl_outcomes_told_with_a_court_are_rulings(pipes, text, found):
+    assert ("court_ruling" in kinds(run(pipes, "nl", text))) is found
