@@ -1806,3 +1806,12 @@ def test_en_bases_in_plain_words(pipes, text, basis):
 ])
 def test_nl_outcomes_told_with_a_court_are_rulings(pipes, text, found):
     assert ("court_ruling" in kinds(run(pipes, "nl", text))) is found
+
+
+@pytest.mark.parametrize("text,basis", [
+    ("De AP stelt dat Uber de beelden bewaarde zonder dat daar een wettelijke grondslag voor was.", "no_legal_basis"),
+    ("Uber zegt: wij verwerken die gegevens omdat we vervoer moeten regelen, dat is onze wettelijke taak.",
+     "public_task"),
+])
+def test_nl_bases_without_a_ground_and_a_statutory_task(pipes, text, basis):
+    assert basis in [c["basis"] for c in run(pipes, "nl", text) if c["kind"] == "legal_basis"]
