@@ -639,14 +639,15 @@ class ClaimExtractor:
         return out
 
     def _person_lawsuits(self, claims: list[dict]) -> None:
-        """A lawsuit a person brings ("Paxton sued Meta", "Schrems sued the company in Vienna") is not a complaint to a
-        regulator: it gets the lexicon's person_lawsuit_kind (English: `other`, status filed)."""
+        """A lawsuit a person brings ("Paxton sued Meta", "Schrems sued the company in Vienna", "A competing pharmacist
+        took him to court") is not a complaint to a regulator: it gets the lexicon's person_lawsuit_kind (English:
+        `other`, status filed)."""
         kind = self.person_lawsuit_kind
         if not kind or self.lawsuit_re is None:
             return
         for c in claims:
             party = c.get("_claimant_party")
-            if c["kind"] == "complaint" and party is not None and party.type == "person" \
+            if c["kind"] == "complaint" and (party is None or party.type == "person") \
                     and self.lawsuit_re.search(c["text"]):
                 c["kind"] = kind
                 c["status"] = self._status(c["text"], kind)

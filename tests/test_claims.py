@@ -1815,3 +1815,9 @@ def test_nl_outcomes_told_with_a_court_are_rulings(pipes, text, found):
 ])
 def test_nl_bases_without_a_ground_and_a_statutory_task(pipes, text, basis):
     assert basis in [c["basis"] for c in run(pipes, "nl", text) if c["kind"] == "legal_basis"]
+
+
+def test_a_lawsuit_without_a_named_claimant_is_no_complaint_to_a_regulator(pipes):
+    # "A competing pharmacist took him to court": a lawsuit, like one a named person brings (`other`, filed)
+    claims = run(pipes, "en", "The CNIL fined Uber in May. A competing taxi driver took him to court over the data.")
+    assert "complaint" not in kinds(claims) and "other" in kinds(claims), claims
