@@ -200,6 +200,7 @@ class ActorRecognizer:
         self.subsidiary_words = set(c["names"].get("subsidiary_words", []))
         self.name_titles = set(c["names"].get("name_titles", []))
         self.strip_titles = {t.lower() for t in c["names"].get("strip_titles", [])}
+        self.company_last_words = {w.lower() for w in c["names"].get("company_last_words", [])}
         self.leading_particles = set(c["names"].get("leading_particles", []))
         last_words = [w.lower() for w in c["reject"].get("last_words", [])]
         self.reject_last = {w for w in last_words if not w.startswith("*")}
@@ -353,7 +354,9 @@ class ActorRecognizer:
 
     def _cap_run(self, doc, i: int, person: bool) -> int:
         """End token index of a capitalised name starting at token i (i itself if none)."""
-        joiners = self.particles if person else self.connectors | self.particles
+        # "in", "op", "te" join a person's name ("Jan in 't Veld"), not an organisation's ("Universiteit Bocconi in
+        # Milaan": where it is); a court's seat is added later ("Higher Regional Court in Düsseldorf")
+        joiners = self.particles if person else (self.connectors | self.particles) - {"in", "op", "te"}
         j, last = i, i
         while j < len(doc) and j - i < self.max_words:
             tok = doc[j]
@@ -376,6 +379,11 @@ class ActorRecognizer:
                 continue
             break
         return last
+
+    def _compound_title(self, word: str) -> bool:
+        """"Liga-juriste", "Noyb-woordvoerder": an organisation's name joined to a person's title."""
+        head, _, title = word.rpartition("-")
+        return bool(head) and title.lower() in self.strip_titles
 
     @staticmethod
     def _sent_initial(doc, i: int) -> bool:
@@ -528,7 +536,7 @@ class ActorRecognizer:
         # a title is no part of the name: "Justice Aoife Keane", "Mevrouw Karin Smit"
         while True:
             t = re.match(r"([^\W\d_][\w-]*)\.?\s+(?=[A-ZÀ-Þ])", text[s:e])
-            if t is None or t.group(1).lower() not in self.strip_titles:
+            if t is None or not (t.group(1).lower() in self.strip_titles or self._compound_title(t.group(1))):
                 break
             s += t.end()
         # a capitalised particle the tagger left out belongs to the name: "Van Dalen Logistiek", "Ter Horst"
@@ -630,6 +638,8 @@ class ActorRecognizer:
         if len(words) >= 2 and words[0] in self.legal_form_heads:
             return self.legal_form_heads[words[0]]
         is_acronym = len(words) == 1 and sum(ch.isupper() for ch in surface) >= 2 and surface.upper() == surface
+        if m.get("label") == "person" and len(words) == 2 and words[-1] in self.company_last_words:
+            return "company"  # "Tallgrass Interactive", "Lumora Ads" tagged as people
         if m.get("label") != "person" or is_acronym or len(words) >= 3:
             low = " " + " ".join(words) + " "
             best = None
@@ -670,18 +680,23 @@ class ActorRecognizer:
         if k + 2 < len(doc) and doc[k].text == ",":
             words_after = []
             first = k + 2 if doc[k + 1].lower_ in self.articles else k + 1
+            owner_type = None  # "the company's general counsel": the type of whom a person works for
             for tok in doc[first: first + 5]:
-                if tok.is_punct:
+                if tok.is_punct and tok.lower_ not in ("'s", "’s"):
                     break
                 words_after.append(tok.lower_)
                 hit_title = self.title_cues.match_tail(words_after[:1])
                 hit = self.type_cues.match_tail(words_after)
                 if hit_title and first == k + 1:
                     return "person"  # "Tobias Judin, hoofd internationaal bij ..."
-                if hit and first == k + 2:
+                if hit and first == k + 2 and owner_type is None:
+                    if tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in ("'s", "’s"):
+                        owner_type = hit[0]  # a title may follow ("Rachel Moss, the company's general counsel")
+                        continue
                     return hit[0]
                 if first == k + 2 and self.title_cues.match_tail(words_after):
                     return "person"  # "Herbert Moosbrugger, een gepensioneerde ingenieur", "X, a schoolteacher"
+            return owner_type  # "Ribera Seguros, the bank's insurance arm"
         return None
 
     def _plain_person_name(self, name: str) -> bool:

@@ -663,3 +663,23 @@ def test_country_aliases_come_from_the_templates(tmp_path):
     assert country_aliases(path) == {"nl-ap": ["the Netherlands' privacy regulator", "the Netherlands’ privacy regulator",
                                                "Dutch DPA", "Nederlandse privacytoezichthouder"]}
     assert country_aliases(tmp_path / "missing.toml") == {}
+
+
+def test_titles_a_tagger_includes_and_where_an_organisation_is_are_no_part_of_names(nl_ner):
+    doc = with_ner(nl_ner, [("Liga-juriste Elke Vandamme", "PER"), ("Schepen Wim De Clercq", "PER")],
+                   "Dat is onaanvaardbaar, zegt Liga-juriste Elke Vandamme. Schepen Wim De Clercq zwijgt.")
+    assert {(a["name"], a["type"]) for a in doc._.actors} == {("Elke Vandamme", "person"), ("Wim De Clercq", "person")}
+    doc = with_ner(nl_ner, [],
+                   "De toezichthouder beboet de Universiteit Bocconi in Milaan. Software van Respondus hielp daarbij.")
+    assert "Universiteit Bocconi" in {a["name"] for a in doc._.actors}
+    assert not {"Universiteit Bocconi in Milaan", "Software"} & {a["name"] for a in doc._.actors}
+
+
+def test_a_company_the_tagger_calls_a_person_and_a_person_described_by_their_employer(en_ner):
+    doc = with_ner(en_ner, [("Tallgrass Interactive", "PERSON"), ("Rachel Moss", "PERSON")],
+                   "The FTC fined Tallgrass Interactive. Rachel Moss, the company's general counsel, said it would "
+                   "comply.")
+    assert {(a["name"], a["type"]) for a in doc._.actors} >= {("Tallgrass Interactive", "company"),
+                                                             ("Rachel Moss", "person")}
+    doc = with_ner(en_ner, [("Ribera Seguros", "PERSON")], "It sold the data to Ribera Seguros, the bank's insurer.")
+    assert [(a["name"], a["type"]) for a in doc._.actors] == [("Ribera Seguros", "company")]
