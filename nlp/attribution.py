@@ -451,8 +451,8 @@ def assign_roles(text: str, ctx: RoleContext, parties: list[Party], cues: Cues, 
         if p is subject:
             if passive or ctx.subject_is_target or role == "passive_subj":
                 t += 3.5
-                if ctx.kind == "violation":
-                    c -= 3  # "De dienst had de gegevens moeten vernietigen": the subject is the one accused
+                if ctx.kind in ("violation", "order"):
+                    c -= 3  # "De dienst had de gegevens moeten vernietigen", "X moet ... wissen": the one accused/ordered
             else:
                 c += 3
         elif p.start < ts and cs <= p.start and (subject is not None or pronoun_subject):

@@ -847,7 +847,10 @@ class ClaimExtractor:
         ctx = RoleContext(
             kind=kind, clause=(a, b), sentence=sent, trigger=(main.start, main.end),
             claimant_types=claimant_types, target_types=spec.target if spec else [],
-            subject_is_target=kind in ("violation", "legal_basis", "article_citation"),
+            # "Haverdam moet de analyse binnen drie maanden uitzetten", "Uber must delete the data": the subject of a
+            # duty is the one ordered
+            subject_is_target=kind in ("violation", "legal_basis", "article_citation")
+            or (kind == "order" and bool(_DUTY_MODAL.match(text, main.start, main.end))),
             speaker=speaker, assertion=assertion, nearest_subject=bool(spec and spec.nearest_subject),
             salient=self._salience(earlier, main_target),
         )
@@ -1121,6 +1124,8 @@ _NOT_RULED_OUT = re.compile(r"(?<![\w])niet uit(?![\w])|not rul(?:e|ed|ing) out"
 # what a ruling says a party must or may not do
 _OBLIGATION = re.compile(r"(?<![\w])(?:moet|moeten|(?:mag|mogen)\s+(?:\S+\s+){0,6}?niet|had het recht niet|heeft het recht niet|must|may not|"
                          r"has to|had no right|was not entitled|is not entitled)(?![\w])", re.I)
+# an order stated as the ordered party's duty
+_DUTY_MODAL = re.compile(r"(?:moet|moeten|must|has to|have to)(?![\w])", re.I)
 _BROUGHT = {"complaint", "class_action", "cease_and_desist", "objection", "appeal"}
 _ENFORCEMENT = {"fine", "order", "reprimand", "investigation", "court_ruling"}
 

@@ -1821,3 +1821,21 @@ def test_a_lawsuit_without_a_named_claimant_is_no_complaint_to_a_regulator(pipes
     # "A competing pharmacist took him to court": a lawsuit, like one a named person brings (`other`, filed)
     claims = run(pipes, "en", "The CNIL fined Uber in May. A competing taxi driver took him to court over the data.")
     assert "complaint" not in kinds(claims) and "other" in kinds(claims), claims
+
+
+@pytest.mark.parametrize("lang,text,kind,claimant,target", [
+    # a duty with a deadline is an order on its subject; not ruling out an appeal; people kept in the dark
+    ("nl", "De AP beboet Uber. Uber moet de gegevens binnen drie maanden wissen.", "order",
+     "Autoriteit Persoonsgegevens", "Uber"),
+    ("nl", "De AP beboet Uber. Een woordvoerder laat weten dat Uber een beroep bij de rechter niet uitsluit.",
+     "appeal", "Uber", "Autoriteit Persoonsgegevens"),
+    ("nl", "De AP beboet Uber. Chauffeurs werden evenmin duidelijk ingelicht.", "violation",
+     "Autoriteit Persoonsgegevens", "Uber"),
+    ("en", "The CNIL fined Uber. Uber also switched the cameras on without first assessing the risks to drivers.",
+     "violation", "CNIL", "Uber"),
+    ("en", "The CNIL fined Uber. The decision also obliges Uber to delete all data collected from drivers.", "order",
+     "CNIL", "Uber"),
+])
+def test_duties_with_deadlines_appeals_not_ruled_out_and_people_not_told(pipes, lang, text, kind, claimant, target):
+    got = [(c["claimant"], c["target"]) for c in run(pipes, lang, text) if c["kind"] == kind]
+    assert (claimant, target) in got, got
