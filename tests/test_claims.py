@@ -1839,3 +1839,9 @@ def test_a_lawsuit_without_a_named_claimant_is_no_complaint_to_a_regulator(pipes
 def test_duties_with_deadlines_appeals_not_ruled_out_and_people_not_told(pipes, lang, text, kind, claimant, target):
     got = [(c["claimant"], c["target"]) for c in run(pipes, lang, text) if c["kind"] == kind]
     assert (claimant, target) in got, got
+
+
+def test_the_law_s_fine_ceiling_is_no_fine(pipes):
+    claims = run(pipes, "en", "The CNIL fined Uber £12.7m. Under the GDPR, fines for the most serious breaches can "
+                              "reach €150 million.")
+    assert kinds(claims).count("fine") == 1, claims
