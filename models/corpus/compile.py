@@ -55,6 +55,7 @@ STATUSES = {
 KNOWN_LAWS = {
     "GDPR", "UAVG", "ePrivacy", "DSA", "DMA", "AI Act", "Data Act", "DGA", "NIS2", "LED", "Charter",
     "ECHR", "TFEU", "Loi Informatique et Libertés", "French Data Protection Act", "Telecommunicatiewet", "Wpg", "Wbp", "UK GDPR", "DPA 2018", "PECR", "CCPA", "Wet politiegegevens", "LOPDGDD", "Privacy Act 1988", "Privacy Act", "OWiG",
+    "PIPA", "Privacy Act 2020", "HIPAA", "COPPA",
 }
 # "GDPR", "GDPR Art. 6(1)(f)", "GDPR Art. 44-49", "DSA Art. 34", "AI Act Art. 5(1)(a)"
 ARTICLE_RE = re.compile(r"^(?P<law>[^\W\d_][\w .'-]*?)(?: Art\. \d+[a-z]?(?:-\d+[a-z]?)?(?:\(\w+\))*)?$")
