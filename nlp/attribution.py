@@ -62,6 +62,7 @@ class Cues:
     split_left: str = ""
     split_right: str = ""
     co_actor_before: re.Pattern | None = None
+    relation_before: re.Pattern | None = None  # "dochter van", "its owner": a party named to describe another
     cause_before: re.Pattern | None = None
     decision_owner: re.Pattern | None = None  # "het vonnis van (de) ", "the decision of (the) ": whose decision it is
 
@@ -117,6 +118,8 @@ class Cues:
             split_left="|".join(sp.get("split_left", [])),
             split_right="|".join(sp.get("split_right", [])),
             co_actor_before=words_re(roles.get("co_actor_before", [])),
+            relation_before=(re.compile(r"(?<![\w])(?:" + "|".join(roles["relation_before"]) + r")\s+\Z", re.I)
+                             if roles.get("relation_before") else None),
             cause_before=words_re(roles.get("cause_before", [])),
             decision_owner=owner_before_re(roles.get("decision_objects", []), definite=True),
         )
@@ -438,6 +441,9 @@ def assign_roles(text: str, ctx: RoleContext, parties: list[Party], cues: Cues, 
         if _marked(text, cs, p, cues.co_actor_before):
             c -= 6  # "investigated jointly with the OPC": a partner, not the one acting
             t -= 6
+        if cues.relation_before is not None and cues.relation_before.search(text, max(cs, p.start - 30), p.start):
+            c -= 4  # "Foodinho, de Italiaanse dochter van Glovo", "YouTube and its owner Google": the party described
+            t -= 4
         if p.start >= te and _marked(text, cs, p, cues.cause_before):
             c -= 3  # "Het onderzoek begon na een artikel op Tweakers": what set it off, not a party to it
             t -= 3
@@ -453,6 +459,8 @@ def assign_roles(text: str, ctx: RoleContext, parties: list[Party], cues: Cues, 
                 t += 3.5
                 if ctx.kind in ("violation", "order"):
                     c -= 3  # "De dienst had de gegevens moeten vernietigen", "X moet ... wissen": the one accused/ordered
+            elif p.type not in ctx.claimant_types and p.type != UNNAMED:
+                t += 2  # "legde de toezichthouder Google 50 miljoen euro op": a subject that cannot be the claimant
             else:
                 c += 3
         elif p.start < ts and cs <= p.start and (subject is not None or pronoun_subject):
@@ -461,6 +469,8 @@ def assign_roles(text: str, ctx: RoleContext, parties: list[Party], cues: Cues, 
                 c -= 2
         elif p.start >= te and cs <= p.start:
             t += 1.5 if not ctx.subject_is_target else 0.5
+        elif ts <= p.start < te and p is not subject and p.type != "court" and ctx.kind not in ("appeal", "complaint"):
+            t += 1.5  # inside a split trigger: "barred X-Mode Social from", "obliges Tallgrass to delete"
         if ctx.speaker is not None and p.name == ctx.speaker.name:
             c += 4 if ctx.assertion else 1.5
             t -= 3

@@ -84,7 +84,8 @@ class ClaimExtractor:
         art_file = base / "articles.toml" if (base / "articles.toml").exists() else ARTICLES_FILE
         with open(art_file, "rb") as fh:
             articles = tomllib.load(fh)
-        self._setup({"lexicon": lexicon, "articles": articles, "owners": _owners(DEFAULT_KB)})
+        self._setup({"lexicon": lexicon, "articles": articles, "owners": _owners(DEFAULT_KB),
+                     "products": _products(DEFAULT_KB)})
 
     # ---- set up from data ----------------------------------------------------------------------------
     def _setup(self, data: dict) -> None:
@@ -185,7 +186,9 @@ class ClaimExtractor:
         # the kind of a lawsuit a person brings on their own ("Schrems sued the company"); none: stays a complaint
         self.person_lawsuit_kind = lex.get("kinds", {}).get("complaint", {}).get("person_lawsuit_kind")
         self.owners: dict[str, str] = dict(data.get("owners", {}))
+        self.products: frozenset[str] = frozenset(data.get("products", []))  # kb ids of products, not platforms
         self._owner_of: dict[str, str] = {}
+        self._product_names: frozenset[str] = frozenset()
         self.finder = CitationFinder(data["articles"])
 
     # ---- spaCy component API -------------------------------------------------------------------------
@@ -224,6 +227,8 @@ class ClaimExtractor:
         sentences = _sentences(doc)
         enforcer, main_target = _doc_roles(parties)
         self._owner_of = _present_owners(doc._.actors, self.owners)
+        self._product_names = frozenset(a["name"] for a in doc._.actors or [] if isinstance(a, dict)
+                                        and a.get("kb_id") in self.products)
         self._speaks_for = affiliations(text, parties, self.affiliation_cues)
         claims: list[dict] = []
         prev_topic: Party | None = None
@@ -1020,7 +1025,10 @@ class ClaimExtractor:
                 and (claimant is None or claimant.type != "regulator"):
             target = self._fallback_target(earlier, kind, claimant, main_target, spec) or target
         # a product stands for its owner when the story names the owner ("blocked ChatGPT" -> OpenAI)
-        if target is not None and target.name in self._owner_of:
+        # ... but a platform the claim's own clause names stays ("it fined Instagram", the corpus convention);
+        # "het techbedrijf" does not name it, so an anaphor still goes to the owner
+        if target is not None and target.name in self._owner_of \
+                and (target.name in self._product_names or target.anaphor or not a <= target.start < b):
             owner = self._owner_of[target.name]
             target = min((p for p in parties if p.name == owner), key=lambda p: abs(p.start - main.start), default=target)
         if claimant is not None and claimant.anaphor and claimant.type == "court" \
@@ -1155,6 +1163,14 @@ def _owners(path: Path) -> dict[str, str]:
         logger.warning("knowledge base %s not readable; products are not mapped to owners", path)
         return {}
     return {row["id"]: row["owner"] for row in rows if row.get("owner")}
+
+
+def _products(path: Path) -> list[str]:
+    """kb ids of products ("ChatGPT"): a product stands for its owner even where the clause names it."""
+    try:
+        return sorted(row["id"] for row in load_kb(path) if row.get("product"))
+    except OSError:
+        return []
 
 
 def _present_owners(actors, owners: dict[str, str]) -> dict[str, str]:

@@ -1845,3 +1845,49 @@ def test_the_law_s_fine_ceiling_is_no_fine(pipes):
     claims = run(pipes, "en", "The CNIL fined Uber £12.7m. Under the GDPR, fines for the most serious breaches can "
                               "reach €150 million.")
     assert kinds(claims).count("fine") == 1, claims
+
+
+# ---- session 9/10 error classes (dev batches 15-17) ----------------------------------------------------------
+REL_ACTORS = MORE_ACTORS + [("Glovo", "company"), ("Foodinho", "company"), ("YouTube", "company"),
+                            ("Google", "company"), ("Federal Trade Commission", "regulator", "Federal Trade Commission",
+                                                    "FTC"), ("Tallgrass", "company"),
+                            ("Department of Justice", "government")]
+REL_MONEY = MORE_MONEY + [("2,6 miljoen euro", 2_600_000, "EUR"), ("50 miljoen euro", 50_000_000, "EUR"),
+                          ("€405 million", 405_000_000, "EUR"), ("600.000 euro", 600_000, "EUR")]
+
+
+@pytest.fixture(scope="module")
+def full() -> dict[str, Language]:
+    """The whole pipeline (real actors and statistics): these errors came from how they mark the parties."""
+    from nlp.pipeline import build_nlp
+
+    return {"nl": build_nlp("nl"), "en": build_nlp("en")}
+
+
+@pytest.mark.parametrize("lang,text,kind,target", [
+    # a party named only to describe another is not the one fined
+    ("en", "The FTC has fined YouTube and its owner Google $170 million.", "fine", "YouTube"),
+    ("en", "YouTube, owned by Google, was fined by the FTC for tracking children.", "fine", "YouTube"),
+    # a subject that cannot be the claimant: "legde de toezichthouder Google ... op"
+    ("nl", "De CNIL beboet Sergic met 400.000 euro. Het bedrijf had volgens de toezichthouder een apart archief moeten "
+           "inrichten. In januari legde de toezichthouder Google al 50 miljoen euro op, omdat het bedrijf "
+           "Android-gebruikers te weinig uitleg gaf.", "fine", "Google"),
+    # inside a split trigger: "obliges X to delete"
+    ("en", "The FTC fined Tallgrass Interactive $20,000. The proposed order, filed on the FTC's behalf by the "
+           "Department of Justice in federal court in Austin, also obliges Tallgrass to delete all data collected "
+           "from children.", "order", "Tallgrass"),
+])
+def test_parties_that_describe_others_and_targets_inside_the_trigger(full, lang, text, kind, target):
+    got = [c["target"] for c in full[lang](text)._.claims if c["kind"] == kind]
+    assert got and got[-1].startswith(target), got  # "Tallgrass (Interactive)"
+
+
+def test_a_platform_the_clause_names_stays_but_a_product_goes_to_its_owner(pipes):
+    # Instagram is Meta's platform: "it fined Instagram" keeps Instagram (the corpus convention) ...
+    fine = only(run(pipes, "en", "Meta said it would appeal. The DPC fined Instagram €405 million.",
+                    actors=REL_ACTORS, money=REL_MONEY), "fine")
+    assert fine["target"] == "Instagram", fine
+    # ... while ChatGPT, a product, stands for OpenAI even where the clause names it
+    order = only(run(pipes, "en", "OpenAI was fined €15 million. The Garante briefly blocked ChatGPT in Italy.",
+                     actors=REL_ACTORS), "order")
+    assert order["target"] == "OpenAI", order
