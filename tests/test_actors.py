@@ -683,3 +683,12 @@ def test_a_company_the_tagger_calls_a_person_and_a_person_described_by_their_emp
                                                              ("Rachel Moss", "person")}
     doc = with_ner(en_ner, [("Ribera Seguros", "PERSON")], "It sold the data to Ribera Seguros, the bank's insurer.")
     assert [(a["name"], a["type"]) for a in doc._.actors] == [("Ribera Seguros", "company")]
+
+
+def test_a_foreign_institution_word_opens_the_name(nl_full):
+    # "Uczelnia" (Polish: university) opens the name: one actor "Uczelnia Bałtycka", not "Bałtycka"
+    doc = nl_full("De Poolse toezichthouder UODO heeft de Uczelnia Bałtycka, een particuliere hogeschool in Gdańsk, "
+                  "een boete opgelegd. Volgens de UODO publiceerde de Uczelnia Bałtycka de nummers van studenten.")
+    assert_offsets(doc)
+    actors = by_name(doc)
+    assert "Bałtycka" not in actors and actors["Uczelnia Bałtycka"]["type"] == "other", actors
