@@ -983,14 +983,14 @@ class ClaimExtractor:
             target = next((c["_claimant_party"] for c in reversed(earlier) if c["kind"] == "court_ruling"
                            and c.get("_claimant_party") is not None and c["_claimant_party"].name != claimant.name), None)
         if target is None:
-            target = self._fallback_target(earlier, kind, claimant, main_target, spec)
+            target = self._fallback_target(earlier, kind, claimant, main_target, spec, main.start)
         if kind == "legal_basis" and polarity == "affirm" and claimant is not None and claimant.type == "company" \
                 and self_claimer is not None:
             target = claimant
         if kind == "article_citation" and claimant is not None and claimant.type == "company":
             target = claimant  # a company saying what the law requires of itself
         if kind == "legal_basis" and polarity == "deny" and claimant is not None and target is not None and claimant.name == target.name:
-            target = self._fallback_target(earlier, kind, claimant, main_target)
+            target = self._fallback_target(earlier, kind, claimant, main_target, at=main.start)
         # a non-company discussing a basis the target claimed for itself contests it
         if kind == "legal_basis" and polarity == "affirm" and claimant is not None and target is not None \
                 and claimant.name != target.name and claimant.type != "company" and any(
@@ -1023,7 +1023,7 @@ class ClaimExtractor:
         if kind == "complaint" and target is not None and target.type == "regulator" \
                 and not _marked(text, a, target, self.cues.target_before) \
                 and (claimant is None or claimant.type != "regulator"):
-            target = self._fallback_target(earlier, kind, claimant, main_target, spec) or target
+            target = self._fallback_target(earlier, kind, claimant, main_target, spec, main.start) or target
         # a product stands for its owner when the story names the owner ("blocked ChatGPT" -> OpenAI)
         # ... but a platform the claim's own clause names stays ("it fined Instagram", the corpus convention);
         # "het techbedrijf" does not name it, so an anaphor still goes to the owner
@@ -1109,15 +1109,15 @@ class ClaimExtractor:
 
     @staticmethod
     def _fallback_target(earlier: list[dict], kind: str, claimant: Party | None, main_target: Party | None,
-                         spec: "_Kind | None" = None) -> Party | None:
+                         spec: "_Kind | None" = None, at: int | None = None) -> Party | None:
         cname = claimant.name if claimant else None
         preferred = set(spec.target[:2]) if spec and spec.target else {"company", "government"}
         for c in reversed(earlier):
             t = c.get("_target_party")
             if t is not None and t.name != cname and t.type in preferred:
                 return t
-        if main_target is not None and main_target.name != cname:
-            return main_target
+        if main_target is not None and main_target.name != cname and (at is None or main_target.start <= at + 400):
+            return main_target  # not one the story names only much later ("de bank" ... "De Europese Commissie")
         return None
 
 
@@ -1359,6 +1359,11 @@ def _court_orders(claims: list[dict], parties: list[Party], sentences: list[tupl
         lo, hi = sentences[max(0, si - 2)][0], sentences[si][1] if si < len(sentences) else c["end"]
         near = [p for p in parties if lo <= p.start < hi]
         courts = [p for p in near if p.type == "court"]
+        if not courts and si + 1 < len(sentences):
+            # a lead that states the duty first: "Hollewijk moet de camera's uitschakelen. De rechtbank gaf ... gelijk"
+            nxt = sentences[si + 1]
+            near += [p for p in parties if nxt[0] <= p.start < nxt[1]]
+            courts = [p for p in near if p.type == "court"]
         if courts and not any(p.type == "regulator" for p in near):
             court = max((p for p in courts if p.start < c["start"]), key=lambda p: p.start, default=courts[0])
             c.update(kind="court_ruling", claimant=court.name, status=None, _claimant_party=court)

@@ -1891,3 +1891,21 @@ def test_a_platform_the_clause_names_stays_but_a_product_goes_to_its_owner(pipes
     order = only(run(pipes, "en", "OpenAI was fined €15 million. The Garante briefly blocked ChatGPT in Italy.",
                      actors=REL_ACTORS), "order")
     assert order["target"] == "OpenAI", order
+
+
+def test_the_fallback_target_is_no_party_the_story_names_only_much_later(pipes):
+    # the fined bank is never named; the European Commission turns up only in the background paragraph
+    filler = " ".join(["Bellers kregen daarover geen uitleg van de klantenservice."] * 8)
+    text = (f"De AP heeft een bank een boete van 290 miljoen euro opgelegd. {filler}\n\n"
+            "De Europese Commissie presenteerde vorig jaar een voorstel voor nieuwe regels.")
+    fine = only(run(pipes, "nl", text), "fine")
+    assert fine["target"] != "Europese Commissie", fine
+
+
+def test_a_duty_stated_before_the_court_that_set_it_is_the_court_s_ruling(pipes):
+    text = ("De gemeente Hollewijk moet de kentekencamera's in haar binnenstad binnen drie maanden uitschakelen. "
+            "De Rechtbank Amsterdam gaf Bits of Freedom gelijk in de zaak tegen de gemeente.")
+    claims = run(pipes, "nl", text, actors=ACTORS + [("gemeente Hollewijk", "government")])
+    assert "order" not in kinds(claims), claims
+    assert ("court_ruling", "Rechtbank Amsterdam", "gemeente Hollewijk") in [
+        (c["kind"], c["claimant"], c["target"]) for c in claims if c["start"] == 0], claims
