@@ -1909,3 +1909,12 @@ def test_a_duty_stated_before_the_court_that_set_it_is_the_court_s_ruling(pipes)
     assert "order" not in kinds(claims), claims
     assert ("court_ruling", "Rechtbank Amsterdam", "gemeente Hollewijk") in [
         (c["kind"], c["claimant"], c["target"]) for c in claims if c["start"] == 0], claims
+
+
+@pytest.mark.parametrize("text", [
+    "De AP beboet Uber. Uber houdt vol dat het een gerechtvaardigd belang had bij het delen van de ritten.",
+    "De AP beboet Uber. Uber had zich beroepen op de toestemming van de chauffeurs.",
+])
+def test_a_company_holding_on_to_its_own_basis_claims_it(pipes, text):
+    lb = only(run(pipes, "nl", text), "legal_basis")
+    assert (lb["claimant"], lb["target"]) == ("Uber", "Uber"), lb
