@@ -506,6 +506,16 @@ class ActorRecognizer:
                 prev[2] = "person" if "person" in (prev[2], kind) else prev[2]
                 continue
             spans.append([ent.start, ent.end, kind])
+        for span in spans:
+            # "the Centro Hospitalar" (ORG) + "Barreiro Montijo": a name ending in a type word goes on with the
+            # capitalised words the tagger left out
+            if span[2] == "org" and doc[span[1] - 1].lower_ in self.inside.exact:
+                k = span[1]
+                while k < len(doc) and k - span[1] < 3 and doc[k - 1].whitespace_ and doc[k].is_title \
+                        and doc[k].is_alpha and not doc[k].ent_type_ and not doc[k].is_sent_start \
+                        and doc[k].lower_ not in self.date_words and doc[k].lower_ not in self.strip_titles:
+                    k += 1
+                span[1] = k
         for start, end, kind in spans:
             out.append(self._cand(doc, start, end, None, "ner", 2, label=kind))
         return out

@@ -692,3 +692,14 @@ def test_a_foreign_institution_word_opens_the_name(nl_full):
     assert_offsets(doc)
     actors = by_name(doc)
     assert "Bałtycka" not in actors and actors["Uczelnia Bałtycka"]["type"] == "other", actors
+
+
+def test_a_name_ending_in_a_type_word_goes_on_and_foreign_type_words_type_it(en_ner):
+    en_ner.get_pipe("test_actors_fake_ner").spans = [
+        ("the Centro Hospitalar", "ORG"), ("Banco Ribera", "ORG"), ("Kaarnela Student Union", "ORG")]
+    doc = en_ner("Portugal's regulator has fined the Centro Hospitalar Barreiro Montijo €400,000. Spain's regulator "
+                 "fined Banco Ribera. The Kaarnela Student Union complained.")
+    assert_offsets(doc)
+    actors = by_name(doc)
+    assert actors["Centro Hospitalar Barreiro Montijo"]["type"] == "other", actors
+    assert actors["Banco Ribera"]["type"] == "company" and actors["Kaarnela Student Union"]["type"] == "ngo", actors
