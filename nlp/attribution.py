@@ -251,8 +251,13 @@ def _group_head(parties: list[Party], member: Party, text: str) -> Party:
     return head
 
 
+_DEMONSTRATIVE = re.compile(r"(?:die|deze|dat|dit|this|that|these|those)\s", re.I)
+
+
 def _antecedent(parties: list[Party], typ: str, pos: int, text: str = "") -> Party | None:
     before = [p for p in parties if p.type == typ and p.end <= pos]
+    if before and _DEMONSTRATIVE.match(text, pos):
+        return before[-1]  # "Die toezichthouder", "this regulator": the one just named, not the story's main one
     if before:
         # a description does not corefer with a different name in its own sentence ("the EDPB instructed
         # the Irish authority"): prefer the last one before that sentence when there is one

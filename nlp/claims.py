@@ -982,6 +982,11 @@ class ClaimExtractor:
             # a regulator (or complainant) appealing a judgment appeals the court that gave it
             target = next((c["_claimant_party"] for c in reversed(earlier) if c["kind"] == "court_ruling"
                            and c.get("_claimant_party") is not None and c["_claimant_party"].name != claimant.name), None)
+        if kind == "objection" and target is not None and target.type == "regulator" \
+                and not _DECISION_OBJECTED.search(text, a, b):
+            # "De AP roept leden op bezwaar te maken": people object to the processing, not to the regulator
+            # that tells them they can ("bezwaar tegen het besluit" of a regulator is the exception)
+            target = None
         if target is None:
             target = self._fallback_target(earlier, kind, claimant, main_target, spec, main.start)
         if kind == "legal_basis" and polarity == "affirm" and claimant is not None and claimant.type == "company" \
@@ -1081,6 +1086,11 @@ class ClaimExtractor:
         before = [p for p in parties if sent[0] <= p.start < cue_end and p.type in ("company", "government", "other")]
         if before:
             return before[-1]
+        # inverted order: "Ook daarvoor noemt LinkedIn een gerechtvaardigd belang", "Daarom beroept Meta zich op"
+        inverted = next((p for p in parties if 0 <= p.start - cue_end <= 1 and p.end <= main.start
+                         and p.type in ("company", "government", "other")), None)
+        if inverted is not None:
+            return inverted
         # "Within weeks it told regulators it planned to switch to consent": a pronoun for the last topic
         if prev_topic is not None and prev_topic.type in ("company", "government", "other") and not any(
                 sent[0] <= p.start < cue_pos for p in parties) and re.search(
@@ -1121,6 +1131,9 @@ class ClaimExtractor:
         return None
 
 
+# what an objection against a regulator is made to: its decision, its fine, its draft
+_DECISION_OBJECTED = re.compile(r"besluit|beslissing|bedrag|boete|aangetekend|ontwerp|decision|fine|amount|draft",
+                                re.I)
 _FINDERS = ("regulator", "court")
 # a finding is said of a party's conduct: not a rule stated in general ("Een arbeidsovereenkomst geeft ...",
 # "The law obliges ..."), a counterfactual ("Zonder die omstandigheid was ...") or a suspicion

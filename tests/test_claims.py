@@ -1918,3 +1918,29 @@ def test_a_duty_stated_before_the_court_that_set_it_is_the_court_s_ruling(pipes)
 def test_a_company_holding_on_to_its_own_basis_claims_it(pipes, text):
     lb = only(run(pipes, "nl", text), "legal_basis")
     assert (lb["claimant"], lb["target"]) == ("Uber", "Uber"), lb
+
+
+def test_a_demonstrative_description_is_the_party_just_named(pipes):
+    # the AP is the story's main regulator, but "Die toezichthouder" right after the DPC is the DPC
+    text = ("De AP waarschuwt voor Meta. Volgens de AP is dat riskant. De AP wil meer weten. In Europa houdt de Data "
+            "Protection Commission toezicht op Meta. Die toezichthouder legde Meta vorig jaar een boete van 290 "
+            "miljoen euro op.")
+    fine = only(run(pipes, "nl", text), "fine")
+    assert fine["claimant"] == "Data Protection Commission", fine
+
+
+def test_people_object_to_the_processor_not_to_the_regulator_that_tells_them(pipes):
+    text = ("Meta gaat berichten van gebruikers inzetten voor AI-training. De AP roept gebruikers op om vóór 3 november "
+            "bezwaar te maken.")
+    obj = only(run(pipes, "nl", text), "objection")
+    assert obj["target"] == "Meta", obj
+    # an objection to a regulator's decision stays against the regulator
+    obj = only(run(pipes, "nl", "Uber is het niet eens met de AP en heeft bezwaar aangetekend tegen het besluit."),
+               "objection")
+    assert obj["target"] == "Autoriteit Persoonsgegevens", obj
+
+
+def test_a_company_naming_its_basis_in_inverted_order_claims_it(pipes):
+    lb = only(run(pipes, "nl", "De AP onderzoekt Meta. Ook daarvoor noemt Meta een gerechtvaardigd belang als grondslag."),
+              "legal_basis")
+    assert (lb["claimant"], lb["target"]) == ("Meta", "Meta"), lb
