@@ -182,6 +182,7 @@ class ClaimExtractor:
         self.continuation_re = re.compile(rf"\W*(?:{'|'.join(cont)})(?![\w])", re.I) if cont else None
         ca = lex.get("kinds", {}).get("class_action", {})
         self.lawsuit_re = words_re(ca.get("lawsuits", []))
+        self.authority_lawsuit_re = words_re(lex.get("kinds", {}).get("complaint", {}).get("authority_lawsuits", []))
         self.group_cue_re = words_re(ca.get("group_cues", []))
         # the kind of a lawsuit a person brings on their own ("Schrems sued the company"); none: stays a complaint
         self.person_lawsuit_kind = lex.get("kinds", {}).get("complaint", {}).get("person_lawsuit_kind")
@@ -296,6 +297,7 @@ class ClaimExtractor:
             if topic is not None:
                 prev_topic = topic
         self._person_lawsuits(claims)
+        self._authority_lawsuits(claims, parties, main_target)
         self._lawsuits_as_class_action(text, claims)
         _court_orders(claims, parties, sentences)
         out = []
@@ -656,6 +658,32 @@ class ClaimExtractor:
                     and self.lawsuit_re.search(c["text"]):
                 c["kind"] = kind
                 c["status"] = self._status(c["text"], kind)
+
+    def _authority_lawsuits(self, claims: list[dict], parties: list[Party], main_target: Party | None) -> None:
+        """A regulator or government taking a party to court ("is taking Medibank to the Federal Court", "filed civil
+        penalty proceedings") brings a lawsuit: `other`, status filed, against the party it takes there."""
+        rx = self.authority_lawsuit_re
+        if rx is None or not self.person_lawsuit_kind:
+            return
+        for c in claims:
+            m = rx.search(c["text"]) if c["kind"] in ("appeal", "fine", "complaint") else None
+            if m is None:
+                continue
+            lo, hi = c["start"] + m.start(), c["start"] + m.end()
+            party = c.get("_claimant_party")
+            if party is None or party.type not in ("regulator", "government"):
+                # the authority that is the clause's subject ("Australia's privacy regulator has taken Facebook ...")
+                party = next((p for p in reversed(parties) if c["start"] <= p.start < lo
+                              and p.type in ("regulator", "government")), None)
+                if party is None:
+                    continue
+                c.update(claimant=party.name, _claimant_party=party)
+            taken = next((p for p in parties if lo < p.start < hi and p.type not in ("court", "regulator", UNNAMED)), None)
+            target = taken or c.get("_target_party") or main_target
+            if target is not None and target.type == "court":
+                target = main_target
+            c.update(kind=self.person_lawsuit_kind, status="filed",
+                     target=target.name if target is not None else None, _target_party=target)
 
     def _lawsuits_as_class_action(self, text: str, claims: list[dict]) -> None:
         """A lawsuit in a story that also calls the case a class action ("Should the judge allow the case to go forward

@@ -1944,3 +1944,13 @@ def test_a_company_naming_its_basis_in_inverted_order_claims_it(pipes):
     lb = only(run(pipes, "nl", "De AP onderzoekt Meta. Ook daarvoor noemt Meta een gerechtvaardigd belang als grondslag."),
               "legal_basis")
     assert (lb["claimant"], lb["target"]) == ("Meta", "Meta"), lb
+
+
+@pytest.mark.parametrize("text", [
+    "The Information Commissioner's Office is taking Uber to the High Court over the 2022 breach.",
+    "The ICO fined TikTok last year. The Information Commissioner's Office said it had filed civil penalty "
+    "proceedings against Uber.",
+])
+def test_a_regulator_taking_a_party_to_court_brings_a_lawsuit(pipes, text):
+    got = [(c["kind"], c["claimant"], c["target"], c["status"]) for c in run(pipes, "en", text) if c["target"] == "Uber"]
+    assert got == [("other", "Information Commissioner's Office", "Uber", "filed")], got
