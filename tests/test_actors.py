@@ -703,3 +703,13 @@ def test_a_name_ending_in_a_type_word_goes_on_and_foreign_type_words_type_it(en_
     actors = by_name(doc)
     assert actors["Centro Hospitalar Barreiro Montijo"]["type"] == "other", actors
     assert actors["Banco Ribera"]["type"] == "company" and actors["Kaarnela Student Union"]["type"] == "ngo", actors
+
+
+def test_a_regulator_s_chambers_are_the_regulator_and_a_broker_word_names_a_company(nl_full):
+    doc = nl_full("De GBA heeft de Antwerpse kredietmakelaar Finvaro een boete opgelegd. De Geschillenkamer veegt dat "
+                  "argument van tafel. De Inspectiedienst had het bedrijf eerder onderzocht.")
+    assert_offsets(doc)
+    actors = by_name(doc)
+    assert set(actors) == {"Gegevensbeschermingsautoriteit", "Finvaro"}, actors
+    assert actors["Finvaro"]["type"] == "company"
+    assert len(actors["Gegevensbeschermingsautoriteit"]["mentions"]) == 3

@@ -1954,3 +1954,12 @@ def test_a_company_naming_its_basis_in_inverted_order_claims_it(pipes):
 def test_a_regulator_taking_a_party_to_court_brings_a_lawsuit(pipes, text):
     got = [(c["kind"], c["claimant"], c["target"], c["status"]) for c in run(pipes, "en", text) if c["target"] == "Uber"]
     assert got == [("other", "Information Commissioner's Office", "Uber", "filed")], got
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("nl", "De AP beboet Uber. Een chauffeur kreeg ondanks zijn bezwaar nog drie telefoontjes."),
+    ("nl", "De AP beboet Uber. Door bezwaren te negeren schond het bedrijf bovendien de AVG."),
+    ("en", "The CNIL fined Uber. Drivers were still called despite their objections."),
+])
+def test_an_objection_recalled_as_ignored_is_no_objection(pipes, lang, text):
+    assert "objection" not in kinds(run(pipes, lang, text))
