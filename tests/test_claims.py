@@ -1963,3 +1963,13 @@ def test_a_regulator_taking_a_party_to_court_brings_a_lawsuit(pipes, text):
 ])
 def test_an_objection_recalled_as_ignored_is_no_objection(pipes, lang, text):
     assert "objection" not in kinds(run(pipes, lang, text))
+
+
+def test_an_attorney_general_enforces_like_a_regulator(pipes):
+    actors = ACTORS + [("Ken Paxton", "person", "Ken Paxton", "Paxton"), ("Allstate", "company"),
+                       ("Federal Trade Commission", "regulator")]
+    text = ("Texas has sued Allstate. The state's attorney general, Ken Paxton, said it was a first. Paxton named the "
+            "apps. Drivers were never told that an insurer sat behind the apps, the complaint alleges. The Federal "
+            "Trade Commission proposed a separate order in another case.")
+    found = [(c["kind"], c["claimant"]) for c in run(pipes, "en", text, actors=actors) if c["kind"] == "violation"]
+    assert found and all(cl == "Ken Paxton" for _, cl in found), found
