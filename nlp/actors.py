@@ -200,6 +200,7 @@ class ActorRecognizer:
         self.subsidiary_words = set(c["names"].get("subsidiary_words", []))
         self.name_titles = set(c["names"].get("name_titles", []))
         self.strip_titles = {t.lower() for t in c["names"].get("strip_titles", [])}
+        self.org_compound_endings = tuple(c["names"].get("org_compound_endings", []))
         self.company_last_words = {w.lower() for w in c["names"].get("company_last_words", [])}
         self.leading_particles = set(c["names"].get("leading_particles", []))
         last_words = [w.lower() for w in c["reject"].get("last_words", [])]
@@ -650,6 +651,13 @@ class ActorRecognizer:
         is_acronym = len(words) == 1 and sum(ch.isupper() for ch in surface) >= 2 and surface.upper() == surface
         if m.get("label") == "person" and len(words) == 2 and words[-1] in self.company_last_words:
             return "company"  # "Tallgrass Interactive", "Lumora Ads" tagged as people
+        if m.get("label") == "person" and words:
+            # "Algemene Onderwijsbond", "De Fietsersbond" tagged as people: a compound no surname ends in
+            ending = next((e for e in self.org_compound_endings if words[-1].endswith(e) and len(words[-1]) > len(e) + 2), None)
+            if ending is not None:
+                typ = self.inside.match_tail([words[-1]])
+                if typ is not None:
+                    return typ[0]
         if m.get("label") != "person" or is_acronym or len(words) >= 3:
             low = " " + " ".join(words) + " "
             best = None

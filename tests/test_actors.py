@@ -713,3 +713,12 @@ def test_a_regulator_s_chambers_are_the_regulator_and_a_broker_word_names_a_comp
     assert set(actors) == {"Gegevensbeschermingsautoriteit", "Finvaro"}, actors
     assert actors["Finvaro"]["type"] == "company"
     assert len(actors["Gegevensbeschermingsautoriteit"]["mentions"]) == 3
+
+
+def test_unions_are_civil_society_and_sports_federations_are_not(nl_full):
+    doc = nl_full("De Algemene Onderwijsbond heeft een klacht ingediend. De Koninklijke Nederlandse Lawn Tennisbond kreeg "
+             "een boete. Het Verbond van Verzekeraars reageert niet.")
+    actors = by_name(doc)
+    assert actors["Algemene Onderwijsbond"]["type"] == "ngo", actors
+    assert actors["Koninklijke Nederlandse Lawn Tennisbond"]["type"] == "other", actors
+    assert actors["Verbond van Verzekeraars"]["type"] == "other", actors

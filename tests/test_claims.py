@@ -1973,3 +1973,11 @@ def test_an_attorney_general_enforces_like_a_regulator(pipes):
             "Trade Commission proposed a separate order in another case.")
     found = [(c["kind"], c["claimant"]) for c in run(pipes, "en", text, actors=actors) if c["kind"] == "violation"]
     assert found and all(cl == "Ken Paxton" for _, cl in found), found
+
+
+def test_a_union_asking_a_regulator_to_order_a_party_proposes_the_order(pipes):
+    actors = ACTORS + [("Algemene Onderwijsbond", "ngo", "Algemene Onderwijsbond"), ("Scholengroep Veluwezoom", "company")]
+    text = ("De Algemene Onderwijsbond dient een klacht in tegen Scholengroep Veluwezoom. De bond vraagt de AP om "
+            "Scholengroep Veluwezoom op te dragen de opnamen per direct te stoppen.")
+    order = only(run(pipes, "nl", text, actors=actors), "order")
+    assert (order["claimant"], order["target"]) == ("Algemene Onderwijsbond", "Scholengroep Veluwezoom"), order
