@@ -1981,3 +1981,12 @@ def test_a_union_asking_a_regulator_to_order_a_party_proposes_the_order(pipes):
             "Scholengroep Veluwezoom op te dragen de opnamen per direct te stoppen.")
     order = only(run(pipes, "nl", text, actors=actors), "order")
     assert (order["claimant"], order["target"]) == ("Algemene Onderwijsbond", "Scholengroep Veluwezoom"), order
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("The CNIL fined Uber. Fines under the electronic marketing rules are capped at £500,000.", "fine"),
+    ("The CNIL fined Uber. The company is run as a limited company and can therefore be fined under French law.", "fine"),
+    ("noyb complained about Uber. According to the group's complaint, the app carried a tracking kit.", "complaint"),
+])
+def test_a_cap_a_liability_and_a_cited_complaint_are_no_new_claims(pipes, text, kind):
+    assert kinds(run(pipes, "en", text)).count(kind) == 1
