@@ -868,6 +868,13 @@ class ClaimExtractor:
         kind = main.kind
         spec = self.kinds.get(kind)
         clause = text[a:b]
+        if kind == "court_ruling":
+            lb = next((h for h in group if h.kind == "legal_basis" and h.basis and h.basis != "@anaphoric"
+                       and a <= h.start < b), None)
+            if lb is not None:
+                # "The judges held that consent given through the second box was not valid": a court's holding on a
+                # legal basis is a legal_basis claim with the court as claimant (the corpus convention)
+                kind, spec, main = "legal_basis", self.kinds.get("legal_basis"), lb
         # basis and polarity
         basis = None
         if kind == "legal_basis":

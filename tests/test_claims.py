@@ -1990,3 +1990,10 @@ def test_a_union_asking_a_regulator_to_order_a_party_proposes_the_order(pipes):
 ])
 def test_a_cap_a_liability_and_a_cited_complaint_are_no_new_claims(pipes, text, kind):
     assert kinds(run(pipes, "en", text)).count(kind) == 1
+
+
+def test_a_court_holding_on_a_legal_basis_is_a_legal_basis_claim(pipes):
+    text = "The CJEU ruled on Meta's case in May. The judges held that consent given through a pre-ticked box was not valid."
+    lb = [c for c in run(pipes, "en", text) if c["kind"] == "legal_basis"]
+    assert len(lb) == 1 and lb[0]["claimant"] == "Court of Justice of the European Union", lb
+    assert (lb[0]["basis"], lb[0]["polarity"]) == ("consent", "deny"), lb
