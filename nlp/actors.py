@@ -639,6 +639,17 @@ class ActorRecognizer:
                     return None
         return s, e
 
+    def _not_a_person(self, name: str) -> str | None:
+        """The type of a name the tagger calls a person but no person bears: one with a digit ("Taxa 4x35") is a
+        company, one ending in an organisation compound ("Algemene Onderwijsbond", "Klaverbank") that compound's type."""
+        if any(ch.isdigit() for ch in name):
+            return "company"
+        last = name.split()[-1].lower() if name.split() else ""
+        if any(last.endswith(e) and len(last) > len(e) + 2 for e in self.org_compound_endings):
+            typ = self.inside.match_tail([last]) or self.type_cues.match_tail([last])
+            return typ[0] if typ is not None else None
+        return None
+
     def _type_from_context(self, doc, m: dict) -> str | None:
         """Type from words inside the name, a descriptor/title right before it, or an apposition after it."""
         text = doc_text(doc)
@@ -651,13 +662,8 @@ class ActorRecognizer:
         is_acronym = len(words) == 1 and sum(ch.isupper() for ch in surface) >= 2 and surface.upper() == surface
         if m.get("label") == "person" and len(words) == 2 and words[-1] in self.company_last_words:
             return "company"  # "Tallgrass Interactive", "Lumora Ads" tagged as people
-        if m.get("label") == "person" and words:
-            # "Algemene Onderwijsbond", "De Fietsersbond" tagged as people: a compound no surname ends in
-            ending = next((e for e in self.org_compound_endings if words[-1].endswith(e) and len(words[-1]) > len(e) + 2), None)
-            if ending is not None:
-                typ = self.inside.match_tail([words[-1]])
-                if typ is not None:
-                    return typ[0]
+        if m.get("label") == "person" and (typ := self._not_a_person(surface)):
+            return typ
         if m.get("label") != "person" or is_acronym or len(words) >= 3:
             low = " " + " ".join(words) + " "
             best = None
@@ -810,6 +816,8 @@ class ActorRecognizer:
                 typ = "person" if "person" in g["labels"] else "company"
                 if typ == "person" and len(g["name"].split()) == 1 and _CAMEL.search(g["name"]):
                     typ = "company"  # "VoetbalTV", "FitPuls": brand names, never a person's name
+                if typ == "person":
+                    typ = self._not_a_person(g["name"]) or typ
             elif typ == "regulator" and self._plain_person_name(g["name"]) and any(
                     self.ner_labels.get(e.label_) == "person" and e.text == g["name"] for e in doc.ents):
                 typ = "person"  # "toezichthouder Barbara Thiel": the role word names a person as well as a body

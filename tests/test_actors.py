@@ -722,3 +722,12 @@ def test_unions_are_civil_society_and_sports_federations_are_not(nl_full):
     assert actors["Algemene Onderwijsbond"]["type"] == "ngo", actors
     assert actors["Koninklijke Nederlandse Lawn Tennisbond"]["type"] == "other", actors
     assert actors["Verbond van Verzekeraars"]["type"] == "other", actors
+
+
+def test_names_no_person_bears_are_organisations_and_an_opening_verb_is_no_part_of_a_name(nl_full):
+    doc = nl_full("De AP legt Klaverbank een last op. Doet Klaverbank dat niet, dan volgt een dwangsom. De Deense "
+                  "toezichthouder beboet Taxa 4x35. Volgens Taxa 4x35 klopt dat niet.")
+    assert_offsets(doc)
+    actors = by_name(doc)
+    assert "Doet Klaverbank" not in actors and actors["Klaverbank"]["type"] == "company", actors
+    assert actors["Taxa 4x35"]["type"] == "company", actors
