@@ -1405,14 +1405,21 @@ def _top_party(parties: list[Party], types: tuple[str, ...]) -> Party | None:
     return first[max(counts, key=lambda k: (counts[k], -first[k].start))] if counts else None
 
 
+_LEAD_CHARS = 400  # about the first two sentences of a news story
+
+
 def _doc_roles(parties: list[Party]) -> tuple[Party | None, Party | None]:
     """The document's most mentioned regulator (default enforcer) and company (default target)."""
     counts: dict[str, float] = {}
     first: dict[str, Party] = {}
     for p in parties:
-        if p.type in ("company", "other", "government") and not p.anaphor:
+        if p.type in ("company", "other", "government"):
+            # "the university", "het bedrijf" count too: the story keeps returning to its subject
             counts[p.name] = counts.get(p.name, 0.0) + (1.0 if p.type == "company" else 0.8)
-            first.setdefault(p.name, p)
+            if not p.anaphor:
+                first.setdefault(p.name, p)
+    # the party the lead names is the story's subject more often than one named once further down
+    counts = {n: c + (1.0 if first[n].start < _LEAD_CHARS else 0.0) for n, c in counts.items() if n in first}
     main_target = first[max(counts, key=lambda k: (counts[k], -first[k].start))] if counts else None
     return _top_party(parties, ("regulator",)), main_target
 

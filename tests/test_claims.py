@@ -1997,3 +1997,12 @@ def test_a_court_holding_on_a_legal_basis_is_a_legal_basis_claim(pipes):
     lb = [c for c in run(pipes, "en", text) if c["kind"] == "legal_basis"]
     assert len(lb) == 1 and lb[0]["claimant"] == "Court of Justice of the European Union", lb
     assert (lb[0]["basis"], lb[0]["polarity"]) == ("consent", "deny"), lb
+
+
+def test_the_default_target_is_the_party_the_lead_names(pipes):
+    actors = ACTORS + [("Kaarnela University", "other"), ("Vigilo Proctor", "company")]
+    filler = " ".join(["Students had to show their rooms before each exam."] * 8)
+    text = ("The CNIL has fined a university €60 million. Kaarnela University recorded every exam. " + filler +
+            " The software came from Vigilo Proctor.")
+    fine = only(run(pipes, "en", text, actors=actors, money=MONEY), "fine")
+    assert fine["target"] == "Kaarnela University", fine
