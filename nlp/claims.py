@@ -658,10 +658,13 @@ class ClaimExtractor:
             return
         for c in claims:
             party = c.get("_claimant_party")
-            if c["kind"] == "complaint" and (party is None or party.type == "person") \
+            if c["kind"] == "complaint" and (party is None or party.type in ("person", "court")) \
                     and self.lawsuit_re.search(c["text"]):
+                if party is not None and party.type == "court":
+                    # "bepaald in een zaak die de vrouw had aangespannen": a court brings no lawsuit
+                    c.update(claimant=None, _claimant_party=None)
                 c["kind"] = kind
-                c["status"] = self._status(c["text"], kind)
+                c["status"] = self._status(c["text"], kind) or "filed"  # a lawsuit is brought (the convention)
 
     def _prosecutor(self, text: str, parties: list[Party], enforcer: Party | None) -> Party | None:
         """A person introduced as a prosecutor ("The state's attorney general, Ken Paxton") enforces the law like a

@@ -2006,3 +2006,14 @@ def test_the_default_target_is_the_party_the_lead_names(pipes):
             " The software came from Vigilo Proctor.")
     fine = only(run(pipes, "en", text, actors=actors, money=MONEY), "fine")
     assert fine["target"] == "Kaarnela University", fine
+
+
+@pytest.mark.parametrize("text", [
+    "De AP onderzocht Uber. Daarna daagde Max Schrems de vervoerder voor de rechter.",
+    "Uber ontsloeg Max Schrems. Max Schrems vocht dat ontslag aan bij de kantonrechter.",
+    "Uber moet Max Schrems zijn score laten zien. Dat heeft de Rechtbank Amsterdam bepaald in een zaak die de man "
+    "zelf had aangespannen.",
+])
+def test_a_person_going_to_court_in_dutch_brings_a_lawsuit(pipes, text):
+    got = [(c["kind"], c["status"]) for c in run(pipes, "nl", text) if c["kind"] in ("other", "complaint")]
+    assert got == [("other", "filed")], got
