@@ -2017,3 +2017,13 @@ def test_the_default_target_is_the_party_the_lead_names(pipes):
 def test_a_person_going_to_court_in_dutch_brings_a_lawsuit(pipes, text):
     got = [(c["kind"], c["status"]) for c in run(pipes, "nl", text) if c["kind"] in ("other", "complaint")]
     assert got == [("other", "filed")], got
+
+
+@pytest.mark.parametrize("text", [
+    "De AP beboet Uber. Daarop ging de AP kijken bij het bedrijf.",
+    "De AP beboet Uber. In januari 2020 begon de toezichthouder met controles bij het bedrijf.",
+    "De AP beboet Uber. Het besluit volgt op een inspectie die de AP eerder bij Uber hield.",
+])
+def test_a_regulator_inspecting_or_looking_into_a_party_investigates(pipes, text):
+    inv = only(run(pipes, "nl", text), "investigation")
+    assert inv["claimant"] == "Autoriteit Persoonsgegevens", inv
