@@ -2027,3 +2027,9 @@ def test_a_person_going_to_court_in_dutch_brings_a_lawsuit(pipes, text):
 def test_a_regulator_inspecting_or_looking_into_a_party_investigates(pipes, text):
     inv = only(run(pipes, "nl", text), "investigation")
     assert inv["claimant"] == "Autoriteit Persoonsgegevens", inv
+
+
+def test_a_regulator_asking_a_party_for_documents_investigates(pipes):
+    text = "Uber denies it. The CNIL said it had asked Uber for copies of its legitimate interest assessment."
+    inv = only(run(pipes, "en", text), "investigation")
+    assert (inv["claimant"], inv["target"]) == ("CNIL", "Uber"), inv
