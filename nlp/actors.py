@@ -626,8 +626,8 @@ class ActorRecognizer:
             return None  # "automatic content recognition (ACR)": the text spells the acronym out as a thing
         if cand["src"] == "ner" and len(words) == 1:
             tok = doc[i]
-            if surface.isdigit():
-                return None
+            if surface.isdigit() or surface in self.all_places:
+                return None  # a number, or a place the tagger took for a name ("A Cork delivery company")
             if _PLACE_BEFORE.search(text[max(0, s - 40):s]) and \
                     self._type_from_context(doc, {"start": s, "end": e, "label": None}) is None:
                 return None  # "de winkel in Sarstedt", "een ingenieur uit Schwaz": a bare name there is a place

@@ -731,3 +731,14 @@ def test_names_no_person_bears_are_organisations_and_an_opening_verb_is_no_part_
     actors = by_name(doc)
     assert "Doet Klaverbank" not in actors and actors["Klaverbank"]["type"] == "company", actors
     assert actors["Taxa 4x35"]["type"] == "company", actors
+
+
+def test_a_place_the_tagger_took_for_a_name_is_no_actor(en_ner):
+    en_ner.get_pipe("test_actors_fake_ner").spans = [("Cork", "ORG"), ("Lee Valley Logistics", "PERSON"),
+                                                    ("Munster", "PERSON"), ("Irish Couriers' Union", "ORG")]
+    doc = en_ner("A Cork delivery company has defended its cameras. Lee Valley Logistics, which delivers parcels across "
+                 "Munster, installed them. The Irish Couriers' Union disagreed.")
+    assert_offsets(doc)
+    actors = by_name(doc)
+    assert set(actors) == {"Lee Valley Logistics", "Irish Couriers' Union"}, actors
+    assert actors["Lee Valley Logistics"]["type"] == "company" and actors["Irish Couriers' Union"]["type"] == "ngo"
