@@ -291,3 +291,10 @@ def test_krone_amounts_take_the_currency_of_the_country_the_text_names():
     en = ex.extract("The regulator fined the app 65 million crowns. It is based in Oslo, Norway.", lang="en")
     assert [(s["value"], s["unit"]) for s in en["statistics"]] == [(65_000_000, "NOK")]
     assert ex.extract("Het bedrijf betaalde 50.000 kronen.", lang="nl")["statistics"] == []
+
+
+def test_brazilian_reais_are_a_currency_and_real_alone_is_not():
+    from nlp.pipeline import build_nlp
+    doc = build_nlp("en")("The ANPD set a daily fine of 50,000 reais. The firm had 3 real problems.")
+    got = {(s["text"], s["unit"]) for s in doc._.statistics}
+    assert ("50,000 reais", "BRL") in got and ("3 real problems", "count") in got, got
