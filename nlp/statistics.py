@@ -32,6 +32,11 @@ MAX_VALUE = 1e15  # larger "numbers" are identifiers, not statistics
 CLAUSE_END = {".", ";", ":", "!", "?", "(", ")", "\"", "“", "”", "—"}
 
 
+# words of a law's name: "15 of the regulation", "21 van de wet" number an article, not a count
+_LAW_WORDS = frozenset({"regulation", "directive", "act", "law", "treaty", "charter", "convention", "code", "gdpr",
+                        "verordening", "richtlijn", "wet", "avg", "uavg", "wetboek", "grondwet", "constitution"})
+
+
 @dataclass
 class Rules:
     """Compiled lexicon for one language."""
@@ -338,6 +343,12 @@ class StatisticsParser:
             return self._extend_compound(toks, k + 1)
         return None
 
+    @staticmethod
+    def _names_a_law(toks: list[Tok], k: int, end: int) -> bool:
+        """"15 of the GDPR", "32 van de AVG", "11 of the Privacy Act": an article number, not a count. A counted
+        noun after "of its"/"van de" is a plain lower-case word ("62 of its stores")."""
+        return any(t.kind == "word" and (t.text[:1].isupper() or t.low in _LAW_WORDS) for t in toks[k:end])
+
     def _partitive_noun(self, toks: list[Tok], k: int, pos_at: dict[int, str], words: bool) -> int | None:
         """After "van de"/"of the": "[20] onderzochte websites" -> end of the noun phrase. A whole number
         ("12 van de 20 websites") may stand before the noun; without one, only number words count
@@ -508,7 +519,8 @@ class StatisticsParser:
                 q.end_i = noun_end
                 q.noun_end_i = noun_end
             elif (pm := self.r.partitive.match(toks, j)) and (
-                    noun_end := self._partitive_noun(toks, j + pm[0], pos_at, not nr.has_digits)) is not None:
+                    noun_end := self._partitive_noun(toks, j + pm[0], pos_at, True)) is not None and not (
+                    nr.has_digits and self._names_a_law(toks, j + pm[0], noun_end)):
                 q.unit = "count"  # "twee van de partijen", "three of the companies"
                 q.end_i = noun_end
                 q.noun_end_i = noun_end

@@ -298,3 +298,15 @@ def test_brazilian_reais_are_a_currency_and_real_alone_is_not():
     doc = build_nlp("en")("The ANPD set a daily fine of 50,000 reais. The firm had 3 real problems.")
     got = {(s["text"], s["unit"]) for s in doc._.statistics}
     assert ("50,000 reais", "BRL") in got and ("3 real problems", "count") in got, got
+
+
+def test_a_number_of_its_things_is_a_count_but_an_article_of_a_law_is_not():
+    from nlp.pipeline import build_nlp
+    doc = build_nlp("en")("It fitted cameras in all 184 of its vans. It breached Articles 12 and 15 of the GDPR and "
+                          "Article 11 of the Privacy Act.")
+    got = {(s["text"], s["value"]) for s in doc._.statistics}
+    assert any(v == 184 for _, v in got), got
+    assert not any(v in (12, 15, 11) for _, v in got), got
+    doc = build_nlp("nl")("Het bedrijf schond de artikelen 13 en 15 van de AVG in 62 van zijn winkels.")
+    got = {s["value"] for s in doc._.statistics}
+    assert 13 not in got and 15 not in got, got
