@@ -2033,3 +2033,12 @@ def test_a_regulator_asking_a_party_for_documents_investigates(pipes):
     text = "Uber denies it. The CNIL said it had asked Uber for copies of its legitimate interest assessment."
     inv = only(run(pipes, "en", text), "investigation")
     assert (inv["claimant"], inv["target"]) == ("CNIL", "Uber"), inv
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("nl", "De AP onderzoekt Uber. Uber bestrijdt dat het de regels overtreedt."),
+    ("nl", "De AP beboette Uber vorig jaar. Een nieuwe overtreding kan aanzienlijk duurder uitvallen."),
+    ("en", "The CNIL fined Uber. Each violation can draw a civil penalty of up to $42,530."),
+])
+def test_a_denial_and_the_price_of_a_future_breach_are_no_violations(pipes, lang, text):
+    assert "violation" not in kinds(run(pipes, lang, text))
