@@ -27,6 +27,7 @@ class AffiliationCues:
     possessive: re.Pattern | None   # "its chair, " right before the person
     titles: tuple[tuple[str, re.Pattern], ...]  # (actor type, "Information Commissioner " / "burgemeester ")
     former: re.Pattern | None
+    topic_title: re.Pattern | None = None  # "Directeur ", "woordvoerder ", "spokesperson " right before a name
 
     @classmethod
     def from_lexicon(cls, lex: dict) -> "AffiliationCues":
@@ -49,6 +50,8 @@ class AffiliationCues:
             possessive=possessive,
             titles=tuple((typ, rx) for typ, forms in t.get("titles", {}).items() if (rx := words_re(forms))),
             former=words_re(t.get("former", [])),
+            topic_title=(re.compile(r"(?<![\w-])(?:" + "|".join(t["topic_titles"]) + r")\s+\Z", re.I)
+                         if t.get("topic_titles") else None),
         )
 
 
@@ -62,7 +65,7 @@ def affiliations(text: str, parties: list[Party], cues: AffiliationCues) -> dict
         if p.type != "person" or p.anaphor or p.name in out:
             continue
         org = _after(text, p, orgs, cues) or _compound_title(text, p, orgs) or _possessive(text, p, orgs, cues) \
-            or _title(text, p, orgs, cues)
+            or _title(text, p, orgs, cues) or _topic_title(text, p, parties, cues)
         if org is not None:
             out[p.name] = org
     return out
@@ -109,6 +112,19 @@ def _possessive(text: str, p: Party, orgs: list[Party], cues: AffiliationCues) -
     # "its" is the topic: the last organisation that opens its sentence ("Open Rights Group has written to Uber.
     # Its chair, X, said"), else the last one named
     before = [o for o in orgs if o.end <= p.start and o.type in ("ngo", "company", "government")]
+    topics = [o for o in before if not text[_sentence_start(text, o.start):o.start].strip(" \"'“„‘")]
+    return (topics or before or [None])[-1]
+
+
+def _topic_title(text: str, p: Party, parties: list[Party], cues: AffiliationCues) -> Party | None:
+    """A post with no organisation named ("Kroost bestrijdt dat. ... volgens directeur Joris Mulderij", "zegt
+    woordvoerder Ruben Visscher"): the organisation the story has just been about, named in this sentence or the
+    one before, at the start of its sentence (the topic), else the last one named there."""
+    if cues.topic_title is None or not cues.topic_title.search(text[max(0, p.start - 40):p.start]):
+        return None
+    lo = _sentence_start(text, max(0, _sentence_start(text, p.start) - 2))
+    before = [o for o in parties if lo <= o.start and o.end <= p.start and not o.anaphor
+              and o.type in ("ngo", "company", "government", "other")]
     topics = [o for o in before if not text[_sentence_start(text, o.start):o.start].strip(" \"'“„‘")]
     return (topics or before or [None])[-1]
 

@@ -1016,8 +1016,10 @@ class ClaimExtractor:
                              and c["_claimant_party"].type in ("regulator", "court")), None) or next(
                 (c["_claimant_party"] for c in reversed(earlier) if c.get("_claimant_party") is not None
                  and c["_claimant_party"].type not in ("company", UNNAMED)), None)
+        spokesperson = False
         if claimant is not None and claimant.type == "person" and claimant.name in self._speaks_for:
             claimant = self._speaks_for[claimant.name]  # "X, a lawyer with noyb, said ...": noyb's claim
+            spokesperson = True
         if claimant is not None and claimant.type == "person":
             claimant = _judge_court(text, claimant, parties, self.judge_titles)  # "Judge X rejected ...": the court's
         if claimant is not None and kind == "court_ruling" and claimant.type != "court" and any(
@@ -1050,9 +1052,10 @@ class ClaimExtractor:
             target = None
         if target is None:
             target = self._fallback_target(earlier, kind, claimant, main_target, spec, main.start)
-        if kind == "legal_basis" and polarity == "affirm" and claimant is not None and claimant.type == "company" \
-                and self_claimer is not None:
-            target = claimant
+        if kind == "legal_basis" and polarity == "affirm" and claimant is not None and (
+                (claimant.type == "company" and self_claimer is not None)
+                or (spokesperson and claimant.type in ("company", "government", "other"))):
+            target = claimant  # a company (or its spokesperson) naming the basis of its own processing
         if kind == "article_citation" and claimant is not None and claimant.type == "company":
             target = claimant  # a company saying what the law requires of itself
         if kind == "legal_basis" and polarity == "deny" and claimant is not None and target is not None and claimant.name == target.name:

@@ -2042,3 +2042,11 @@ def test_a_regulator_asking_a_party_for_documents_investigates(pipes):
 ])
 def test_a_denial_and_the_price_of_a_future_breach_are_no_violations(pipes, lang, text):
     assert "violation" not in kinds(run(pipes, lang, text))
+
+
+def test_a_post_without_an_organisation_speaks_for_the_one_the_story_is_about(pipes):
+    actors = ACTORS + [("Kroost", "company"), ("Joris Mulderij", "person")]
+    text = ("De AP onderzoekt Kroost. Kroost bestrijdt dat. De verwerking is volgens directeur Joris Mulderij "
+            "noodzakelijk om de overeenkomst met de ouders uit te voeren.")
+    lb = only(run(pipes, "nl", text, actors=actors), "legal_basis")
+    assert (lb["claimant"], lb["target"], lb["basis"]) == ("Kroost", "Kroost", "contract"), lb
