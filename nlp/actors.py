@@ -98,6 +98,17 @@ def _alias_regex(aliases, flags: int = 0) -> re.Pattern | None:
 _US_COURT_SEAT = re.compile(r"\s+for the (?:(?:Northern|Southern|Eastern|Western|Central|Middle) )?District of "
                             r"[A-Z][\w-]+(?: [A-Z][\w-]+)?|\s+for the [A-Z][a-z]+ Circuit")
 
+# a product that speaks or is quoted is the firm behind it ("volgens Kroost", "Kroost bestrijdt", "Acme said")
+_SPEAKS = re.compile(r"(?:volgens|aldus|according to)\s+\x00|\x00\s+(?:zegt|zei|stelt|stelde|bestrijdt|bestreed|betwist|"
+                     r"ontkent|laat weten|liet weten|reageert|reageerde|benadrukt|says|said|denies|denied|disputes|"
+                     r"disputed|insists|insisted|told)(?![\w])", re.I)
+
+
+def _speech_window(text: str, name: str) -> str:
+    """The text with every whole-word occurrence of `name` replaced by a NUL marker, for _SPEAKS."""
+    return re.sub(rf"(?<![\w-]){re.escape(name)}(?![\w-])", "\x00", text)
+
+
 # a Romance organisation name going on past a lower-case joiner and capitalised words
 _ROMANCE_JOINERS = ("e", "do", "da", "dos", "das", "del", "della", "di", "y")
 _ROMANCE_TAIL = re.compile(r"(?:\s(?:" + "|".join(_ROMANCE_JOINERS) + r")\s[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?)+")
@@ -822,6 +833,9 @@ class ActorRecognizer:
                     self.ner_labels.get(e.label_) == "person" and e.text == g["name"] for e in doc.ents):
                 typ = "person"  # "toezichthouder Barbara Thiel": the role word names a person as well as a body
             g["type"] = typ
+        for g in actors:
+            if g["type"] == "product" and _SPEAKS.search(_speech_window(text, g["name"])):
+                g["type"] = "company"  # "Kroost, een app waarmee ...", but "Kroost bestrijdt dat": it speaks, a firm
         actors = [g for g in actors if g["type"] != "product"]
 
         # persons: the surname alone after the full name; shorter organisation names after the full one

@@ -1038,7 +1038,14 @@ class ClaimExtractor:
         if target is not None and claimant is not None and target.name == claimant.name and not (
                 kind == "legal_basis" and polarity == "affirm") and kind != "article_citation":
             target = None
-        if target is None and kind in ("objection", "appeal") and (claimant is None or claimant.type in ("company", "other", "government")):
+        if kind == "objection" and claimant is not None and claimant.type in ("company", "other", "government") \
+                and not _DECISION_OBJECTED.search(text, a, b):
+            group = next((p for p in parties if a <= p.start < b and p.type == UNNAMED), None)
+            if group is not None:
+                # "Klanten die dat niet willen, kunnen via de app bezwaar maken": the customers object to the processor
+                claimant, target = group, claimant
+        if target is None and kind in ("objection", "appeal") and (claimant is None or claimant.type in ("company", "other", "government")) \
+                and (kind == "appeal" or _DECISION_OBJECTED.search(text, a, b)):
             target = next((c["_claimant_party"] for c in reversed(earlier) if c["kind"] in _ENFORCEMENT
                            and c.get("_claimant_party") is not None and (claimant is None or c["_claimant_party"].name != claimant.name)), enforcer)
         if target is None and kind == "appeal" and claimant is not None and claimant.type in ("regulator", "ngo", "person"):
@@ -1052,6 +1059,9 @@ class ClaimExtractor:
             target = None
         if target is None:
             target = self._fallback_target(earlier, kind, claimant, main_target, spec, main.start)
+        if kind == "objection" and target is not None and target.type == "regulator" \
+                and not _DECISION_OBJECTED.search(text, a, b) and main_target is not None:
+            target = main_target  # "kunnen via de app bezwaar maken": against the processor, not a regulator named before
         if kind == "legal_basis" and polarity == "affirm" and claimant is not None and (
                 (claimant.type == "company" and self_claimer is not None)
                 or (spokesperson and claimant.type in ("company", "government", "other"))):

@@ -742,3 +742,10 @@ def test_a_place_the_tagger_took_for_a_name_is_no_actor(en_ner):
     actors = by_name(doc)
     assert set(actors) == {"Lee Valley Logistics", "Irish Couriers' Union"}, actors
     assert actors["Lee Valley Logistics"]["type"] == "company" and actors["Irish Couriers' Union"]["type"] == "ngo"
+
+
+def test_a_product_that_speaks_is_the_firm_behind_it(nl_full):
+    doc = nl_full("De stichting heeft een klacht ingediend tegen Kroost, een app waarmee kinderdagverblijven foto's "
+                  "delen. Kroost bestrijdt dat het de regels overtreedt.")
+    actors = by_name(doc)
+    assert actors.get("Kroost", {}).get("type") == "company", actors

@@ -2050,3 +2050,10 @@ def test_a_post_without_an_organisation_speaks_for_the_one_the_story_is_about(pi
             "noodzakelijk om de overeenkomst met de ouders uit te voeren.")
     lb = only(run(pipes, "nl", text, actors=actors), "legal_basis")
     assert (lb["claimant"], lb["target"], lb["basis"]) == ("Kroost", "Kroost", "contract"), lb
+
+
+def test_people_who_may_object_are_the_claimant_and_the_processor_the_target(pipes):
+    text = ("noyb heeft een klacht ingediend bij de AP. Voor de premie beroept Uber zich op een gerechtvaardigd belang. "
+            "Klanten die dat niet willen, kunnen via de app bezwaar maken.")
+    obj = only(run(pipes, "nl", text), "objection")
+    assert (obj["claimant"], obj["target"]) == ("customers", "Uber"), obj
