@@ -2057,3 +2057,14 @@ def test_people_who_may_object_are_the_claimant_and_the_processor_the_target(pip
             "Klanten die dat niet willen, kunnen via de app bezwaar maken.")
     obj = only(run(pipes, "nl", text), "objection")
     assert (obj["claimant"], obj["target"]) == ("customers", "Uber"), obj
+
+
+def test_a_second_party_that_must_pay_an_amount_is_fined_and_a_ban_from_selling_is_an_order(pipes):
+    actors = ACTORS + [("Carrefour Banque", "company"), ("Avast", "company"),
+                       ("Federal Trade Commission", "regulator", "Federal Trade Commission", "FTC")]
+    text = "De CNIL beboet Uber. Carrefour Banque moet daarnaast 600.000 euro betalen."
+    fines = [(c["target"], c["amount"]) for c in run(pipes, "nl", text, actors=actors, money=REL_MONEY) if c["kind"] == "fine"]
+    assert ("Carrefour Banque", {"value": 600_000, "unit": "EUR"}) in fines, fines
+    order = only(run(pipes, "en", "Under the FTC order, Avast is banned from selling browsing data.", actors=actors),
+                 "order")
+    assert order["target"] == "Avast", order
