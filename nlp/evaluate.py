@@ -84,8 +84,10 @@ def match_actors(gold: list[dict], pred: list[dict]) -> list[tuple[int, int]]:
     for gi, g in enumerate(gold):
         for pi, p in enumerate(pred):
             common = gk[gi] & pk[pi]
-            if common:
-                same_name = norm(g.get("name")) == norm(p.get("name"))
+            # the same knowledge-base entry is the same actor, whatever surface forms each side wrote down
+            same_kb = bool(g.get("kb_id")) and g.get("kb_id") == p.get("kb_id")
+            if common or same_kb:
+                same_name = norm(g.get("name")) == norm(p.get("name")) or same_kb
                 pairs.append((2.0 * same_name + len(common) / len(gk[gi] | pk[pi]), gi, pi))
     return _greedy(pairs)
 

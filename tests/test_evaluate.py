@@ -83,3 +83,13 @@ def test_a_group_description_counts_when_the_shorter_names_the_same_group():
     c = score([gold], [pred])["en"]["claims"]
     assert c.attrs["claimant"] == [1, 3]
     assert c.accuracy("target") == 1.0
+
+
+def test_the_same_knowledge_base_entry_is_the_same_actor_whatever_its_surface_forms():
+    g = dict(actor("Hof van Justitie van de EU", "court", ["Hof van Justitie"]), kb_id="eu-cjeu")
+    p = dict(actor("Court of Justice of the European Union", "court", ["Europese Hof van Justitie"]), kb_id="eu-cjeu")
+    c = score([doc(actors=[g])], [doc(actors=[p])])["nl"]["actors"]
+    assert (c.tp, c.fp, c.fn) == (1, 0, 0)
+    # without a shared entry, different names stay different actors
+    c = score([doc(actors=[dict(g, kb_id=None)])], [doc(actors=[p])])["nl"]["actors"]
+    assert (c.tp, c.fp, c.fn) == (0, 1, 1)
