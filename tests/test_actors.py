@@ -749,3 +749,10 @@ def test_a_product_that_speaks_is_the_firm_behind_it(nl_full):
                   "delen. Kroost bestrijdt dat het de regels overtreedt.")
     actors = by_name(doc)
     assert actors.get("Kroost", {}).get("type") == "company", actors
+
+
+def test_foreign_laws_identifiers_and_countries_are_no_actors(en_ner):
+    en_ner.get_pipe("test_actors_fake_ner").spans = [("LGPD", "ORG"), ("IDFA", "ORG"), ("Switzerland", "ORG"),
+                                                    ("Meta", "ORG")]
+    doc = en_ner("Under the LGPD, Meta must stop. Apple's IDFA tracks users. Meta moved staff to Switzerland.")
+    assert set(by_name(doc)) == {"Meta", "Apple"}, by_name(doc)  # Apple from the knowledge base
