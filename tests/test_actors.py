@@ -756,3 +756,9 @@ def test_foreign_laws_identifiers_and_countries_are_no_actors(en_ner):
                                                     ("Meta", "ORG")]
     doc = en_ner("Under the LGPD, Meta must stop. Apple's IDFA tracks users. Meta moved staff to Switzerland.")
     assert set(by_name(doc)) == {"Meta", "Apple"}, by_name(doc)  # Apple from the knowledge base
+
+
+def test_cities_and_countries_beyond_the_eu_are_places_not_actors(en_ner):
+    en_ner.get_pipe("test_actors_fake_ner").spans = [("Bristol", "ORG"), ("Portugal", "ORG"), ("Severnlight", "ORG")]
+    doc = en_ner("The Bristol energy supplier Severnlight opened an office in Portugal. Severnlight says it may do so.")
+    assert set(by_name(doc)) == {"Severnlight"}, by_name(doc)

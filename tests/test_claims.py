@@ -2068,3 +2068,8 @@ def test_a_second_party_that_must_pay_an_amount_is_fined_and_a_ban_from_selling_
     order = only(run(pipes, "en", "Under the FTC order, Avast is banned from selling browsing data.", actors=actors),
                  "order")
     assert order["target"] == "Avast", order
+
+
+def test_the_law_s_damages_per_violation_are_no_violation(pipes):
+    text = "The CNIL fined Uber. The act lets people recover $1,000 for each negligent violation."
+    assert "violation" not in kinds(run(pipes, "en", text))
