@@ -903,12 +903,15 @@ class ClaimExtractor:
             speaker = None  # "X meldde dat lek niet": the party reporting is the one accused
         claimant_types = list(spec.claimant) if spec else []
         self_claimer = None
+        no_need = False
         if kind == "legal_basis":
             self_claimer = self._self_claimer(text, a, b, sent, parties, main, prev_topic)
             if self_claimer is None and speaker is not None and speaker.type in ("company", "government"):
                 self_claimer = speaker
-            if polarity == "deny" or self_claimer is None:
-                # a company names its own basis only through a claim verb ("Meta claimt", "relies on")
+            no_need = polarity == "deny" and self_claimer is not None and bool(_NO_NEED.search(text, a, b))
+            if (polarity == "deny" and not no_need) or self_claimer is None:
+                # a company names its own basis only through a claim verb ("Meta claimt", "relies on"); it denies a
+                # basis of its own only by saying it does not need it ("says it does not need customers' consent")
                 claimant_types = [t for t in claimant_types if t != "company"]
         ctx = RoleContext(
             kind=kind, clause=(a, b), sentence=sent, trigger=(main.start, main.end),
@@ -1068,7 +1071,9 @@ class ClaimExtractor:
             target = claimant  # a company (or its spokesperson) naming the basis of its own processing
         if kind == "article_citation" and claimant is not None and claimant.type == "company":
             target = claimant  # a company saying what the law requires of itself
-        if kind == "legal_basis" and polarity == "deny" and claimant is not None and target is not None and claimant.name == target.name:
+        if no_need and claimant is not None and claimant.type in ("company", "government", "other"):
+            target = claimant  # "says it does not need customers' consent": about its own processing
+        elif kind == "legal_basis" and polarity == "deny" and claimant is not None and target is not None and claimant.name == target.name:
             target = self._fallback_target(earlier, kind, claimant, main_target, at=main.start)
         # a non-company discussing a basis the target claimed for itself contests it
         if kind == "legal_basis" and polarity == "affirm" and claimant is not None and target is not None \
@@ -1205,6 +1210,9 @@ class ClaimExtractor:
         return None
 
 
+# a party saying it does not need a basis ("does not need customers' consent", "hoeft geen toestemming te vragen")
+_NO_NEED = re.compile(r"(?<![\w])(?:(?:does|do|did) not need|doesn['’]t need|didn['’]t need|no need|not (?:be )?required|"
+                      r"hoef(?:t|de|den)? (?:\w+ ){0,4}geen|niet nodig|geen werkbare)(?![\w])", re.I)
 # what an objection against a regulator is made to: its decision, its fine, its draft
 _DECISION_OBJECTED = re.compile(r"besluit|beslissing|bedrag|boete|aangetekend|ontwerp|decision|fine|amount|draft",
                                 re.I)

@@ -2073,3 +2073,10 @@ def test_a_second_party_that_must_pay_an_amount_is_fined_and_a_ban_from_selling_
 def test_the_law_s_damages_per_violation_are_no_violation(pipes):
     text = "The CNIL fined Uber. The act lets people recover $1,000 for each negligent violation."
     assert "violation" not in kinds(run(pipes, "en", text))
+
+
+def test_a_company_saying_it_does_not_need_consent_claims_it_for_itself(pipes):
+    claims = run(pipes, "en", "The CNIL fined Uber. Uber says it relies on its legitimate interest and does not need "
+                              "the drivers' consent.")
+    got = {(c["claimant"], c["target"], c["basis"], c["polarity"]) for c in claims if c["kind"] == "legal_basis"}
+    assert ("Uber", "Uber", "consent", "deny") in got, got
