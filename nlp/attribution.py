@@ -162,6 +162,12 @@ def collect_parties(text: str, actors, cues: Cues) -> list[Party]:
     # an "actor" inside an article citation ("Articles 13") is no party
     cited = [(m.start(), m.end()) for m in re.finditer(r"(?i)\b(?:art(?:icles?|ikel(?:en)?)?\.?)\s*\d+", text)]
     named = [p for p in named if not any(p.start < e and s < p.end for s, e in cited)]
+    if cues.unnamed is not None:
+        # "Ryanair-klanten", "Facebook-users": a group of people, not the company named in the compound
+        def _group_compound(p: Party) -> bool:
+            m = re.match(r"-([^\W\d_]+)", text[p.end:p.end + 30])
+            return bool(m and cues.unnamed.fullmatch(m.group(1)))
+        named = [p for p in named if not _group_compound(p)]
     parties: list[Party] = []
     last_end = -1
     for p in named:  # drop nested mentions ("noyb" inside "privacyorganisatie noyb")

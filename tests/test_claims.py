@@ -2080,3 +2080,9 @@ def test_a_company_saying_it_does_not_need_consent_claims_it_for_itself(pipes):
                               "the drivers' consent.")
     got = {(c["claimant"], c["target"], c["basis"], c["polarity"]) for c in claims if c["kind"] == "legal_basis"}
     assert ("Uber", "Uber", "consent", "deny") in got, got
+
+
+def test_a_group_compound_with_a_company_name_is_the_group_not_the_company(pipes):
+    text = "De AP onderzoekt Uber. De AP heeft tal van klachten ontvangen van Uber-klanten."
+    c = only(run(pipes, "nl", text), "complaint")
+    assert c["claimant"] != "Uber" and c["target"] == "Uber", c
