@@ -762,3 +762,9 @@ def test_cities_and_countries_beyond_the_eu_are_places_not_actors(en_ner):
     en_ner.get_pipe("test_actors_fake_ner").spans = [("Bristol", "ORG"), ("Portugal", "ORG"), ("Severnlight", "ORG")]
     doc = en_ner("The Bristol energy supplier Severnlight opened an office in Portugal. Severnlight says it may do so.")
     assert set(by_name(doc)) == {"Severnlight"}, by_name(doc)
+
+
+def test_a_name_the_tagger_calls_a_place_but_that_acts_like_a_party_is_an_actor(en_ner):
+    en_ner.get_pipe("test_actors_fake_ner").spans = [("Bumble", "GPE"), ("Vienna", "GPE"), ("Tampere", "GPE")]
+    doc = en_ner("The Vienna group filed a complaint against Bumble. Bumble did not respond. A school in Tampere closed.")
+    assert set(by_name(doc)) == {"Bumble"}, by_name(doc)
