@@ -63,6 +63,7 @@ class Cues:
     split_right: str = ""
     co_actor_before: re.Pattern | None = None
     relation_before: re.Pattern | None = None  # "dochter van", "its owner": a party named to describe another
+    recipient_before: re.Pattern | None = None  # "transferred the data to X", "deelde de gegevens met X": a recipient
     cause_before: re.Pattern | None = None
     decision_owner: re.Pattern | None = None  # "het vonnis van (de) ", "the decision of (the) ": whose decision it is
 
@@ -120,6 +121,8 @@ class Cues:
             co_actor_before=words_re(roles.get("co_actor_before", [])),
             relation_before=(re.compile(r"(?<![\w])(?:" + "|".join(roles["relation_before"]) + r")\s+\Z", re.I)
                              if roles.get("relation_before") else None),
+            recipient_before=(re.compile(r"(?<![\w])(?:" + "|".join(roles["recipient_before"]) + r")\s+\Z", re.I)
+                              if roles.get("recipient_before") else None),
             cause_before=words_re(roles.get("cause_before", [])),
             decision_owner=owner_before_re(roles.get("decision_objects", []), definite=True),
         )
@@ -455,6 +458,9 @@ def assign_roles(text: str, ctx: RoleContext, parties: list[Party], cues: Cues, 
         if cues.relation_before is not None and cues.relation_before.search(text, max(cs, p.start - 30), p.start):
             c -= 4  # "Foodinho, de Italiaanse dochter van Glovo", "YouTube and its owner Google": the party described
             t -= 4
+        if cues.recipient_before is not None and cues.recipient_before.search(text, max(cs, p.start - 80), p.start):
+            c -= 2  # "for transferring the data to Jumpshot", "deelde gegevens met Orvanta": where the data went,
+            t -= 3  # not the one accused
         if p.start >= te and _marked(text, cs, p, cues.cause_before):
             c -= 3  # "Het onderzoek begon na een artikel op Tweakers": what set it off, not a party to it
             t -= 3

@@ -2086,3 +2086,10 @@ def test_a_group_compound_with_a_company_name_is_the_group_not_the_company(pipes
     text = "De AP onderzoekt Uber. De AP heeft tal van klachten ontvangen van Uber-klanten."
     c = only(run(pipes, "nl", text), "complaint")
     assert c["claimant"] != "Uber" and c["target"] == "Uber", c
+
+
+def test_where_the_data_went_is_no_target(pipes):
+    text = ("The CNIL is looking at Uber's drivers' app. According to the CNIL, the company was passing the riders' "
+            "trip histories to Clearview without a legal basis.")
+    got = [c["target"] for c in run(pipes, "en", text) if c["kind"] == "legal_basis"]
+    assert got and all(t != "Clearview AI" for t in got), got
