@@ -512,11 +512,14 @@ class ActorRecognizer:
         out = []
         spans: list[list] = []  # [start token, end token, kind]
         text = doc_text(doc)
+        acts: dict[str, bool] = {}  # name -> whether it acts like a party (one pass over the text per name)
         for ent in doc.ents:
             kind = self.ner_labels.get(ent.label_)
-            if kind is None and ent.label_ in ("GPE", "LOC") and ent.text not in self.all_places \
-                    and _ACTS.search(_speech_window(text, ent.text)):
-                kind = "org"  # "a complaint against Bumble", "Bumble itself does not claim consent": a place acts not
+            if kind is None and ent.label_ in ("GPE", "LOC") and ent.text not in self.all_places:
+                if ent.text not in acts:
+                    acts[ent.text] = bool(_ACTS.search(_speech_window(text, ent.text)))
+                if acts[ent.text]:
+                    kind = "org"  # "a complaint against Bumble", "Bumble itself does not claim consent": a place acts not
             if kind is None:
                 continue
             prev = spans[-1] if spans else None

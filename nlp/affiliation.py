@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from nlp.attribution import Party, _has_head, words_re
+from nlp.attribution import Party, _has_head, ends_with_re, words_re
 
 ORG_TYPES = ("ngo", "regulator", "company", "government", "court")
 
@@ -50,8 +50,7 @@ class AffiliationCues:
             possessive=possessive,
             titles=tuple((typ, rx) for typ, forms in t.get("titles", {}).items() if (rx := words_re(forms))),
             former=words_re(t.get("former", [])),
-            topic_title=(re.compile(r"(?<![\w-])(?:" + "|".join(t["topic_titles"]) + r")\s+\Z", re.I)
-                         if t.get("topic_titles") else None),
+            topic_title=ends_with_re(t.get("topic_titles", []), left=r"(?<![\w-])"),
         )
 
 

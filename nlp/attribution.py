@@ -119,13 +119,19 @@ class Cues:
             split_left="|".join(sp.get("split_left", [])),
             split_right="|".join(sp.get("split_right", [])),
             co_actor_before=words_re(roles.get("co_actor_before", [])),
-            relation_before=(re.compile(r"(?<![\w])(?:" + "|".join(roles["relation_before"]) + r")\s+\Z", re.I)
-                             if roles.get("relation_before") else None),
-            recipient_before=(re.compile(r"(?<![\w])(?:" + "|".join(roles["recipient_before"]) + r")\s+\Z", re.I)
-                              if roles.get("recipient_before") else None),
+            relation_before=ends_with_re(roles.get("relation_before", [])),
+            recipient_before=ends_with_re(roles.get("recipient_before", [])),
             cause_before=words_re(roles.get("cause_before", [])),
             decision_owner=owner_before_re(roles.get("decision_objects", []), definite=True),
         )
+
+
+def ends_with_re(forms: list[str], left: str = r"(?<![\w])") -> re.Pattern | None:
+    """A regex for text ending in one of `forms` (regex sources) and whitespace, i.e. right before a party
+    ("dochter van ", "its owner ", "Directeur "); None without forms."""
+    if not forms:
+        return None
+    return re.compile(left + "(?:" + "|".join(forms) + r")\s+\Z", re.I)
 
 
 def owner_before_re(nouns: list[str], definite: bool = False) -> re.Pattern | None:

@@ -84,8 +84,8 @@ class ClaimExtractor:
         art_file = base / "articles.toml" if (base / "articles.toml").exists() else ARTICLES_FILE
         with open(art_file, "rb") as fh:
             articles = tomllib.load(fh)
-        self._setup({"lexicon": lexicon, "articles": articles, "owners": _owners(DEFAULT_KB),
-                     "products": _products(DEFAULT_KB)})
+        owners, products = _kb_products(DEFAULT_KB)
+        self._setup({"lexicon": lexicon, "articles": articles, "owners": owners, "products": products})
 
     # ---- set up from data ----------------------------------------------------------------------------
     def _setup(self, data: dict) -> None:
@@ -1041,29 +1041,30 @@ class ClaimExtractor:
         if target is not None and claimant is not None and target.name == claimant.name and not (
                 kind == "legal_basis" and polarity == "affirm") and kind != "article_citation":
             target = None
+        # "bezwaar tegen het besluit", "objected to the fine": an objection or appeal against a regulator's decision
+        decision_objected = kind in ("objection", "appeal") and bool(_DECISION_OBJECTED.search(text, a, b))
         if kind == "objection" and claimant is not None and claimant.type in ("company", "other", "government") \
-                and not _DECISION_OBJECTED.search(text, a, b):
+                and not decision_objected:
             group = next((p for p in parties if a <= p.start < b and p.type == UNNAMED), None)
             if group is not None:
                 # "Klanten die dat niet willen, kunnen via de app bezwaar maken": the customers object to the processor
                 claimant, target = group, claimant
         if target is None and kind in ("objection", "appeal") and (claimant is None or claimant.type in ("company", "other", "government")) \
-                and (kind == "appeal" or _DECISION_OBJECTED.search(text, a, b)):
+                and (kind == "appeal" or decision_objected):
             target = next((c["_claimant_party"] for c in reversed(earlier) if c["kind"] in _ENFORCEMENT
                            and c.get("_claimant_party") is not None and (claimant is None or c["_claimant_party"].name != claimant.name)), enforcer)
         if target is None and kind == "appeal" and claimant is not None and claimant.type in ("regulator", "ngo", "person"):
             # a regulator (or complainant) appealing a judgment appeals the court that gave it
             target = next((c["_claimant_party"] for c in reversed(earlier) if c["kind"] == "court_ruling"
                            and c.get("_claimant_party") is not None and c["_claimant_party"].name != claimant.name), None)
-        if kind == "objection" and target is not None and target.type == "regulator" \
-                and not _DECISION_OBJECTED.search(text, a, b):
+        if kind == "objection" and target is not None and target.type == "regulator" and not decision_objected:
             # "De AP roept leden op bezwaar te maken": people object to the processing, not to the regulator
             # that tells them they can ("bezwaar tegen het besluit" of a regulator is the exception)
             target = None
         if target is None:
             target = self._fallback_target(earlier, kind, claimant, main_target, spec, main.start)
-        if kind == "objection" and target is not None and target.type == "regulator" \
-                and not _DECISION_OBJECTED.search(text, a, b) and main_target is not None:
+        if kind == "objection" and target is not None and target.type == "regulator" and not decision_objected \
+                and main_target is not None:
             target = main_target  # "kunnen via de app bezwaar maken": against the processor, not a regulator named before
         if kind == "legal_basis" and polarity == "affirm" and claimant is not None and (
                 (claimant.type == "company" and self_claimer is not None)
@@ -1250,22 +1251,16 @@ _STATUS_FOR = {
 }
 
 
-def _owners(path: Path) -> dict[str, str]:
-    """product kb_id -> owner kb_id, from the knowledge base's "owner" fields."""
+def _kb_products(path: Path) -> tuple[dict[str, str], list[str]]:
+    """From the knowledge base, read once: product kb_id -> owner kb_id ("owner" fields), and the kb ids of
+    products ("ChatGPT": `"product": true`), which stand for their owner even where the clause names them."""
     try:
         rows = load_kb(path)
     except OSError:
         logger.warning("knowledge base %s not readable; products are not mapped to owners", path)
-        return {}
-    return {row["id"]: row["owner"] for row in rows if row.get("owner")}
-
-
-def _products(path: Path) -> list[str]:
-    """kb ids of products ("ChatGPT"): a product stands for its owner even where the clause names it."""
-    try:
-        return sorted(row["id"] for row in load_kb(path) if row.get("product"))
-    except OSError:
-        return []
+        return {}, []
+    return ({row["id"]: row["owner"] for row in rows if row.get("owner")},
+            sorted(row["id"] for row in rows if row.get("product")))
 
 
 def _present_owners(actors, owners: dict[str, str]) -> dict[str, str]:

@@ -349,16 +349,16 @@ class StatisticsParser:
         noun after "of its"/"van de" is a plain lower-case word ("62 of its stores")."""
         return any(t.kind == "word" and (t.text[:1].isupper() or t.low in _LAW_WORDS) for t in toks[k:end])
 
-    def _partitive_noun(self, toks: list[Tok], k: int, pos_at: dict[int, str], words: bool) -> int | None:
+    def _partitive_noun(self, toks: list[Tok], k: int, pos_at: dict[int, str]) -> int | None:
         """After "van de"/"of the": "[20] onderzochte websites" -> end of the noun phrase. A whole number
-        ("12 van de 20 websites") may stand before the noun; without one, only number words count
-        ("twee van de partijen")."""
+        ("12 van de 20 websites") may stand before the noun ("twee van de partijen", "62 of its stores"; the caller
+        rules out an article of a law, "15 of the GDPR")."""
         if k < len(toks) and toks[k].kind == "num":
             whole = self._core(toks, k, False)
             if whole is None or whole.has_scale:
                 return None
             return self._count_noun(toks, whole.end_i, pos_at)
-        return self._count_noun(toks, k, pos_at) if words else None
+        return self._count_noun(toks, k, pos_at)
 
     def _extend_compound(self, toks: list[Tok], k: int) -> int:
         # "Meta-gebruikers": hyphenated continuation belongs to the noun
@@ -519,7 +519,7 @@ class StatisticsParser:
                 q.end_i = noun_end
                 q.noun_end_i = noun_end
             elif (pm := self.r.partitive.match(toks, j)) and (
-                    noun_end := self._partitive_noun(toks, j + pm[0], pos_at, True)) is not None and not (
+                    noun_end := self._partitive_noun(toks, j + pm[0], pos_at)) is not None and not (
                     nr.has_digits and self._names_a_law(toks, j + pm[0], noun_end)):
                 q.unit = "count"  # "twee van de partijen", "three of the companies"
                 q.end_i = noun_end
