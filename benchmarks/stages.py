@@ -285,11 +285,14 @@ def _load_corpus(target_facts: int) -> tuple[list[tuple[str, dict]], int]:
 
 
 def stage_load(workdir: Path, target_facts: int = 200_000, chunk: int = 64, big_chunk: int = 1024,
-               repeats: int = 3) -> dict:
+               repeats: int = 3, worker_chunk: int = 16) -> dict:
     """warehouse.load.replace_facts from contract dicts to committed rows, into a fresh migrated DuckDB file
     whose articles exist (as after ingest). Timed (wall and CPU of this process, DuckDB's threads included):
     in chunks of `chunk` articles as extract_pending loads them, in chunks of `big_chunk`, as one bulk call,
-    and the bulk call again (every article already has facts: the delete-and-replace path); each `repeats`
+    and the bulk call again (every article already has facts: the delete-and-replace path), and as the pipeline
+    loads: the extraction workers' `worker_chunk`-article batches (fact_batch, built where each chunk is
+    extracted: not timed here, its cost is reported apart) merged and written `big_chunk` articles at a time by
+    the writer (merge_batches + write_facts); each `repeats`
     times into a fresh file, the run of median wall time reported (single runs varied by +-25 %). Then the split
     of one bulk call: Python (contract dicts -> Arrow columns, `fact_batch`) vs DuckDB (`write_facts`: the
     transaction with its DELETEs, INSERTs hashing the ids, actors and article stamps), and DuckDB's floor:
@@ -297,12 +300,17 @@ def stage_load(workdir: Path, target_facts: int = 200_000, chunk: int = 64, big_
     from contextlib import contextmanager
 
     from warehouse.db import open_warehouse, transaction
-    from warehouse.load import FACT_TABLES, fact_batch, replace_facts, upsert_articles, write_facts
+    from warehouse.load import FACT_TABLES, fact_batch, merge_batches, replace_facts, upsert_articles, write_facts
 
     extracted, n_facts = _load_corpus(target_facts)
     version = "bench"
     out: dict = {"articles": len(extracted), "facts": n_facts, "chunk": chunk, "big_chunk": big_chunk,
-                 "repeats": repeats}
+                 "repeats": repeats, "worker_chunk": worker_chunk}
+    # what the extraction workers hand the writer: one batch per chunk (their CPU, not the writer's)
+    worker_batches, wall, cpu = timed(lambda: [fact_batch(extracted[i:i + worker_chunk], "bench")
+                                               for i in range(0, len(extracted), worker_chunk)])
+    out.update({"s_worker_batches": wall, "facts_per_cpu_s_worker_batches": n_facts / cpu})
+    per_load = max(1, big_chunk // worker_chunk)
 
     @contextmanager
     def fresh(name: str):
@@ -330,6 +338,10 @@ def stage_load(workdir: Path, target_facts: int = 200_000, chunk: int = 64, big_
                 if mode == "bulk":   # again: every article already has its facts (the delete-and-replace path)
                     _, wall, cpu = timed(lambda: replace_facts(con, extracted, version))
                     record("bulk_replace", wall, cpu, con)
+        with fresh("pipeline") as con:
+            _, wall, cpu = timed(lambda: [write_facts(con, merge_batches(worker_batches[i:i + per_load]))
+                                          for i in range(0, len(worker_batches), per_load)])
+            record("pipeline", wall, cpu, con)
     for mode, measured in runs.items():
         wall, cpu, stored = sorted(measured)[len(measured) // 2]   # the run of median wall time
         out.update({f"s_{mode}": wall, f"cpu_s_{mode}": cpu, f"facts_per_s_{mode}": n_facts / wall,

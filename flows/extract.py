@@ -9,12 +9,13 @@ from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
 from flows import extract_pool, extract_prefetch
-from flows.extract_worker import extract_chunk
+from flows.extract_worker import extract_columns
 from flows.faults import checkpoint
 from flows.settings import Settings
 from nlp.pipeline import Extractor
 from warehouse.db import connect, let_go, named_query, open_warehouse
-from warehouse.load import replace_facts
+from warehouse.columns import FactBatch
+from warehouse.load import merge_batches, write_facts
 
 logger = logging.getLogger(__name__)
 
@@ -67,16 +68,18 @@ def select_pending(settings: Settings, version: str, force: bool = False) -> lis
 
 
 @task(cache_policy=NO_CACHE)
-def extract_batch(settings: Settings, articles: list[dict]) -> tuple[list[tuple[str, dict]], dict[str, str]]:
-    return extract_chunk(get_extractor(settings), articles)
+def extract_batch(settings: Settings, articles: list[dict]) -> FactBatch:
+    """One chunk's facts, as the Arrow tables the writer loads (what a worker process returns too)."""
+    return extract_columns(get_extractor(settings), articles)
 
 
 @task(cache_policy=NO_CACHE)
-def load_facts(settings: Settings, facts: list[tuple[str, dict]], skipped: dict[str, str], version: str) -> dict:
+def load_facts(settings: Settings, batches: list[FactBatch]) -> dict:
+    """Replace the facts of every article of the chunks' batches, in one transaction."""
     # The write lock is taken only for this step, so readers are blocked as briefly as possible.
     with open_warehouse(settings.db, lock_timeout=settings.lock_timeout) as con:
         checkpoint(settings, "extract.loading")
-        return replace_facts(con, facts, version, skipped)
+        return write_facts(con, merge_batches(batches))
 
 
 @flow(name="privnews-extract", log_prints=False)
@@ -95,21 +98,26 @@ def extract_pending(settings: Settings, force: bool = False, chunk: int = extrac
     prefetched = extract_prefetch.take(settings, chunks, version)
     workers = extract_pool.workers_for(settings, len(pending))
     totals = dict(EMPTY_TOTALS)
-    facts: list[tuple[str, dict]] = []
-    skipped: dict[str, str] = {}
+    batches: list[FactBatch] = []
     results = extract_pool.in_order(chunks, lambda c: extract_batch(settings, quote(c)), workers, version,
                                     prefetched)
-    for done, (chunk_facts, chunk_skipped) in enumerate(results, 1):
-        facts += chunk_facts
-        skipped.update(chunk_skipped)
-        if len(facts) + len(skipped) < settings.extract_load_every and done < len(chunks):
+    for done, batch in enumerate(results, 1):
+        batches.append(batch)
+        if sum(b.tables["incoming_ids"].num_rows for b in batches) < settings.extract_load_every \
+                and done < len(chunks):
             continue
         checkpoint(settings, "extract.before_load")
-        counts = load_facts(settings, quote(facts), quote(skipped), version)
+        counts = load_facts(settings, quote(batches))
         checkpoint(settings, "extract.after_load")
-        totals["articles_extracted"] += len(facts)
-        totals["articles_skipped"] += len(skipped)
-        for key, n in counts.items():
-            totals[key] += n
-        facts, skipped = [], {}
+        add_counts(totals, batches, counts)
+        batches = []
     return totals
+
+
+def add_counts(totals: dict, batches: list[FactBatch], counts: dict) -> None:
+    """Add one load's articles (extracted, skipped) and inserted rows to a run's totals."""
+    totals["articles_extracted"] += sum(b.articles_extracted for b in batches)
+    totals["articles_skipped"] += sum(b.articles_skipped for b in batches)
+    for key, n in counts.items():
+        if key in totals:
+            totals[key] += n

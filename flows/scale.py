@@ -2,10 +2,10 @@
 
 `settings.scale.runner = "dask"` sends each chunk of pending articles to a Dask worker as an
 `extract_batch` task (flows/extract.py): a worker process loads the models once (`extractor_for` is cached
-per process) and returns contract dicts. The results stream back here as chunks finish, and this process,
-the only DuckDB writer, loads each one (`load_facts`: one transaction per chunk, write lock held only for
-it). At most `max_in_flight` chunks are out at once, so a large backlog never sits in the scheduler's
-memory.
+per process) and returns the chunk's facts as Arrow tables with their ids (warehouse/columns.py). The
+results stream back here as chunks finish, and this process, the only DuckDB writer, loads each one
+(`load_facts`: one transaction per chunk, write lock held only for it). At most `max_in_flight` chunks are
+out at once, so a large backlog never sits in the scheduler's memory.
 
 `scale.scheduler_address` names a running scheduler (`dask scheduler` + `dask worker` on other machines,
 which need privnews installed and PREFECT_API_URL pointing at the same Prefect server); without it a
@@ -22,7 +22,7 @@ import logging
 from prefect import flow
 from prefect.futures import as_completed
 
-from flows.extract import extract_batch, get_extractor, load_facts, select_pending
+from flows.extract import add_counts, extract_batch, get_extractor, load_facts, select_pending
 from flows.settings import ConfigError, ScaleSettings, Settings
 
 logger = logging.getLogger(__name__)
@@ -85,13 +85,9 @@ def _extract_and_load(settings: Settings, force: bool = False) -> dict:
             next_chunk += 1
         done = next(as_completed(in_flight))
         in_flight.remove(done)
-        facts, skipped = done.result()          # raises if the chunk failed; loaded chunks stay loaded
-        counts = load_facts(settings, facts, skipped, version)   # runs here: the single writer
-        totals["articles_extracted"] += len(facts)
-        totals["articles_skipped"] += len(skipped)
-        for key, n in counts.items():
-            if key in totals:
-                totals[key] += n
+        batch = done.result()                   # raises if the chunk failed; loaded chunks stay loaded
+        counts = load_facts(settings, [batch])  # runs here: the single writer
+        add_counts(totals, [batch], counts)
     logger.info("dask extraction: %d chunks, %s", len(chunks), totals)
     return totals
 

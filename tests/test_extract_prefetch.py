@@ -65,7 +65,7 @@ def test_a_prefetched_chunk_whose_worker_hangs_is_extracted_by_the_writer():
     from flows.extract import get_extractor
     from flows.extract_pool import LANGS, extractor_kwargs, in_order
     from flows.extract_prefetch import Prefetch
-    from flows.extract_worker import ExtractionWorker, extract_chunk
+    from flows.extract_worker import ExtractionWorker, extract_columns
     from tests.test_extract_workers import _articles, _chunks
 
     settings = load_settings()
@@ -83,8 +83,8 @@ def test_a_prefetched_chunk_whose_worker_hangs_is_extracted_by_the_writer():
         assert prefetch.take(chunks, "another extractor version") == {}
         claims = prefetch.take(chunks, extractor.version)
         assert list(claims) == [0]
-        assert list(in_order(chunks, lambda c: extract_chunk(extractor, c), [], extractor.version, claims)) == \
-            [extract_chunk(extractor, c) for c in chunks]
+        assert list(in_order(chunks, lambda c: extract_columns(extractor, c), [], extractor.version, claims)) == \
+            [extract_columns(extractor, c) for c in chunks]
         assert not worker.alive                         # killed after its timeout
     finally:
         worker.stop()

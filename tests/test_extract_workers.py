@@ -15,7 +15,7 @@ import pytest
 
 from flows.extract import get_extractor
 from flows.extract_pool import LANGS, extractor_kwargs, in_order, start_workers, stop_workers, workers_for
-from flows.extract_worker import ExtractionWorker, extract_chunk
+from flows.extract_worker import ExtractionWorker, extract_columns
 from flows.settings import load_settings
 from tests.runs import ROOT
 
@@ -51,20 +51,20 @@ def _counting(extractor):
 
     def extract_here(chunk):
         calls.append(chunk[0]["article_id"])
-        return extract_chunk(extractor, chunk)
+        return extract_columns(extractor, chunk)
     return extract_here, calls
 
 
 def test_worker_results_equal_the_writers_in_chunk_order(worker):
     extractor = get_extractor(load_settings())
     chunks = _chunks()
-    alone = [extract_chunk(extractor, c) for c in chunks]
+    alone = [extract_columns(extractor, c) for c in chunks]
     worker.wait_ready()            # so that the worker takes its share from the first chunk on
     extract_here, calls = _counting(extractor)
     shared = list(in_order(chunks, extract_here, [worker], extractor.version))
     assert shared == alone
     assert 0 < len(calls) < len(chunks), "both processes must have extracted chunks"
-    assert any(skipped for _facts, skipped in alone) and all(facts or skipped for facts, skipped in alone)
+    assert any(b.articles_skipped for b in alone) and all(b.tables["incoming_ids"].num_rows for b in alone)
 
 
 def test_chunks_of_a_worker_that_is_gone_are_extracted_by_the_writer(worker):
@@ -75,7 +75,7 @@ def test_chunks_of_a_worker_that_is_gone_are_extracted_by_the_writer(worker):
     worker.proc.wait(timeout=10)
     extract_here, calls = _counting(extractor)
     assert list(in_order(chunks, extract_here, [worker], extractor.version)) == \
-        [extract_chunk(extractor, c) for c in chunks]
+        [extract_columns(extractor, c) for c in chunks]
     assert len(calls) == len(chunks)
 
 
@@ -94,7 +94,7 @@ def test_a_hung_worker_is_killed_and_its_chunk_extracted_by_the_writer():
         extract_here, calls = _counting(extractor)
         started = time.monotonic()
         assert list(in_order(chunks, extract_here, [worker], extractor.version)) == \
-            [extract_chunk(extractor, c) for c in chunks]
+            [extract_columns(extractor, c) for c in chunks]
         assert len(calls) == len(chunks)             # the writer extracted every chunk, the held one too
         assert not worker.alive                      # killed, so a later run starts a fresh one
         assert time.monotonic() - started < 120

@@ -7,8 +7,8 @@ from datetime import datetime, timezone
 import pytest
 
 from warehouse.db import DatabaseBusy, connect, let_go, migrate, migrations, one_instance, open_warehouse
-from warehouse.load import (CLAIM_SCHEMA, MENTION_SCHEMA, STAT_SCHEMA, fact_batch, fact_rows, replace_facts,
-                            upsert_articles, write_facts)
+from warehouse.load import (CLAIM_SCHEMA, MENTION_SCHEMA, STAT_SCHEMA, fact_batch, fact_rows, merge_batches,
+                            replace_facts, upsert_articles, write_facts)
 
 
 def article(aid="a1", text="De AP legt Meta een boete op van 5 miljoen euro.", content_hash="h1", **kw):
@@ -133,8 +133,8 @@ def test_repeated_ids_in_a_batch_keep_the_last_row_and_reruns_stay_distinct(tmp_
              "statistics": FACTS["statistics"] + [{**FACTS["statistics"][0], "comparator": "~"}],
              "claims": FACTS["claims"] + [{**FACTS["claims"][0], "status": "proposed"}]}
     batch = fact_batch([("a1", twice)], "v1")
-    assert batch.repeats == {"mentions": True, "statistics": True, "claims": True}
-    assert fact_batch([("a1", FACTS)], "v1").repeats == {"mentions": False, "statistics": False, "claims": False}
+    assert {t: batch.tables[f"incoming_{t}"].num_rows for t in FACT_SCHEMAS} == \
+        {"mentions": 2, "statistics": 1, "claims": 1}          # each id once, the last row of it
     with open_warehouse(tmp_path / "w.duckdb") as con:
         upsert_articles(con, [article()])
         for _ in range(3):
@@ -145,6 +145,41 @@ def test_repeated_ids_in_a_batch_keep_the_last_row_and_reruns_stay_distinct(tmp_
         assert con.execute("select status from claims").fetchall() == [("proposed",)]
         for table in FACT_SCHEMAS:
             assert stored_rows(con, table) == reference_rows([("a1", twice)], "v1", table)
+
+
+def test_merged_chunk_batches_store_what_one_batch_of_all_articles_stores(tmp_path):
+    """Extraction workers build each chunk's batch; the writer merges them. Same rows, ids, actors and article
+    stamps as fact_batch over all the facts at once, repeated ids (last row wins) in a later chunk included."""
+    twice = {**FACTS, "statistics": FACTS["statistics"] + [{**FACTS["statistics"][0], "comparator": "~"}]}
+    extracted = corpus_facts() + [("a1", FACTS), ("a2", twice)]
+    skipped = {"s1": "empty text"}
+    chunks = [extracted[i:i + 5] for i in range(0, len(extracted), 5)]
+    batches = [fact_batch(c, "v1", skipped if i == 1 else None) for i, c in enumerate(chunks)]
+    merged = merge_batches(batches)
+    assert merged.articles_extracted == len(extracted)
+    assert merged.articles_skipped == 1 and merged.counts == fact_batch(extracted, "v1", skipped).counts
+
+    def load(db, batch):
+        with open_warehouse(db) as con:
+            upsert_articles(con, [article(a) for a, _ in extracted] + [article("s1")])
+            inserted = write_facts(con, batch)
+            rows = {t: stored_rows(con, t) for t in FACT_SCHEMAS}
+            rows["actors"] = sorted(con.execute("select * from actors").fetchall(), key=repr)
+            rows["articles"] = con.execute("select article_id, extractor_version, skip_reason from articles "
+                                           "order by article_id").fetchall()
+            return inserted, rows
+
+    assert load(tmp_path / "merged.duckdb", merged) == load(tmp_path / "one.duckdb",
+                                                             fact_batch(extracted, "v1", skipped))
+    assert load(tmp_path / "merged.duckdb", merged)[1]["statistics"] == \
+        reference_rows(extracted, "v1", "statistics")
+
+
+def test_merging_refuses_an_article_twice_or_two_extractor_versions():
+    with pytest.raises(ValueError, match="two batches"):
+        merge_batches([fact_batch([("a1", FACTS)], "v1"), fact_batch([("a1", FACTS)], "v1")])
+    with pytest.raises(ValueError, match="extractor versions"):
+        merge_batches([fact_batch([("a1", FACTS)], "v1"), fact_batch([("a2", FACTS)], "v2")])
 
 
 def test_replacing_a_batch_leaves_no_leftovers(tmp_path):
