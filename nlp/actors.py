@@ -67,6 +67,11 @@ def norm(s: str) -> str:
     return " ".join(s.split())
 
 
+# a letter that numbers or names something ("Article X", "Mr X", "Generation X") stands for no actor
+_ENUMERATED = re.compile(r"(?:Article|Artikel|Art\.|Chapter|Hoofdstuk|Annex|Bijlage|Section|Mr|Mrs|Ms|Dr|Generation|"
+                         r"generatie|heer|mevrouw|Project|project|type|Type|Model|model)\.?\s+\Z")
+
+
 def load_kb(path: Path) -> list[dict]:
     rows = []
     with open(path, encoding="utf-8") as fh:
@@ -195,6 +200,10 @@ class ActorRecognizer:
         self.context_over = {a: ids for a, ids in context.items() if a in strong}
         context = {a: ids for a, ids in context.items() if a not in strong}
         self.strong, self.context, self.weak = strong, context, weak
+        # a context alias also stands for its actor when the story names one of the actor's cues instead of its
+        # full name ("X, the social network owned by Elon Musk": no "Twitter", no "X Corp")
+        self.context_cues = {row["id"]: re.compile("|".join(f"(?:{c})" for c in row["context_cues"]))
+                             for row in self.kb if row.get("context_cues")}
         self.re_weak = _alias_regex(weak)
         self.strong_ci = {a.lower(): i for a, i in strong.items() if " " in a and len(a) >= 10}
         self.re_strong = _alias_regex(strong)
@@ -314,6 +323,9 @@ class ActorRecognizer:
                 # the actor the story names in full: "AP" is the Dutch regulator after "Autoriteit Persoonsgegevens",
                 # the news agency after "Associated Press"
                 kb_id = next((i for i in self.context[m.group()] if i in present), None)
+                if kb_id is None and not (len(m.group()) == 1 and _ENUMERATED.search(text, 0, m.start())):
+                    kb_id = next((i for i in self.context[m.group()] if i in self.context_cues
+                                  and self.context_cues[i].search(text)), None)
                 if kb_id is not None and free(m.start(), m.end()) and not inside_longer_name(m.start(), m.end()):
                     take({"start": m.start(), "end": m.end(), "kb": kb_id, "type": None, "src": "kb"})
 
@@ -589,6 +601,8 @@ class ActorRecognizer:
         words = surface.split()
         if len(words) > self.max_words or not any(ch.isalpha() for ch in surface):
             return None
+        if re.search(r"\d\s*\(\s*\d", surface):
+            return None  # "5(1)(c": a provision from a list of articles, "Articles 5(1)(a), 5(1)(c)"
         if not (surface[0].isupper() or surface[0].isdigit() or words[0].lower() in self.name_heads
                 or _DOMAIN_NAME.fullmatch(surface)):
             return None

@@ -66,6 +66,9 @@ class Cues:
     recipient_before: re.Pattern | None = None  # "transferred the data to X", "deelde de gegevens met X": a recipient
     cause_before: re.Pattern | None = None
     decision_owner: re.Pattern | None = None  # "het vonnis van (de) ", "the decision of (the) ": whose decision it is
+    against_before: re.Pattern | None = None  # "tegen", "against": the party a step is taken against, nothing else
+    object_after_verb: bool = False  # a party right after the trigger verb is its object ("fined Meta"); not in
+    # languages that invert subject and verb ("beboette de AP Clearview")
 
     @cached_property
     def anaphora_gates(self) -> dict[str, Gate]:
@@ -104,6 +107,8 @@ class Cues:
             before=words_re(sp.get("before", [])),
             claimant_before=words_re(roles.get("claimant_before", [])),
             target_before=words_re(roles.get("target_before", [])),
+            against_before=words_re(roles.get("against_before", [])),
+            object_after_verb=bool(roles.get("object_after_verb", False)),
             claimant_after_trigger=words_re(roles.get("claimant_after_trigger", [])),
             venue_before=words_re(roles.get("venue_before", [])),
             subordinators={w.lower() for w in roles.get("subordinators", [])},
@@ -492,6 +497,9 @@ def assign_roles(text: str, ctx: RoleContext, parties: list[Party], cues: Cues, 
                 c -= 2
         elif p.start >= te and cs <= p.start:
             t += 1.5 if not ctx.subject_is_target else 0.5
+            if cues.object_after_verb and not text[te:p.start].strip():
+                t += 3.5  # "fined Meta €405 million over the way Instagram ...": the verb's own object, before a party
+                # a preposition marks ("over", +4)
         elif ts <= p.start < te and p is not subject and p.type != "court" and ctx.kind not in ("appeal", "complaint"):
             t += 1.5  # inside a split trigger: "barred X-Mode Social from", "obliges Tallgrass to delete"
         if ctx.speaker is not None and p.name == ctx.speaker.name:

@@ -1104,9 +1104,10 @@ class ClaimExtractor:
                 target = next((c["_claimant_party"] for c in reversed(earlier) if c.get("_claimant_party") is not None
                                and c["_claimant_party"].type in ("regulator", "court")), None) or enforcer or next(
                     (p for p in reversed(parties) if p.end <= main.start and p.type in ("court", "regulator")), target)
-        # a complaint is lodged with a regulator, not against it, unless the text says so ("klacht tegen de AP")
+        # a complaint is lodged with a regulator, not against it, unless the text says so ("klacht tegen de AP");
+        # "written to the ICO", "een brief aan de AP" address it
         if kind == "complaint" and target is not None and target.type == "regulator" \
-                and not _marked(text, a, target, self.cues.target_before) \
+                and not _marked(text, a, target, self.cues.against_before) \
                 and (claimant is None or claimant.type != "regulator"):
             target = self._fallback_target(earlier, kind, claimant, main_target, spec, main.start) or target
         # a product stands for its owner when the story names the owner ("blocked ChatGPT" -> OpenAI)

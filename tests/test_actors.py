@@ -768,3 +768,20 @@ def test_a_name_the_tagger_calls_a_place_but_that_acts_like_a_party_is_an_actor(
     en_ner.get_pipe("test_actors_fake_ner").spans = [("Bumble", "GPE"), ("Vienna", "GPE"), ("Tampere", "GPE")]
     doc = en_ner("The Vienna group filed a complaint against Bumble. Bumble did not respond. A school in Tampere closed.")
     assert set(by_name(doc)) == {"Bumble"}, by_name(doc)
+
+
+def test_a_provision_in_a_list_of_articles_is_no_actor(en_ner):
+    en_ner.get_pipe("test_actors_fake_ner").spans = [("5(1)(c", "ORG"), ("Meta", "ORG")]
+    doc = en_ner("The decision records breaches of Articles 5(1)(a), 5(1)(c) and 6(1) of the GDPR by Meta.")
+    assert set(by_name(doc)) == {"Meta"}, by_name(doc)
+
+
+def test_a_context_alias_stands_for_its_actor_when_the_story_gives_one_of_its_cues(en_ner):
+    en_ner.get_pipe("test_actors_fake_ner").spans = []
+    doc = en_ner("Canada's privacy watchdog is investigating X, the social network owned by Elon Musk. X did not reply.")
+    assert by_name(doc).get("X", {}).get("kb_id") == "x-corp", by_name(doc)
+    # no cue of X in the story: the letter is no actor; nor is a lettered article when there is one
+    doc = en_ner("Under Article X of the treaty, the company must reply. X did not reply.")
+    assert "X" not in by_name(doc), by_name(doc)
+    doc = en_ner("Elon Musk said that under Article X of the rules nothing changes.")
+    assert "X" not in by_name(doc), by_name(doc)

@@ -2093,3 +2093,20 @@ def test_where_the_data_went_is_no_target(pipes):
             "trip histories to Clearview without a legal basis.")
     got = [c["target"] for c in run(pipes, "en", text) if c["kind"] == "legal_basis"]
     assert got and all(t != "Clearview AI" for t in got), got
+
+
+def test_a_complaint_written_to_a_regulator_is_not_against_it(pipes):
+    text = ("The ICO is looking at TikTok. noyb says TikTok tracks children. noyb has written to the Information "
+            "Commissioner's Office asking it to investigate.")
+    c = only(run(pipes, "en", text), "complaint")
+    assert (c["claimant"], c["target"]) == ("noyb", "TikTok"), c
+    # ... but a complaint against the regulator keeps it
+    against = only(run(pipes, "en", "noyb filed a complaint against the ICO."), "complaint")
+    assert against["target"] == "Information Commissioner's Office", against
+
+
+def test_the_fined_party_right_after_the_verb_beats_a_party_after_over(pipes):
+    actors = ACTORS + [("Instagram", "company")]
+    text = "The DPC has fined Meta €60 million over the way Instagram exposed the contact details of teenagers."
+    fine = only(run(pipes, "en", text, actors=actors), "fine")
+    assert (fine["claimant"], fine["target"]) == ("Data Protection Commission", "Meta"), fine
