@@ -466,7 +466,8 @@ def assign_roles(text: str, ctx: RoleContext, parties: list[Party], cues: Cues, 
         if _marked(text, cs, p, cues.co_actor_before):
             c -= 6  # "investigated jointly with the OPC": a partner, not the one acting
             t -= 6
-        if cues.relation_before is not None and cues.relation_before.search(text, max(cs, p.start - 30), p.start):
+        related = cues.relation_before is not None and cues.relation_before.search(text, max(cs, p.start - 30), p.start)
+        if related:
             c -= 4  # "Foodinho, de Italiaanse dochter van Glovo", "YouTube and its owner Google": the party described
             t -= 4
         if cues.recipient_before is not None and cues.recipient_before.search(text, max(cs, p.start - 80), p.start):
@@ -476,8 +477,8 @@ def assign_roles(text: str, ctx: RoleContext, parties: list[Party], cues: Cues, 
             c -= 3  # "Het onderzoek begon na een artikel op Tweakers": what set it off, not a party to it
             t -= 3
         role = dep_role(doc, p) if doc is not None and cs <= p.start and p.end <= ce else None
-        if role == "agent":
-            c += 5
+        if role == "agent" and not related:
+            c += 5  # ... not "the business owned by Microsoft": the agent of the description, not of the claim
         elif role == "passive_subj":
             t += 4
         elif role == "obj":

@@ -785,3 +785,32 @@ def test_a_context_alias_stands_for_its_actor_when_the_story_gives_one_of_its_cu
     assert "X" not in by_name(doc), by_name(doc)
     doc = en_ner("Elon Musk said that under Article X of the rules nothing changes.")
     assert "X" not in by_name(doc), by_name(doc)
+
+
+def test_a_business_in_an_apposition_is_a_company(en_ner):
+    en_ner.get_pipe("test_actors_fake_ner").spans = [("Xandr", "PERSON")]
+    doc = en_ner("noyb filed a complaint against Xandr, the advertising technology business owned by Microsoft. "
+                 "Xandr runs an exchange.")
+    assert by_name(doc)["Xandr"]["type"] == "company", by_name(doc)
+
+
+def test_an_occupation_opening_a_sentence_is_no_part_of_the_name_and_makes_it_a_person(nl_ner):
+    nl_ner.get_pipe("test_actors_fake_ner").spans = [("Informatie-ethicus Femke Oldenhof", "ORG"), ("Oldenhof", "ORG")]
+    doc = nl_ner("Informatie-ethicus Femke Oldenhof is kritisch. Volgens Oldenhof is dat geen geldige toestemming.")
+    actors = by_name(doc)
+    assert set(actors) == {"Femke Oldenhof"} and actors["Femke Oldenhof"]["type"] == "person", actors
+
+
+def test_a_court_s_seat_is_no_actor_and_its_english_name_is_the_same_court(en_ner):
+    en_ner.get_pipe("test_actors_fake_ner").spans = [("Erfurt", "GPE"), ("Federal Labour Court", "ORG")]
+    doc = en_ner("He appealed to the Bundesarbeitsgericht in Erfurt. The Federal Labour Court agreed with him.")
+    actors = by_name(doc)
+    assert set(actors) == {"Bundesarbeitsgericht"}, actors
+    assert {m["text"] for m in actors["Bundesarbeitsgericht"]["mentions"]} == {"Bundesarbeitsgericht",
+                                                                               "Federal Labour Court"}
+
+
+def test_a_library_named_bibliotheek_is_typed_other(nl_ner):
+    nl_ner.get_pipe("test_actors_fake_ner").spans = [("Bibliotheek De Leeswaard", "PER")]
+    doc = nl_ner("Bibliotheek De Leeswaard gaat leden leestips geven. De bibliotheek vraagt eerst toestemming.")
+    assert by_name(doc)["Bibliotheek De Leeswaard"]["type"] == "other", by_name(doc)

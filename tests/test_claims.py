@@ -2110,3 +2110,11 @@ def test_the_fined_party_right_after_the_verb_beats_a_party_after_over(pipes):
     text = "The DPC has fined Meta €60 million over the way Instagram exposed the contact details of teenagers."
     fine = only(run(pipes, "en", text, actors=actors), "fine")
     assert (fine["claimant"], fine["target"]) == ("Data Protection Commission", "Meta"), fine
+
+
+def test_the_owner_named_to_describe_the_target_is_not_the_claimant(pipes):
+    actors = ACTORS + [("Xandr", "company"), ("Microsoft", "company")]
+    text = ("The privacy group noyb has filed a complaint with the CNIL against Xandr, the advertising business owned "
+            "by Microsoft, accusing it of trading in inaccurate profiles.")
+    c = only(run(pipes, "en", text, actors=actors), "complaint")
+    assert (c["claimant"], c["target"]) == ("noyb", "Xandr"), c
