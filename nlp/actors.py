@@ -3,7 +3,8 @@
 Three sources of candidate names, in order of trust:
 1. the knowledge base (models/kb/actors.jsonl): every alias of a known actor, matched over the text
    (case-sensitive; long multi-word aliases also case-insensitively; "context" aliases such as a surname or
-   "Commissie" only count when the same actor is also named in full in the document);
+   "Commissie" only count when the same actor is also named in full in the document, or when one of the entry's
+   `context_cues` (regular expressions: "Elon Musk", "social network" for X) occurs in it);
 2. context rules from models/patterns/actor_cues.toml: a descriptor or title right before a capitalised name
    ("privacy group Acme", "het techbedrijf Acme", "minister Jan de Vries"), or a legal-form suffix ("Acme B.V.");
 3. the base pipeline's statistical NER (English: en_core_web_sm ORG/PERSON; Dutch: models/ner-nl PER/ORG).
