@@ -538,8 +538,10 @@ class ActorRecognizer:
             prev = spans[-1] if spans else None
             if prev is not None and prev[1] == ent.start and doc[prev[1] - 1].whitespace_ == " " \
                     and doc[ent.start].text[:1].isupper() \
-                    and (prev[1] - prev[0] == 1 or doc[ent.start].lower_ in self.particles):
-                # "Luigi" (ORG) right before "Di Maio" (PER): one name the tagger cut in two
+                    and (prev[1] - prev[0] == 1 or doc[ent.start].lower_ in self.particles
+                         or prev[2] == kind == "person"):
+                # "Luigi" (ORG) right before "Di Maio" (PER), "FNV-bestuurder Karim" (PER) before "Benali" (PER):
+                # one name the tagger cut in two
                 prev[1] = ent.end
                 prev[2] = "person" if "person" in (prev[2], kind) else prev[2]
                 continue

@@ -814,3 +814,9 @@ def test_a_library_named_bibliotheek_is_typed_other(nl_ner):
     nl_ner.get_pipe("test_actors_fake_ner").spans = [("Bibliotheek De Leeswaard", "PER")]
     doc = nl_ner("Bibliotheek De Leeswaard gaat leden leestips geven. De bibliotheek vraagt eerst toestemming.")
     assert by_name(doc)["Bibliotheek De Leeswaard"]["type"] == "other", by_name(doc)
+
+
+def test_two_person_names_the_tagger_cut_apart_are_one_name(nl_ner):
+    nl_ner.get_pipe("test_actors_fake_ner").spans = [("FNV-bestuurder Karim", "PER"), ("Benali", "PER")]
+    doc = nl_ner("Dat is onacceptabel, zegt FNV-bestuurder Karim Benali. Logivaart reageert niet.")
+    assert "Karim Benali" in by_name(doc) and "Benali" not in by_name(doc), by_name(doc)
