@@ -230,6 +230,7 @@ class ActorRecognizer:
         self.org_compound_endings = tuple(c["names"].get("org_compound_endings", []))
         self.company_last_words = {w.lower() for w in c["names"].get("company_last_words", [])}
         self.leading_particles = set(c["names"].get("leading_particles", []))
+        self.government_of = {w.lower() for w in c["names"].get("government_of", [])}
         last_words = [w.lower() for w in c["reject"].get("last_words", [])]
         self.reject_last = {w for w in last_words if not w.startswith("*")}
         self.product_nouns = {w.lower() for w in c["reject"].get("product_nouns", [])}
@@ -730,6 +731,8 @@ class ActorRecognizer:
             k = span.start - len(before) - 1
             if k > 0 and doc[k].text == ",":
                 before = self._words_before(doc, k)
+        if len(before) >= 2 and before[-1] == "of" and before[-2] in self.government_of:
+            return "government"  # "the municipality of Holmbæk", "the town of Castelverde": the local authority
         title = self.title_cues.match_tail(before)
         cue = self.type_cues.match_tail(before)
         if title and (not cue or title[1] >= cue[1]):

@@ -1109,7 +1109,8 @@ class ClaimExtractor:
         if kind == "complaint" and target is not None and target.type == "regulator" \
                 and not _marked(text, a, target, self.cues.against_before) \
                 and (claimant is None or claimant.type != "regulator"):
-            target = self._fallback_target(earlier, kind, claimant, main_target, spec, main.start) or target
+            # no other party: none, rather than the regulator the complaint went to
+            target = self._fallback_target(earlier, kind, claimant, main_target, spec, main.start)
         # a product stands for its owner when the story names the owner ("blocked ChatGPT" -> OpenAI)
         # ... but a platform the claim's own clause names stays ("it fined Instagram", the corpus convention);
         # "het techbedrijf" does not name it, so an anaphor still goes to the owner

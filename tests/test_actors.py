@@ -820,3 +820,18 @@ def test_two_person_names_the_tagger_cut_apart_are_one_name(nl_ner):
     nl_ner.get_pipe("test_actors_fake_ner").spans = [("FNV-bestuurder Karim", "PER"), ("Benali", "PER")]
     doc = nl_ner("Dat is onacceptabel, zegt FNV-bestuurder Karim Benali. Logivaart reageert niet.")
     assert "Karim Benali" in by_name(doc) and "Benali" not in by_name(doc), by_name(doc)
+
+
+def test_the_municipality_of_a_place_is_a_government_actor(en_ner):
+    en_ner.get_pipe("test_actors_fake_ner").spans = [("Holmbæk", "PERSON")]
+    doc = en_ner("Datatilsynet has ordered the municipality of Holmbæk to stop. Holmbæk argued that it had a task.")
+    assert by_name(doc)["Holmbæk"]["type"] == "government", by_name(doc)
+
+
+def test_irish_counties_are_places_and_a_casino_is_a_company(en_ner, nl_ner):
+    en_ner.get_pipe("test_actors_fake_ner").spans = [("Mayo", "ORG"), ("Clare", "ORG"), ("Brightbay", "ORG")]
+    doc = en_ner("Brightbay, a group of dental practices in Galway, Mayo and Clare, says it asks for consent.")
+    assert set(by_name(doc)) == {"Brightbay"}, by_name(doc)
+    nl_ner.get_pipe("test_actors_fake_ner").spans = []
+    doc = nl_ner("Speelschuld heeft een klacht ingediend tegen online casino Kroonspel. Kroonspel reageert niet.")
+    assert by_name(doc).get("Kroonspel", {}).get("type") == "company", by_name(doc)

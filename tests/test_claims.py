@@ -2118,3 +2118,14 @@ def test_the_owner_named_to_describe_the_target_is_not_the_claimant(pipes):
             "by Microsoft, accusing it of trading in inaccurate profiles.")
     c = only(run(pipes, "en", text, actors=actors), "complaint")
     assert (c["claimant"], c["target"]) == ("noyb", "Xandr"), c
+
+
+def test_a_complaint_that_names_no_other_party_is_not_against_the_regulator_it_went_to(pipes):
+    c = only(run(pipes, "nl", "Een bewoner diende een klacht in bij de Autoriteit Persoonsgegevens."), "complaint")
+    assert c["target"] is None, c
+    actors = [("Datatilsynet", "regulator"), ("Skarvik Buss", "person")]   # the bus firm mistyped, as the tagger did
+    text = ("Norway's data protection authority, Datatilsynet, has ordered the bus operator Skarvik Buss to stop "
+            "recording sound. The case came to light when a passenger asked Skarvik Buss for footage. She complained "
+            "to Datatilsynet in March 2025, and the authority opened an investigation two months later.")
+    c = only(run(pipes, "en", text, actors=actors), "complaint")
+    assert c["target"] != "Datatilsynet", c
