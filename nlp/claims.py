@@ -905,7 +905,7 @@ class ClaimExtractor:
         self_claimer = None
         no_need = False
         if kind == "legal_basis":
-            self_claimer = self._self_claimer(text, a, b, sent, parties, main, prev_topic)
+            self_claimer = self._self_claimer(text, a, b, sent, parties, main, prev_topic, main_target)
             if self_claimer is None and speaker is not None and speaker.type in ("company", "government"):
                 self_claimer = speaker
             no_need = polarity == "deny" and self_claimer is not None and bool(_NO_NEED.search(text, a, b))
@@ -988,8 +988,9 @@ class ClaimExtractor:
             inherited = prev.get("_claimant_party")
             if inherited is not None and inherited.type not in ctx.claimant_types:
                 inherited = None
-            if claimant is None or (inherited is not None and claimant is target):
-                claimant = inherited or claimant
+            own_basis = kind == "legal_basis" and polarity == "affirm" and self_claimer is not None
+            if not own_basis and (claimant is None or (inherited is not None and claimant is target)):
+                claimant = inherited or claimant  # ... not a party's own basis ("..., relying on its interest")
             if target is None:
                 target = prev.get("_target_party")
         if claimant is None and speaker is not None and (assertion or speaker.type in (spec.claimant if spec else [])):
@@ -1151,7 +1152,8 @@ class ClaimExtractor:
                 sal[t.name] = max(sal.get(t.name, 0.0), 0.5)
         return sal
 
-    def _self_claimer(self, text, a, b, sent, parties, main, prev_topic: Party | None = None) -> Party | None:
+    def _self_claimer(self, text, a, b, sent, parties, main, prev_topic: Party | None = None,
+                      main_target: Party | None = None) -> Party | None:
         """The company claiming a basis for itself: "Meta claimt dat het ...", "Meta relies on ..."."""
         if self.self_claim_re is None:
             return None
@@ -1178,6 +1180,12 @@ class ClaimExtractor:
                 sent[0] <= p.start < cue_pos for p in parties) and re.search(
                 r"(?<![\w])(?:it|they|het|zij|ze|hij|he|she)(?![\w])", text[sent[0]:cue_pos], re.I):
             return prev_topic
+        # "..., relying on its legitimate interest" with no party named in the sentence: the basis is the processor's
+        # own, and the processor is the story's subject (a regulator relies on no basis of its own)
+        if main_target is not None and main_target.type in ("company", "government", "other") and not any(
+                sent[0] <= p.start < cue_pos for p in parties) and re.match(
+                rf"\s+(?:\w+\s+)?(?:{self.cues.possessive_alt})\s", text[cue_end:cue_end + 30], re.I):
+            return main_target
         return None
 
     def _polarity(self, text: str, a: int, b: int, main: _Hit, basis: str | None) -> str:

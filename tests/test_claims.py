@@ -2129,3 +2129,11 @@ def test_a_complaint_that_names_no_other_party_is_not_against_the_regulator_it_w
             "to Datatilsynet in March 2025, and the authority opened an investigation two months later.")
     c = only(run(pipes, "en", text, actors=actors), "complaint")
     assert c["target"] != "Datatilsynet", c
+
+
+def test_relying_on_its_own_basis_with_no_party_named_is_the_story_s_subject_claiming_it(pipes):
+    text = ("Uber says it will ask drivers for their consent. The DPC has contacted Uber. The firm will also keep "
+            "the images to audit its own service, relying on its legitimate interest in safe rides.")
+    got = [(c["claimant"], c["target"]) for c in run(pipes, "en", text)
+           if c["kind"] == "legal_basis" and c["basis"] == "legitimate_interest"]
+    assert got == [("Uber", "Uber")], got
