@@ -1073,6 +1073,8 @@ class ClaimExtractor:
             target = claimant  # a company (or its spokesperson) naming the basis of its own processing
         if kind == "article_citation" and claimant is not None and claimant.type == "company":
             target = claimant  # a company saying what the law requires of itself
+        if no_need and (claimant is None or claimant.type not in ("company", "government", "other")):
+            claimant = self_claimer  # "X says ..., and that it does not need consent": the company speaking
         if no_need and claimant is not None and claimant.type in ("company", "government", "other"):
             target = claimant  # "says it does not need customers' consent": about its own processing
         elif kind == "legal_basis" and polarity == "deny" and claimant is not None and target is not None and claimant.name == target.name:
@@ -1157,7 +1159,10 @@ class ClaimExtractor:
         """The company claiming a basis for itself: "Meta claimt dat het ...", "Meta relies on ..."."""
         if self.self_claim_re is None:
             return None
-        window = text[max(sent[0], a - 80):main.start]
+        # "X says it will ..., and that it does not need consent": a reported clause joined to the last goes back to
+        # the speech verb before it, however far
+        joined = re.match(r"\W*(?:(?:and|en|or|of)\s+)?(?:that|dat)(?![\w])", text[a:main.start], re.I)
+        window = text[sent[0] if joined else max(sent[0], a - 80):main.start]
         m = None
         for cue in self.self_claim_re.finditer(window):
             if self.assessed_re is not None and self.assessed_re.search(window[:cue.start()]):
@@ -1165,8 +1170,8 @@ class ClaimExtractor:
             m = cue
         if m is None:
             return None
-        cue_pos = max(sent[0], a - 80) + m.start()
-        cue_end = max(sent[0], a - 80) + m.end()
+        origin = sent[0] if joined else max(sent[0], a - 80)
+        cue_pos, cue_end = origin + m.start(), origin + m.end()
         before = [p for p in parties if sent[0] <= p.start < cue_end and p.type in ("company", "government", "other")]
         if before:
             return before[-1]

@@ -2137,3 +2137,20 @@ def test_relying_on_its_own_basis_with_no_party_named_is_the_story_s_subject_cla
     got = [(c["claimant"], c["target"]) for c in run(pipes, "en", text)
            if c["kind"] == "legal_basis" and c["basis"] == "legitimate_interest"]
     assert got == [("Uber", "Uber")], got
+
+
+def test_by_its_own_account_the_company_asks_consent_for_itself(pipes):
+    text = ("De AP onderzoekt Uber. Uber herkent zich niet in het beeld. Voor persoonlijke aanbiedingen vraagt het "
+            "bedrijf naar eigen zeggen apart toestemming.")
+    got = [(c["claimant"], c["target"]) for c in run(pipes, "nl", text) if c["kind"] == "legal_basis"]
+    assert got == [("Uber", "Uber")], got
+
+
+def test_a_reported_clause_joined_to_the_last_still_belongs_to_the_company_speaking(pipes):
+    actors = ACTORS + [("Severnlight Energy", "company")]
+    text = ("The ICO has been told of the plan. Severnlight Energy, a Bristol-based supplier with about 240,000 "
+            "household customers, says it will start analysing half-hourly smart meter readings to spot homes that "
+            "may be going without heating, and that it does not need customers' consent to do so.")
+    got = [(c["claimant"], c["target"], c["polarity"]) for c in run(pipes, "en", text, actors=actors)
+           if c["kind"] == "legal_basis"]
+    assert got == [("Severnlight Energy", "Severnlight Energy", "deny")], got
