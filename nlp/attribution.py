@@ -208,6 +208,8 @@ def collect_parties(text: str, actors, cues: Cues) -> list[Party]:
             extra.append(Party(ante.name, ante.type, m.start(), m.end(), anaphor=True))
             taken.append((m.start(), m.end()))
     folded = fold(text)
+    # mentions in a side role: an owner or subsidiary described ("its subsidiary Jumpshot"), a recipient of data
+    aside = {p.start for p in parties if side_role(text, p, cues)}
     for typ, rx in cues.anaphora.items():
         if not cues.anaphora_gates[typ].admits(text, folded):
             continue
@@ -218,7 +220,7 @@ def collect_parties(text: str, actors, cues: Cues) -> list[Party]:
             # (of the same type: in "stuurden de organisaties Google een brief" the name is the object)
             if any(0 <= p.start - m.end() <= 1 and p.type == typ for p in parties):
                 continue
-            ante = _antecedent(parties, typ, m.start(), text)
+            ante = _antecedent(parties, typ, m.start(), text, aside)
             if ante and _plain(m.group(0)) in cues.plural:
                 ante = _group_head(parties, ante, text)
             if ante:
@@ -274,8 +276,19 @@ def _group_head(parties: list[Party], member: Party, text: str) -> Party:
 _DEMONSTRATIVE = re.compile(r"(?:die|deze|dat|dit|this|that|these|those)\s", re.I)
 
 
-def _antecedent(parties: list[Party], typ: str, pos: int, text: str = "") -> Party | None:
+def side_role(text: str, p: Party, cues: Cues) -> bool:
+    """A mention that describes another party ("its owner Microsoft", "its subsidiary Jumpshot") or says where
+    data went ("passed the data to Jumpshot"): not the subject a story's "the company" refers back to."""
+    return bool(cues.relation_before is not None and cues.relation_before.search(text, max(0, p.start - 30), p.start)
+                or cues.recipient_before is not None
+                and cues.recipient_before.search(text, max(0, p.start - 80), p.start))
+
+
+def _antecedent(parties: list[Party], typ: str, pos: int, text: str = "", aside: frozenset | set = frozenset()
+                ) -> Party | None:
     before = [p for p in parties if p.type == typ and p.end <= pos]
+    # a side-role mention ("its subsidiary Jumpshot") is no antecedent while the story has another of that type
+    before = [p for p in before if p.start not in aside] or before
     if before and _DEMONSTRATIVE.match(text, pos):
         return before[-1]  # "Die toezichthouder", "this regulator": the one just named, not the story's main one
     if before:

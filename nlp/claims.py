@@ -23,7 +23,7 @@ from nlp.docinfo import doc_text, sentence_spans
 from nlp.literals import Gate, fold
 from nlp.articles import ARTICLES_FILE, Citation, CitationFinder
 from nlp.affiliation import AffiliationCues, affiliations
-from nlp.attribution import QUOTES, UNNAMED, Cues, Party, RoleContext, _group_head, _marked, assign_roles, collect_parties, find_speaker, owner_before_re, quote_regions, words_re
+from nlp.attribution import QUOTES, UNNAMED, Cues, Party, RoleContext, _group_head, _marked, assign_roles, collect_parties, find_speaker, owner_before_re, quote_regions, side_role, words_re
 
 logger = logging.getLogger(__name__)
 
@@ -229,7 +229,7 @@ class ClaimExtractor:
         citations = self.finder.find(text)
         quotes = quote_regions(text, parties, self.cues)
         sentences = _sentences(doc)
-        enforcer, main_target = _doc_roles(parties)
+        enforcer, main_target = _doc_roles(parties, lambda p: side_role(text, p, self.cues))
         enforcer = self._prosecutor(text, parties, enforcer)
         self._owner_of = _present_owners(doc._.actors, self.owners)
         self._product_names = frozenset(a["name"] for a in doc._.actors or [] if isinstance(a, dict)
@@ -1442,12 +1442,13 @@ def _top_party(parties: list[Party], types: tuple[str, ...]) -> Party | None:
 _LEAD_CHARS = 400  # about the first two sentences of a news story
 
 
-def _doc_roles(parties: list[Party]) -> tuple[Party | None, Party | None]:
-    """The document's most mentioned regulator (default enforcer) and company (default target)."""
+def _doc_roles(parties: list[Party], aside=lambda p: False) -> tuple[Party | None, Party | None]:
+    """The document's most mentioned regulator (default enforcer) and company (default target); a mention `aside`
+    says is only a side role (an owner described, a recipient of data) does not count towards the target."""
     counts: dict[str, float] = {}
     first: dict[str, Party] = {}
     for p in parties:
-        if p.type in ("company", "other", "government"):
+        if p.type in ("company", "other", "government") and not aside(p):
             # "the university", "het bedrijf" count too: the story keeps returning to its subject
             counts[p.name] = counts.get(p.name, 0.0) + (1.0 if p.type == "company" else 0.8)
             if not p.anaphor:

@@ -2154,3 +2154,11 @@ def test_a_reported_clause_joined_to_the_last_still_belongs_to_the_company_speak
     got = [(c["claimant"], c["target"], c["polarity"]) for c in run(pipes, "en", text, actors=actors)
            if c["kind"] == "legal_basis"]
     assert got == [("Severnlight Energy", "Severnlight Energy", "deny")], got
+
+
+def test_the_company_does_not_refer_back_to_a_subsidiary_or_a_recipient_named_in_passing(pipes):
+    actors = ACTORS + [("Avast", "company"), ("Jumpshot", "company")]
+    text = ("The FTC said Avast kept what its users did online and sold it, through its subsidiary Jumpshot, to "
+            "other companies. The CNIL announced that it had fined the company 3 million euros.")
+    fine = only(run(pipes, "en", text, actors=actors), "fine")
+    assert fine["target"] == "Avast", fine
