@@ -245,6 +245,19 @@ def test_relative_pronoun_refers_to_previous_speaker_and_bare_clause_inherits(pi
 # ---- legal bases and polarity -----------------------------------------------------------------------
 
 BASIS_CASES = [
+    # more ways of naming a basis (the blind batches 24-26)
+    ("en", "Uber says it keeps the readings to perform its rental contracts with tenants.", "contract", "affirm", None, None),
+    ("en", "Uber says its operating licence obliges it to verify riders' ages.", "legal_obligation", "affirm", None, None),
+    ("en", "Uber said the law obliges municipalities to prevent wrongful payments.", "legal_obligation", "affirm", None,
+     None),
+    ("en", "The DPC found that Uber had no valid basis under Article 6(1).", "no_legal_basis", "deny", None, None),
+    ("en", "Uber says it has an overriding interest in recovering unpaid fees.", "legitimate_interest", "affirm", None,
+     None),
+    ("nl", "Voor de metingen beroept Uber zich op de huurovereenkomst.", "contract", "affirm", None, None),
+    ("nl", "Dat is volgens Uber nodig om de koopovereenkomst en de betaalservice uit te voeren.", "contract", "affirm",
+     None, None),
+    ("nl", "Het volgen van spelers is volgens Uber een plicht die de Wet kansspelen op afstand het bedrijf oplegt.",
+     "legal_obligation", "affirm", None, None),
     ("nl", "Meta claimt dat het een gerechtvaardigd belang heeft.", "legitimate_interest", "affirm", "Meta", "Meta"),
     ("nl", "Volgens noyb heeft Meta geen gerechtvaardigd belang.", "legitimate_interest", "deny", "noyb", "Meta"),
     ("nl", "Uber verzamelde de gegevens zonder toestemming, zegt de AP.", "consent", "deny",
@@ -2162,22 +2175,6 @@ def test_the_company_does_not_refer_back_to_a_subsidiary_or_a_recipient_named_in
             "other companies. The CNIL announced that it had fined the company 3 million euros.")
     fine = only(run(pipes, "en", text, actors=actors), "fine")
     assert fine["target"] == "Avast", fine
-
-
-@pytest.mark.parametrize("lang,text,basis,polarity", [
-    ("en", "Uber says it keeps the readings to perform its rental contracts with tenants.", "contract", "affirm"),
-    ("en", "Uber says its operating licence obliges it to verify riders' ages.", "legal_obligation", "affirm"),
-    ("en", "Uber said the law obliges municipalities to prevent wrongful payments.", "legal_obligation", "affirm"),
-    ("en", "The DPC found that Uber had no valid basis under Article 6(1).", "no_legal_basis", "deny"),
-    ("en", "Uber says it has an overriding interest in recovering unpaid fees.", "legitimate_interest", "affirm"),
-    ("nl", "Voor de metingen beroept Uber zich op de huurovereenkomst.", "contract", "affirm"),
-    ("nl", "Dat is volgens Uber nodig om de koopovereenkomst en de betaalservice uit te voeren.", "contract", "affirm"),
-    ("nl", "Het volgen van spelers is volgens Uber een plicht die de Wet kansspelen op afstand het bedrijf oplegt.",
-     "legal_obligation", "affirm"),
-])
-def test_more_ways_of_naming_a_basis(pipes, lang, text, basis, polarity):
-    claim = only(run(pipes, lang, text), "legal_basis")
-    assert (claim["basis"], claim["polarity"]) == (basis, polarity), claim
 
 
 def test_a_processor_agreement_is_no_contract_basis(pipes):
