@@ -155,6 +155,11 @@ KIND_CASES = [
     ("en", "Meta relies on legitimate interests for the processing.", "legal_basis"),
     ("en", "The European Commission has opened formal proceedings against TikTok under the Digital Services Act.",
      "investigation"),
+    # a regulator asking a party for information (the blind batches 24-26)
+    ("en", "The ICO said it had contacted Uber to ask how it had assessed the risks.", "investigation"),
+    ("en", "The DPC had contacted Uber and asked to see the impact assessment.", "investigation"),
+    ("en", "The CNIL had asked the company for a list of its customers.", "investigation"),
+    ("nl", "Ook Uber heeft van de AP een verzoek om informatie gekregen.", "investigation"),
 ]
 
 
