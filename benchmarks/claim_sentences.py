@@ -1,0 +1,126 @@
+"""Could a learned sentence detector find the claims the rules miss? A measurement, not part of the pipeline.
+
+    HF_HUB_OFFLINE=1 python -m benchmarks.claim_sentences [--fresh REGEX] [--kind violation]
+
+A bag-of-words spaCy text classifier (`TextCatBOW`, uni- and bigrams, one per language, trained from scratch in
+seconds) learns "this sentence holds a gold claim" (or a claim of `--kind`) from the dev articles that are NOT
+matched by `--fresh` (default: the blind batches 24-26, written after every rule they are scored against), and is
+scored on the fresh ones against the rules read as a sentence detector (a sentence is positive when a rule claim
+overlaps it). The recall side: of the sentences the classifier flags and no rule claim touches, how many hold a
+gold claim the rules missed. The test split is not looked at. The figures describe this corpus and run only.
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import re
+from pathlib import Path
+
+import spacy
+from spacy.training import Example
+
+from flows.documents import read_jsonl
+
+CORPUS = Path(__file__).resolve().parent.parent / "models" / "corpus"
+FRESH = r"nl-2(?:3[5-9]|4\d|5[0-2])|en-2(?:3[6-9]|4\d|5[0-3])"
+THRESHOLDS = (0.3, 0.5, 0.7, 0.85)
+
+
+def sentence_rows(docs: list[dict], preds: dict[str, dict], kind: str | None) -> dict[str, list[tuple]]:
+    """Per language: (sentence text, holds a gold claim, holds a rule claim) for every sentence of `docs`."""
+    splitters = {}
+    rows: dict[str, list[tuple]] = {}
+    for doc in docs:
+        lang = doc["lang"]
+        if lang not in splitters:
+            splitters[lang] = spacy.blank(lang)
+            splitters[lang].add_pipe("sentencizer")
+
+        def holds(claims, a, b):
+            return any(c["start"] < b and c["end"] > a and (kind is None or c["kind"] == kind) for c in claims)
+        for sent in splitters[lang](doc["text"]).sents:
+            if sent.text.strip():
+                a, b = sent.start_char, sent.end_char
+                rows.setdefault(lang, []).append((sent.text, holds(doc["claims"], a, b),
+                                                  holds(preds[doc["id"]]["claims"], a, b)))
+    return rows
+
+
+def train(lang: str, rows: list[tuple], epochs: int = 8, seed: int = 13):
+    """A bag-of-words classifier for `lang` trained on (text, label, _) rows."""
+    random.seed(seed)
+    nlp = spacy.blank(lang)
+    textcat = nlp.add_pipe("textcat", config={"model": {"@architectures": "spacy.TextCatBOW.v3",
+                                                        "exclusive_classes": True, "ngram_size": 2,
+                                                        "no_output_layer": False}})
+    for label in ("CLAIM", "OTHER"):
+        textcat.add_label(label)
+    examples = [Example.from_dict(nlp.make_doc(t), {"cats": {"CLAIM": float(y), "OTHER": float(not y)}})
+                for t, y, _ in rows]
+    optimizer = nlp.initialize(lambda: examples)
+    for _ in range(epochs):
+        random.shuffle(examples)
+        for i in range(0, len(examples), 32):
+            nlp.update(examples[i:i + 32], sgd=optimizer, drop=0.2)
+    return nlp
+
+
+def counts(predicted: list[bool], gold: list[bool]) -> tuple[int, int, int]:
+    tp = sum(p and g for p, g in zip(predicted, gold))
+    return tp, sum(p and not g for p, g in zip(predicted, gold)), sum(g and not p for p, g in zip(predicted, gold))
+
+
+def prf(tp: int, fp: int, fn: int) -> str:
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    return f"{p:.2f} | {r:.2f} | {2 * p * r / (p + r) if p + r else 0.0:.2f}"
+
+
+def measure(train_rows: list[tuple], eval_rows: list[tuple], lang: str) -> list[str]:
+    """Markdown table rows for one language."""
+    nlp = train(lang, train_rows)
+    gold = [g for _, g, _ in eval_rows]
+    rules = [r for _, _, r in eval_rows]
+    scores = [nlp(t).cats["CLAIM"] for t, _, _ in eval_rows]
+    missed = sum(g and not r for g, r in zip(gold, rules))
+    out = [f"| {lang} | rules | {prf(*counts(rules, gold))} | | |"]
+    for th in THRESHOLDS:
+        flagged = [s >= th for s in scores]
+        extra = [f and not r for f, r in zip(flagged, rules)]
+        found = sum(e and g for e, g in zip(extra, gold))
+        out.append(f"| {lang} | classifier >= {th} | {prf(*counts(flagged, gold))} | {sum(extra)} | "
+                   f"{found} of {missed} |")
+    return out
+
+
+def main(argv: list[str] | None = None) -> str:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--gold", type=Path, default=CORPUS / "gold-dev.jsonl")
+    ap.add_argument("--fresh", default=FRESH, help="ids scored (regex); the other dev articles train")
+    ap.add_argument("--kind", default=None, help="one claim kind (e.g. violation); default: any claim")
+    args = ap.parse_args(argv)
+    from flows.extract import get_extractor
+    from flows.settings import load_settings
+
+    docs = read_jsonl(args.gold, required="id")
+    extractor = get_extractor(load_settings())
+    preds = {p["id"]: p for p in extractor.extract_many(
+        [{"id": d["id"], "text": d["text"], "lang": d["lang"]} for d in docs])}
+    fresh = re.compile(args.fresh)
+    train_rows = sentence_rows([d for d in docs if not fresh.fullmatch(d["id"])], preds, args.kind)
+    eval_rows = sentence_rows([d for d in docs if fresh.fullmatch(d["id"])], preds, args.kind)
+    lines = [f"Sentences holding {'a ' + args.kind if args.kind else 'any'} claim; trained on "
+             f"{sum(map(len, train_rows.values()))} sentences, scored on {sum(map(len, eval_rows.values()))} "
+             f"(extractor {extractor.version}).", "",
+             "| lang | detector | P | R | F1 | flagged, no rule claim | of those, a claim the rules missed |",
+             "|---|---|---|---|---|---|---|"]
+    for lang in sorted(eval_rows):
+        if train_rows.get(lang):
+            lines += measure(train_rows[lang], eval_rows[lang], lang)
+    table = "\n".join(lines)
+    print(table)
+    return table
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,30 @@
+"""benchmarks.claim_sentences: sentence labels from claim spans, and a bag-of-words detector that learns them."""
+from benchmarks.claim_sentences import counts, measure, prf, sentence_rows
+
+DOC = {"id": "d1", "lang": "nl", "text": "De AP legt Uber een boete op. Het regent in Den Haag. De AP beboet Meta.",
+       "claims": [{"kind": "fine", "start": 3, "end": 28}, {"kind": "violation", "start": 57, "end": 70}]}
+
+
+def test_a_sentence_holds_a_claim_when_a_claim_span_overlaps_it():
+    preds = {"d1": {"claims": [{"kind": "fine", "start": 3, "end": 28}]}}
+    rows = sentence_rows([DOC], preds, None)["nl"]
+    assert [(g, r) for _, g, r in rows] == [(True, True), (False, False), (True, False)]
+    assert [g for _, g, _ in sentence_rows([DOC], preds, "violation")["nl"]] == [False, False, True]
+
+
+def test_counts_and_scores():
+    assert counts([True, True, False, False], [True, False, True, False]) == (1, 1, 1)
+    assert prf(1, 1, 1) == "0.50 | 0.50 | 0.50"
+
+
+def test_the_detector_learns_claim_words_and_reports_what_the_rules_missed():
+    claim = ["De AP legt {} een boete op.", "Het bedrijf {} kreeg een boete van de toezichthouder.",
+             "De toezichthouder beboet {} om cookies."]
+    other = ["Het regent in {}.", "In {} scheen de zon.", "De trein naar {} had vertraging."]
+    names = ["Uber", "Meta", "Google", "Bol", "Zalando", "Ahold", "Coolblue", "Picnic"]
+    train_rows = [(t.format(n), True, True) for t in claim for n in names] + \
+                 [(t.format(n), False, False) for t in other for n in names]
+    eval_rows = [("De AP legt Tesla een boete op.", True, False), ("Het regent in Tesla.", False, False)]
+    rows = measure(train_rows, eval_rows, "nl")
+    assert rows[0].startswith("| nl | rules | 0.00 | 0.00 | 0.00")
+    assert "| nl | classifier >= 0.5 | 1.00 | 1.00 | 1.00 | 1 | 1 of 1 |" in rows, rows
