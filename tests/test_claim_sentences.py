@@ -28,3 +28,21 @@ def test_the_detector_learns_claim_words_and_reports_what_the_rules_missed():
     rows = measure(train_rows, eval_rows, "nl")
     assert rows[0].startswith("| nl | rules | 0.00 | 0.00 | 0.00")
     assert "| nl | classifier >= 0.5 | 1.00 | 1.00 | 1.00 | 1 | 1 of 1 |" in rows, rows
+
+
+def test_added_claims_go_where_the_detector_fires_and_no_rule_claim_is():
+    from benchmarks.claim_sentences import kind_rows, train, with_added_claims
+
+    fines = [f"De AP legt {n} een boete op." for n in ("Uber", "Meta", "Google", "Bol", "Ahold", "Picnic")]
+    weather = [f"Het regent in {n}." for n in ("Utrecht", "Breda", "Delft", "Gouda", "Assen", "Venlo")]
+    detectors = {"nl": train("nl", [(t, True, None) for t in fines] + [(t, False, None) for t in weather])}
+    docs = [{"id": "k", "lang": "nl", "text": " ".join(fines), "claims": [
+        {"kind": "fine", "start": 0, "end": 10}] + [{"kind": "order", "start": 30, "end": 40}]}]
+    assert {k for _, k, _ in kind_rows(docs)["nl"]} == {"fine", "order"}
+    kinds = {"nl": train("nl", kind_rows(docs)["nl"] + [(t, "fine", None) for t in fines])}
+    text = "De AP legt Tesla een boete op. Het regent in Zwolle. De AP legt Zara een boete op."
+    preds = {"e": {"claims": [{"kind": "fine", "start": 0, "end": 29, "claimant": "AP", "target": "Tesla"}]}}
+    out = with_added_claims([{"id": "e", "lang": "nl", "text": text}], preds, detectors, kinds, 0.5)[0]["claims"]
+    added = out[1:]
+    assert [(c["text"], c["kind"], c["claimant"], c["target"]) for c in added] == [
+        ("De AP legt Zara een boete op.", "fine", "AP", "Tesla")], added
