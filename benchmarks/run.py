@@ -286,18 +286,18 @@ def render_table(results: dict, info: dict, n_articles: int, command: str) -> st
             + ("\n" + "\n".join(notes) + "\n" if notes else ""))
 
 
-def run_steady(n: int, workdir: Path, options: dict, name: str = "steady") -> dict:
+def run_steady(n: int, workdir: Path, options: dict) -> dict:
     """The e2e stage once more, over a corpus of its own of `n` articles (no later articles: no warm run),
     sharing the main work directory's Prefect home (no second database migration in the timing)."""
     from benchmarks.corpus import LocalSites, generate, write_workdir
 
-    steady_dir = workdir / name
-    print(f"  running e2e, {name} ({n} articles) ...", file=sys.stderr, flush=True)
+    steady_dir = workdir / "steady"
+    print(f"  running e2e, steady state ({n} articles) ...", file=sys.stderr, flush=True)
     with LocalSites(steady_dir / "sites") as sites:
         write_workdir(generate(n, steady_dir / "sites", sites.base_url), steady_dir)
         result = run_stage("e2e", steady_dir, options, env_dir=workdir)
     if "error" in result:
-        print(f"  e2e {name} failed: {result['log']}", file=sys.stderr)
+        print(f"  e2e steady state failed: {result['log']}", file=sys.stderr)
     return result
 
 

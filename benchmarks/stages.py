@@ -292,10 +292,10 @@ def stage_load(workdir: Path, target_facts: int = 200_000, chunk: int = 64, big_
     and the bulk call again (every article already has facts: the delete-and-replace path), and as the pipeline
     loads: the extraction workers' `worker_chunk`-article batches (fact_batch, built where each chunk is
     extracted: not timed here, its cost is reported apart) merged and written `big_chunk` articles at a time by
-    the writer (merge_batches + write_facts); each `repeats`
-    times into a fresh file, the run of median wall time reported (single runs varied by +-25 %). Then the split
-    of one bulk call: Python (contract dicts -> Arrow columns, `fact_batch`) vs DuckDB (`write_facts`: the
-    transaction with its DELETEs, INSERTs hashing the ids, actors and article stamps), and DuckDB's floor:
+    the writer (merge_batches + write_facts); each `repeats` times into a fresh file, the run of median wall time
+    reported (single runs varied by +-25 %). Then the split of one bulk call: Python (contract dicts -> Arrow
+    columns with their ids, `fact_batch`) vs DuckDB (`write_facts`: the transaction with its DELETEs, INSERTs,
+    actors and article stamps), and DuckDB's floor:
     the stored rows, ids included, inserted again from Arrow into a fresh file in one transaction."""
     from contextlib import contextmanager
 

@@ -99,18 +99,19 @@ def extract_pending(settings: Settings, force: bool = False, chunk: int = extrac
     workers = extract_pool.workers_for(settings, len(pending))
     totals = dict(EMPTY_TOTALS)
     batches: list[FactBatch] = []
+    articles = 0   # in `batches`, extracted or skipped
     results = extract_pool.in_order(chunks, lambda c: extract_batch(settings, quote(c)), workers, version,
                                     prefetched)
     for done, batch in enumerate(results, 1):
         batches.append(batch)
-        if sum(b.tables["incoming_ids"].num_rows for b in batches) < settings.extract_load_every \
-                and done < len(chunks):
+        articles += batch.tables["incoming_ids"].num_rows
+        if articles < settings.extract_load_every and done < len(chunks):
             continue
         checkpoint(settings, "extract.before_load")
         counts = load_facts(settings, quote(batches))
         checkpoint(settings, "extract.after_load")
         add_counts(totals, batches, counts)
-        batches = []
+        batches, articles = [], 0
     return totals
 
 

@@ -138,6 +138,12 @@ def _party_ids(actor_article: pa.Array, actor_name: pa.Array, actor_ids: pa.Arra
             for code in party_codes]
 
 
+def _one_row_per_actor(actors: pa.Table) -> pa.Table:
+    """One row per actor id, in order of first occurrence, with the values of its last (as _last_per_key)."""
+    codes = pc.dictionary_encode(actors["actor_id"].combine_chunks()).indices.to_numpy()
+    return actors.take(pa.array(_last_of_each(codes)))
+
+
 def _with_ids(table: pa.Table, *parts: str | pa.Array | pa.ChunkedArray) -> pa.Table:
     """`table` with each row's id (column `id`) as short_hash spells it: sha256 of the '|'-joined parts (fixed
     words, or columns: numbers in decimal, a missing value as 'None', as str() spells them), first 16 hex digits.
@@ -191,10 +197,8 @@ def fact_batch(extracted: list[tuple[str, dict]], version: str,
                            statistics["span_end"], statistics["unit"], value_key, version)
     claim_table = _with_ids(claim_table, claim_table["article_id"], "claim", claim_table["kind"],
                             claim_table["span_start"], claim_table["span_end"], version)
-    # actors: one row per actor id, in order of first occurrence, from its last occurrence (as _last_per_key)
-    last = pa.array(_last_of_each(pc.dictionary_encode(actor_ids).indices.to_numpy()))
-    actor_table = pa.table({"actor_id": actor_ids.take(last), "name": actor_name.take(last),
-                            "type": actor_type.take(last), "kb_id": actor_kb.take(last)})
+    actor_table = _one_row_per_actor(pa.table({"actor_id": actor_ids, "name": actor_name, "type": actor_type,
+                                               "kb_id": actor_kb}))
     ids = pa.table({"article_id": pa.concat_arrays([article_ids, pa.array(list(skipped), pa.string())]),
                     "skip_reason": pa.array([None] * len(by_article) + list(skipped.values()), pa.string())})
     return FactBatch(version=version,
@@ -206,10 +210,9 @@ def fact_batch(extracted: list[tuple[str, dict]], version: str,
 
 def merge_batches(batches: list[FactBatch]) -> FactBatch:
     """One batch with the facts of all `batches` (extraction chunks, each built by fact_batch in the process
-    that extracted it): tables concatenated, each actor kept once (its last occurrence, as
-    fact_batch keeps it). The batches must come from
-    one extractor version and hold different articles, as chunks cut from one pending list do; merging an
-    article twice is refused (which facts would win is not the batches' to say)."""
+    that extracted it): tables concatenated, each actor kept once (its last occurrence, as fact_batch keeps
+    it). The batches must come from one extractor version and hold different articles, as chunks cut from one
+    pending list do; merging an article twice is refused (which facts would win is not the batches' to say)."""
     if not batches:
         raise ValueError("merge_batches: no batches")
     if len(batches) == 1:
@@ -225,8 +228,6 @@ def merge_batches(batches: list[FactBatch]) -> FactBatch:
     if pc.count_distinct(ids).as_py() != len(ids):
         raise ValueError("merge_batches: an article is in two batches; extract it once, or load the batches "
                          "one after the other")
-    actors = tables["incoming_actors"]
-    codes = pc.dictionary_encode(actors["actor_id"].combine_chunks()).indices.to_numpy()
-    tables["incoming_actors"] = actors.take(pa.array(_last_of_each(codes)))
+    tables["incoming_actors"] = _one_row_per_actor(tables["incoming_actors"])
     return FactBatch(version=versions[0], tables=tables,
                      counts={k: sum(b.counts[k] for b in batches) for k in batches[0].counts})

@@ -2,7 +2,8 @@
 
 Facts: `replace_facts` = `fact_batch` (contract dicts -> Arrow columns, no per-row Python dicts;
 warehouse/columns.py, which the extraction workers run for their own chunks) + `write_facts` (one transaction:
-DELETE the batch's old facts, INSERT ... SELECT, actors, article stamps). Per call there is a fixed cost of about ten DuckDB statements, so load in large batches (docs/scaling.md)."""
+DELETE the batch's old facts, INSERT ... SELECT, actors, article stamps). Per call there is a fixed cost of about
+ten DuckDB statements, so load in large batches (docs/scaling.md)."""
 from __future__ import annotations
 
 from contextlib import contextmanager
