@@ -110,9 +110,7 @@ def _possessive(text: str, p: Party, orgs: list[Party], cues: AffiliationCues) -
         return None
     # "its" is the topic: the last organisation that opens its sentence ("Open Rights Group has written to Uber.
     # Its chair, X, said"), else the last one named
-    before = [o for o in orgs if o.end <= p.start and o.type in ("ngo", "company", "government")]
-    topics = [o for o in before if not text[_sentence_start(text, o.start):o.start].strip(" \"'“„‘")]
-    return (topics or before or [None])[-1]
+    return _topic_or_last(text, [o for o in orgs if o.end <= p.start and o.type in ("ngo", "company", "government")])
 
 
 def _topic_title(text: str, p: Party, parties: list[Party], cues: AffiliationCues) -> Party | None:
@@ -122,8 +120,12 @@ def _topic_title(text: str, p: Party, parties: list[Party], cues: AffiliationCue
     if cues.topic_title is None or not cues.topic_title.search(text[max(0, p.start - 40):p.start]):
         return None
     lo = _sentence_start(text, max(0, _sentence_start(text, p.start) - 2))
-    before = [o for o in parties if lo <= o.start and o.end <= p.start and not o.anaphor
-              and o.type in ("ngo", "company", "government", "other")]
+    return _topic_or_last(text, [o for o in parties if lo <= o.start and o.end <= p.start and not o.anaphor
+                                 and o.type in ("ngo", "company", "government", "other")])
+
+
+def _topic_or_last(text: str, before: list[Party]) -> Party | None:
+    """The last of `before` that opens its sentence (the topic), else the last one."""
     topics = [o for o in before if not text[_sentence_start(text, o.start):o.start].strip(" \"'“„‘")]
     return (topics or before or [None])[-1]
 

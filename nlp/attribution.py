@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from nlp.literals import Gate, fold
@@ -36,6 +36,9 @@ class Party:
     start: int
     end: int
     anaphor: bool = False
+    # a mention in a side role: an owner or subsidiary described ("its subsidiary Jumpshot"), a recipient of data
+    # ("passed the data to Jumpshot"); not the subject a story's "the company" refers back to
+    aside: bool = field(default=False, compare=False)
 
 
 @dataclass
@@ -186,7 +189,8 @@ def collect_parties(text: str, actors, cues: Cues) -> list[Party]:
     last_end = -1
     for p in named:  # drop nested mentions ("noyb" inside "privacyorganisatie noyb")
         if p.start >= last_end:
-            parties.append(p)
+            aside = _describes_another(text, p.start, cues) or _receives_data(text, p.start, cues)
+            parties.append(replace(p, aside=True) if aside else p)
             last_end = p.end
     taken = [(p.start, p.end) for p in parties]
 
@@ -208,8 +212,6 @@ def collect_parties(text: str, actors, cues: Cues) -> list[Party]:
             extra.append(Party(ante.name, ante.type, m.start(), m.end(), anaphor=True))
             taken.append((m.start(), m.end()))
     folded = fold(text)
-    # mentions in a side role: an owner or subsidiary described ("its subsidiary Jumpshot"), a recipient of data
-    aside = {p.start for p in parties if side_role(text, p, cues)}
     for typ, rx in cues.anaphora.items():
         if not cues.anaphora_gates[typ].admits(text, folded):
             continue
@@ -220,7 +222,7 @@ def collect_parties(text: str, actors, cues: Cues) -> list[Party]:
             # (of the same type: in "stuurden de organisaties Google een brief" the name is the object)
             if any(0 <= p.start - m.end() <= 1 and p.type == typ for p in parties):
                 continue
-            ante = _antecedent(parties, typ, m.start(), text, aside)
+            ante = _antecedent(parties, typ, m.start(), text)
             if ante and _plain(m.group(0)) in cues.plural:
                 ante = _group_head(parties, ante, text)
             if ante:
@@ -276,19 +278,21 @@ def _group_head(parties: list[Party], member: Party, text: str) -> Party:
 _DEMONSTRATIVE = re.compile(r"(?:die|deze|dat|dit|this|that|these|those)\s", re.I)
 
 
-def side_role(text: str, p: Party, cues: Cues) -> bool:
-    """A mention that describes another party ("its owner Microsoft", "its subsidiary Jumpshot") or says where
-    data went ("passed the data to Jumpshot"): not the subject a story's "the company" refers back to."""
-    return bool(cues.relation_before is not None and cues.relation_before.search(text, max(0, p.start - 30), p.start)
-                or cues.recipient_before is not None
-                and cues.recipient_before.search(text, max(0, p.start - 80), p.start))
+def _describes_another(text: str, pos: int, cues: Cues, lo: int = 0) -> bool:
+    """A party named at `pos` to describe another ("Foodinho, de Italiaanse dochter van Glovo", "its owner
+    Google", "its subsidiary Jumpshot"); `lo`: where the cue may begin at the earliest (a clause's start)."""
+    return bool(cues.relation_before is not None and cues.relation_before.search(text, max(lo, pos - 30), pos))
 
 
-def _antecedent(parties: list[Party], typ: str, pos: int, text: str = "", aside: frozenset | set = frozenset()
-                ) -> Party | None:
+def _receives_data(text: str, pos: int, cues: Cues, lo: int = 0) -> bool:
+    """Where data went ("for transferring the data to Jumpshot", "deelde gegevens met Orvanta")."""
+    return bool(cues.recipient_before is not None and cues.recipient_before.search(text, max(lo, pos - 80), pos))
+
+
+def _antecedent(parties: list[Party], typ: str, pos: int, text: str = "") -> Party | None:
     before = [p for p in parties if p.type == typ and p.end <= pos]
     # a side-role mention ("its subsidiary Jumpshot") is no antecedent while the story has another of that type
-    before = [p for p in before if p.start not in aside] or before
+    before = [p for p in before if not p.aside] or before
     if before and _DEMONSTRATIVE.match(text, pos):
         return before[-1]  # "Die toezichthouder", "this regulator": the one just named, not the story's main one
     if before:
@@ -479,11 +483,11 @@ def assign_roles(text: str, ctx: RoleContext, parties: list[Party], cues: Cues, 
         if _marked(text, cs, p, cues.co_actor_before):
             c -= 6  # "investigated jointly with the OPC": a partner, not the one acting
             t -= 6
-        related = cues.relation_before is not None and cues.relation_before.search(text, max(cs, p.start - 30), p.start)
+        related = _describes_another(text, p.start, cues, cs)
         if related:
             c -= 4  # "Foodinho, de Italiaanse dochter van Glovo", "YouTube and its owner Google": the party described
             t -= 4
-        if cues.recipient_before is not None and cues.recipient_before.search(text, max(cs, p.start - 80), p.start):
+        if _receives_data(text, p.start, cues, cs):
             c -= 2  # "for transferring the data to Jumpshot", "deelde gegevens met Orvanta": where the data went,
             t -= 3  # not the one accused
         if p.start >= te and _marked(text, cs, p, cues.cause_before):

@@ -23,7 +23,7 @@ from nlp.docinfo import doc_text, sentence_spans
 from nlp.literals import Gate, fold
 from nlp.articles import ARTICLES_FILE, Citation, CitationFinder
 from nlp.affiliation import AffiliationCues, affiliations
-from nlp.attribution import QUOTES, UNNAMED, Cues, Party, RoleContext, _group_head, _marked, assign_roles, collect_parties, find_speaker, owner_before_re, quote_regions, side_role, words_re
+from nlp.attribution import QUOTES, UNNAMED, Cues, Party, RoleContext, _group_head, _marked, assign_roles, collect_parties, find_speaker, owner_before_re, quote_regions, words_re
 
 logger = logging.getLogger(__name__)
 
@@ -229,7 +229,7 @@ class ClaimExtractor:
         citations = self.finder.find(text)
         quotes = quote_regions(text, parties, self.cues)
         sentences = _sentences(doc)
-        enforcer, main_target = _doc_roles(parties, lambda p: side_role(text, p, self.cues))
+        enforcer, main_target = _doc_roles(parties)
         enforcer = self._prosecutor(text, parties, enforcer)
         self._owner_of = _present_owners(doc._.actors, self.owners)
         self._product_names = frozenset(a["name"] for a in doc._.actors or [] if isinstance(a, dict)
@@ -1162,7 +1162,8 @@ class ClaimExtractor:
         # "X says it will ..., and that it does not need consent": a reported clause joined to the last goes back to
         # the speech verb before it, however far
         joined = re.match(r"\W*(?:(?:and|en|or|of)\s+)?(?:that|dat)(?![\w])", text[a:main.start], re.I)
-        window = text[sent[0] if joined else max(sent[0], a - 80):main.start]
+        origin = sent[0] if joined else max(sent[0], a - 80)
+        window = text[origin:main.start]
         m = None
         for cue in self.self_claim_re.finditer(window):
             if self.assessed_re is not None and self.assessed_re.search(window[:cue.start()]):
@@ -1170,7 +1171,6 @@ class ClaimExtractor:
             m = cue
         if m is None:
             return None
-        origin = sent[0] if joined else max(sent[0], a - 80)
         cue_pos, cue_end = origin + m.start(), origin + m.end()
         before = [p for p in parties if sent[0] <= p.start < cue_end and p.type in ("company", "government", "other")]
         if before:
@@ -1180,16 +1180,15 @@ class ClaimExtractor:
                          and p.type in ("company", "government", "other")), None)
         if inverted is not None:
             return inverted
+        named_before = any(sent[0] <= p.start < cue_pos for p in parties)
         # "Within weeks it told regulators it planned to switch to consent": a pronoun for the last topic
-        if prev_topic is not None and prev_topic.type in ("company", "government", "other") and not any(
-                sent[0] <= p.start < cue_pos for p in parties) and re.search(
-                r"(?<![\w])(?:it|they|het|zij|ze|hij|he|she)(?![\w])", text[sent[0]:cue_pos], re.I):
+        if prev_topic is not None and prev_topic.type in ("company", "government", "other") and not named_before \
+                and re.search(r"(?<![\w])(?:it|they|het|zij|ze|hij|he|she)(?![\w])", text[sent[0]:cue_pos], re.I):
             return prev_topic
         # "..., relying on its legitimate interest" with no party named in the sentence: the basis is the processor's
         # own, and the processor is the story's subject (a regulator relies on no basis of its own)
-        if main_target is not None and main_target.type in ("company", "government", "other") and not any(
-                sent[0] <= p.start < cue_pos for p in parties) and re.match(
-                rf"\s+(?:\w+\s+)?(?:{self.cues.possessive_alt})\s", text[cue_end:cue_end + 30], re.I):
+        if main_target is not None and main_target.type in ("company", "government", "other") and not named_before \
+                and re.match(rf"\s+(?:\w+\s+)?(?:{self.cues.possessive_alt})\s", text[cue_end:cue_end + 30], re.I):
             return main_target
         return None
 
@@ -1442,13 +1441,13 @@ def _top_party(parties: list[Party], types: tuple[str, ...]) -> Party | None:
 _LEAD_CHARS = 400  # about the first two sentences of a news story
 
 
-def _doc_roles(parties: list[Party], aside=lambda p: False) -> tuple[Party | None, Party | None]:
-    """The document's most mentioned regulator (default enforcer) and company (default target); a mention `aside`
-    says is only a side role (an owner described, a recipient of data) does not count towards the target."""
+def _doc_roles(parties: list[Party]) -> tuple[Party | None, Party | None]:
+    """The document's most mentioned regulator (default enforcer) and company (default target); a mention in a
+    side role (Party.aside: an owner described, a recipient of data) does not count towards the target."""
     counts: dict[str, float] = {}
     first: dict[str, Party] = {}
     for p in parties:
-        if p.type in ("company", "other", "government") and not aside(p):
+        if p.type in ("company", "other", "government") and not p.aside:
             # "the university", "het bedrijf" count too: the story keeps returning to its subject
             counts[p.name] = counts.get(p.name, 0.0) + (1.0 if p.type == "company" else 0.8)
             if not p.anaphor:
