@@ -17,6 +17,7 @@ import argparse
 import random
 import re
 from collections import Counter
+from functools import lru_cache
 from pathlib import Path
 
 import spacy
@@ -29,23 +30,33 @@ FRESH = r"nl-2(?:3[5-9]|4\d|5[0-2])|en-2(?:3[6-9]|4\d|5[0-3])"
 THRESHOLDS = (0.3, 0.5, 0.7, 0.85)
 
 
+@lru_cache(maxsize=None)
+def _splitter(lang: str):
+    nlp = spacy.blank(lang)
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def _sentences(doc: dict):
+    """(start, end, text) of every non-empty sentence of a document."""
+    for sent in _splitter(doc["lang"])(doc["text"]).sents:
+        if sent.text.strip():
+            yield sent.start_char, sent.end_char, sent.text
+
+
+def _overlapping(claims: list[dict], a: int, b: int) -> list[dict]:
+    return [c for c in claims if c["start"] < b and c["end"] > a]
+
+
 def sentence_rows(docs: list[dict], preds: dict[str, dict], kind: str | None) -> dict[str, list[tuple]]:
     """Per language: (sentence text, holds a gold claim, holds a rule claim) for every sentence of `docs`."""
-    splitters = {}
+    def holds(claims, a, b):
+        return any(kind is None or c["kind"] == kind for c in _overlapping(claims, a, b))
     rows: dict[str, list[tuple]] = {}
     for doc in docs:
-        lang = doc["lang"]
-        if lang not in splitters:
-            splitters[lang] = spacy.blank(lang)
-            splitters[lang].add_pipe("sentencizer")
-
-        def holds(claims, a, b):
-            return any(c["start"] < b and c["end"] > a and (kind is None or c["kind"] == kind) for c in claims)
-        for sent in splitters[lang](doc["text"]).sents:
-            if sent.text.strip():
-                a, b = sent.start_char, sent.end_char
-                rows.setdefault(lang, []).append((sent.text, holds(doc["claims"], a, b),
-                                                  holds(preds[doc["id"]]["claims"], a, b)))
+        for a, b, text in _sentences(doc):
+            rows.setdefault(doc["lang"], []).append((text, holds(doc["claims"], a, b),
+                                                     holds(preds[doc["id"]]["claims"], a, b)))
     return rows
 
 
@@ -84,12 +95,11 @@ def prf(tp: int, fp: int, fn: int) -> str:
     return f"{p:.2f} | {r:.2f} | {2 * p * r / (p + r) if p + r else 0.0:.2f}"
 
 
-def measure(train_rows: list[tuple], eval_rows: list[tuple], lang: str) -> list[str]:
-    """Markdown table rows for one language."""
-    nlp = train(lang, train_rows)
+def measure(detector, eval_rows: list[tuple], lang: str) -> list[str]:
+    """Markdown table rows for one language: the rules and the trained `detector` on the eval sentences."""
     gold = [g for _, g, _ in eval_rows]
     rules = [r for _, _, r in eval_rows]
-    scores = [nlp(t).cats["CLAIM"] for t, _, _ in eval_rows]
+    scores = [detector(t).cats["CLAIM"] for t, _, _ in eval_rows]
     missed = sum(g and not r for g, r in zip(gold, rules))
     out = [f"| {lang} | rules | {prf(*counts(rules, gold))} | | |"]
     for th in THRESHOLDS:
@@ -105,12 +115,9 @@ def kind_rows(docs: list[dict]) -> dict[str, list[tuple]]:
     """Per language: (sentence text, kind of the first gold claim in it, None) for sentences holding a claim."""
     out: dict[str, list[tuple]] = {}
     for doc in docs:
-        splitter = spacy.blank(doc["lang"])
-        splitter.add_pipe("sentencizer")
-        for sent in splitter(doc["text"]).sents:
-            kinds = [c["kind"] for c in doc["claims"] if c["start"] < sent.end_char and c["end"] > sent.start_char]
-            if kinds and sent.text.strip():
-                out.setdefault(doc["lang"], []).append((sent.text, kinds[0], None))
+        for a, b, text in _sentences(doc):
+            if claims := _overlapping(doc["claims"], a, b):
+                out.setdefault(doc["lang"], []).append((text, claims[0]["kind"], None))
     return out
 
 
@@ -125,17 +132,12 @@ def with_added_claims(docs: list[dict], preds: dict[str, dict], detectors: dict,
         claims = list(pred["claims"])
         claimants = Counter(c["claimant"] for c in claims if c.get("claimant"))
         targets = Counter(c["target"] for c in claims if c.get("target"))
-        splitter = spacy.blank(doc["lang"])
-        splitter.add_pipe("sentencizer")
-        for sent in splitter(doc["text"]).sents:
-            a, b = sent.start_char, sent.end_char
-            if not sent.text.strip() or any(c["start"] < b and c["end"] > a for c in pred["claims"]):
+        for a, b, text in _sentences(doc):
+            if _overlapping(pred["claims"], a, b) or detectors[doc["lang"]](text).cats["CLAIM"] < threshold:
                 continue
-            if detectors[doc["lang"]](sent.text).cats["CLAIM"] < threshold:
-                continue
-            scores = kinds[doc["lang"]](sent.text).cats
+            scores = kinds[doc["lang"]](text).cats
             claims.append({"kind": max(scores, key=scores.get), "basis": None, "articles": [], "polarity": None,
-                           "status": None, "amount": None, "text": sent.text, "start": a, "end": b,
+                           "status": None, "amount": None, "text": text, "start": a, "end": b,
                            "claimant": claimants.most_common(1)[0][0] if claimants else None,
                            "target": targets.most_common(1)[0][0] if targets else None})
         pred["claims"] = claims
@@ -143,13 +145,16 @@ def with_added_claims(docs: list[dict], preds: dict[str, dict], detectors: dict,
     return out
 
 
-def added_claims_table(train_docs: list[dict], eval_docs: list[dict], preds: dict[str, dict]) -> list[str]:
-    """Claims P/R/F1 (nlp.evaluate) on the eval documents: the rules, and the rules plus detector claims."""
+def added_claims_table(train_docs: list[dict], eval_docs: list[dict], preds: dict[str, dict],
+                       detectors: dict | None = None) -> list[str]:
+    """Claims P/R/F1 (nlp.evaluate) on the eval documents: the rules, and the rules plus detector claims.
+    `detectors`: any-claim detectors per language already trained on `train_docs` (else trained here)."""
     from nlp.evaluate import rows, score
 
-    train_rows = sentence_rows(train_docs, preds, None)
-    langs = sorted({d["lang"] for d in eval_docs} & set(train_rows))
-    detectors = {lang: train(lang, train_rows[lang]) for lang in langs}
+    if detectors is None:
+        train_rows = sentence_rows(train_docs, preds, None)
+        detectors = {lang: train(lang, lang_rows) for lang, lang_rows in train_rows.items()}
+    langs = sorted({d["lang"] for d in eval_docs} & set(detectors))
     kind_data = kind_rows(train_docs)
     kinds = {lang: train(lang, kind_data[lang]) for lang in langs}
     docs = [d for d in eval_docs if d["lang"] in langs]
@@ -184,12 +189,13 @@ def main(argv: list[str] | None = None) -> str:
              f"(extractor {extractor.version}).", "",
              "| lang | detector | P | R | F1 | flagged, no rule claim | of those, a claim the rules missed |",
              "|---|---|---|---|---|---|---|"]
-    for lang in sorted(eval_rows):
-        if train_rows.get(lang):
-            lines += measure(train_rows[lang], eval_rows[lang], lang)
-    if args.add:
+    detectors = {lang: train(lang, train_rows[lang]) for lang in sorted(eval_rows) if train_rows.get(lang)}
+    for lang, detector in detectors.items():
+        lines += measure(detector, eval_rows[lang], lang)
+    if args.add:   # the any-claim detectors just trained serve again, unless they were trained for one kind
         lines += ["", *added_claims_table([d for d in docs if not fresh.fullmatch(d["id"])],
-                                          [d for d in docs if fresh.fullmatch(d["id"])], preds)]
+                                          [d for d in docs if fresh.fullmatch(d["id"])], preds,
+                                          None if args.kind else detectors)]
     table = "\n".join(lines)
     print(table)
     return table

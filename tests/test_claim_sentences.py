@@ -1,5 +1,5 @@
 """benchmarks.claim_sentences: sentence labels from claim spans, and a bag-of-words detector that learns them."""
-from benchmarks.claim_sentences import counts, measure, prf, sentence_rows
+from benchmarks.claim_sentences import counts, measure, prf, sentence_rows, train
 
 DOC = {"id": "d1", "lang": "nl", "text": "De AP legt Uber een boete op. Het regent in Den Haag. De AP beboet Meta.",
        "claims": [{"kind": "fine", "start": 3, "end": 28}, {"kind": "violation", "start": 57, "end": 70}]}
@@ -25,13 +25,13 @@ def test_the_detector_learns_claim_words_and_reports_what_the_rules_missed():
     train_rows = [(t.format(n), True, True) for t in claim for n in names] + \
                  [(t.format(n), False, False) for t in other for n in names]
     eval_rows = [("De AP legt Tesla een boete op.", True, False), ("Het regent in Tesla.", False, False)]
-    rows = measure(train_rows, eval_rows, "nl")
+    rows = measure(train("nl", train_rows), eval_rows, "nl")
     assert rows[0].startswith("| nl | rules | 0.00 | 0.00 | 0.00")
     assert "| nl | classifier >= 0.5 | 1.00 | 1.00 | 1.00 | 1 | 1 of 1 |" in rows, rows
 
 
 def test_added_claims_go_where_the_detector_fires_and_no_rule_claim_is():
-    from benchmarks.claim_sentences import kind_rows, train, with_added_claims
+    from benchmarks.claim_sentences import kind_rows, with_added_claims
 
     fines = [f"De AP legt {n} een boete op." for n in ("Uber", "Meta", "Google", "Bol", "Ahold", "Picnic")]
     weather = [f"Het regent in {n}." for n in ("Utrecht", "Breda", "Delft", "Gouda", "Assen", "Venlo")]
