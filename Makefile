@@ -16,7 +16,15 @@ export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 120
 
 .PHONY: setup run test bench clean
 
-setup: $(VENV)/.installed $(PREFECT_HOME)/prefect.db
+# The claim-kind classifiers (nlp/claim_kinds.py) read the rules' claims, so they are trained here (~40 s) on this
+# checkout's rules and dev corpus, and again whenever either changes; the nl model is written last.
+CLAIM_KINDS := models/claim-kinds-nl/meta.json
+
+setup: $(VENV)/.installed $(PREFECT_HOME)/prefect.db $(CLAIM_KINDS)
+
+$(CLAIM_KINDS): $(wildcard nlp/*.py models/patterns/* models/kb/* models/configs/*) models/corpus/gold-dev.jsonl \
+		models/training/train_claim_kinds.py models/ner-nl/meta.json $(VENV)/.installed
+	$(BIN)/python -m models.training.train_claim_kinds > /dev/null
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,4 +48,4 @@ bench: setup
 	$(BIN)/python -m benchmarks.run
 
 clean:
-	rm -rf $(VENV) .prefect data
+	rm -rf $(VENV) .prefect data models/claim-kinds-*

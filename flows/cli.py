@@ -197,12 +197,22 @@ def reprocess(db: Optional[Path] = DbOption,
 
 @app.command()
 def train(backend: str = typer.Option("spacy", help="spacy (Dutch NER) | transformers"),
-          task: str = typer.Option("ner", help="ner | claims (the claim-sentence classifier; transformers only)"),
+          task: str = typer.Option("ner", help="ner | claim-kinds (the classifiers that revise the rule claims; "
+                                               "spacy) | claims (the claim-sentence classifier; transformers)"),
           output: Optional[Path] = typer.Option(None, help="Where to write the model.")) -> None:
     """Train the statistical models on the project's own annotated data (offline, reproducible)."""
-    if task not in ("ner", "claims") or (task == "claims" and backend != "transformers"):
-        fail("--task must be ner, or claims with --backend transformers")
-    if task == "claims":
+    if task not in ("ner", "claims", "claim-kinds") or (task == "claims" and backend != "transformers") \
+            or (task == "claim-kinds" and backend != "spacy"):
+        fail("--task must be ner, claim-kinds (spacy backend), or claims with --backend transformers")
+    if task == "claim-kinds":
+        from models.training.train_claim_kinds import TrainingError as KindsError, train as train_kinds
+
+        try:
+            metrics = train_kinds(output)
+        except KindsError as exc:
+            fail(str(exc))
+        print(json.dumps(metrics, indent=1, default=str))
+    elif task == "claims":
         from models.training.train_claims import TrainingError, train as train_claims
 
         settings = settings_or_fail()

@@ -1192,6 +1192,25 @@ class ClaimExtractor:
             return main_target
         return None
 
+    def sentence_claim(self, text: str, start: int, end: int, kind: str) -> dict | None:
+        """A claim of `kind` over the sentence text[start:end] that no rule found (the learned claim-kind
+        classifier's, nlp/claim_kinds.py): its basis, articles, status and polarity read from this language's
+        lexicon; no parties (the caller sets them). None for a legal basis the lexicon cannot name: a
+        `legal_basis` claim without its basis tells a researcher nothing."""
+        sent = text[start:end]
+        basis = None
+        if kind == "legal_basis":
+            basis = next((b for b, rx in self.basis_res.items() if rx.search(sent)), None)
+            if basis is None:
+                return None
+        cits = [c for c in self.finder.find(text) if start <= c.start and c.end <= end]
+        polarity = None
+        if kind in ASSERTION_KINDS:
+            polarity = self._polarity(text, start, end, _Hit(start, end, kind, 0), basis)
+        return {"kind": kind, "basis": basis, "articles": _articles(cits), "claimant": None, "target": None,
+                "polarity": polarity, "status": self._status(sent, kind), "amount": None, "text": sent,
+                "start": start, "end": end}
+
     def _polarity(self, text: str, a: int, b: int, main: _Hit, basis: str | None) -> str:
         if basis == "no_legal_basis":
             return "deny"

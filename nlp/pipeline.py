@@ -17,7 +17,7 @@ from nlp.language import SUPPORTED, detect_language
 logger = logging.getLogger(__name__)
 
 # Bump whenever extraction output can change: stored facts carry it, and a new version re-extracts.
-EXTRACTOR_VERSION = "0.6.8"
+EXTRACTOR_VERSION = "0.7.0"
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 PIPELINE_CONFIG = MODELS_DIR / "configs" / "pipeline.toml"
 # Longer texts are cut for extraction (the stored article keeps its full text).
@@ -38,6 +38,7 @@ def spacy_safe(text: str) -> str:
 def _register_components() -> None:
     # Importing the modules registers their @Language.factory components.
     import nlp.actors  # noqa: F401
+    import nlp.claim_kinds  # noqa: F401
     import nlp.claims  # noqa: F401
     import nlp.postags  # noqa: F401
     import nlp.statistics  # noqa: F401
@@ -65,8 +66,10 @@ def load_base(lang: str, spec: dict) -> Language:
 
 
 def build_nlp(lang: str, config_path: Path = PIPELINE_CONFIG, ner_backend: str = "spacy",
-              hf_model: str | Path | None = None, hf_cache: str | Path | None = None) -> Language:
-    """Assemble the extraction pipeline for `lang` ("nl" or "en") from models/configs/pipeline.toml."""
+              hf_model: str | Path | None = None, hf_cache: str | Path | None = None,
+              skip: tuple[str, ...] = ()) -> Language:
+    """Assemble the extraction pipeline for `lang` ("nl" or "en") from models/configs/pipeline.toml, without the
+    components named in `skip` (training the claim-kind classifier reads the claims of the rules alone)."""
     if lang not in SUPPORTED:
         raise ValueError(f"unsupported language {lang!r}; expected one of {SUPPORTED}")
     with open(config_path, "rb") as fh:
@@ -82,7 +85,8 @@ def build_nlp(lang: str, config_path: Path = PIPELINE_CONFIG, ner_backend: str =
     if "sentencizer" not in nlp.pipe_names and "parser" not in nlp.pipe_names and "senter" not in nlp.pipe_names:
         nlp.add_pipe("sentencizer", first=True)
     for name in spec.get("components", []):
-        nlp.add_pipe(name)
+        if name not in skip:
+            nlp.add_pipe(name)
     nlp.max_length = max(nlp.max_length, DEFAULT_MAX_CHARS + 1)
     return nlp
 
@@ -91,7 +95,9 @@ class Extractor:
     """Turns documents into contract dicts. Pipelines load lazily, once per language."""
 
     def __init__(self, ner_backend: str = "spacy", batch_size: int = 16, max_chars: int = DEFAULT_MAX_CHARS,
-                 hf_model: str | Path | None = None, hf_cache: str | Path | None = None):
+                 hf_model: str | Path | None = None, hf_cache: str | Path | None = None,
+                 skip: tuple[str, ...] = ()):
+        self.skip = skip  # pipeline components left out (build_nlp)
         self.ner_backend = ner_backend
         self.hf_model = hf_model    # transformers backend: local dir or hub id; None = newest under hf_cache
         self.hf_cache = hf_cache
@@ -102,7 +108,7 @@ class Extractor:
     def nlp(self, lang: str) -> Language:
         if lang not in self._nlps:
             self._nlps[lang] = build_nlp(lang, ner_backend=self.ner_backend, hf_model=self.hf_model,
-                                         hf_cache=self.hf_cache)
+                                         hf_cache=self.hf_cache, skip=self.skip)
         return self._nlps[lang]
 
     @cached_property

@@ -1,0 +1,170 @@
+"""Train the claim-kind classifiers that revise the rule claims (nlp/claim_kinds.py), one per language.
+
+Data: every sentence of every article of the gold corpus's dev split (models/corpus/gold-dev.jsonl; the test split
+is never read), as `nlp.claim_kinds.features` sees it: the sentence plus the kinds the rules (this checkout's
+extractor without the classifier) found in it. Labels: the kinds of the gold claims overlapping the sentence.
+Deterministic: a fixed seed and order give the same model for the same corpus and rules. The model records the
+extractor version it was trained on; the component refuses a model trained on other rules.
+
+    python -m models.training.train_claim_kinds [--output-root models] [--folds 5]
+
+`--folds K` also measures, out of fold, what the revision does to claims P/R/F1 on the dev split (each article
+scored by a model that did not train on it) and writes it to each model's metrics.json.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import random
+import time
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.training import Example
+from spacy.util import fix_random_seed, load_config, load_model_from_config, minibatch
+
+from flows.documents import read_jsonl
+from nlp.claim_kinds import (ADD_THRESHOLD, DROP_THRESHOLD, META_KEY, MIN_EXAMPLES, classify_and_revise, features,
+                              model_dir, overlapping, sentence_spans)
+
+logger = logging.getLogger(__name__)
+
+HERE = Path(__file__).resolve().parent
+CONFIG = HERE.parent / "configs" / "claim_kinds.cfg"
+GOLD = HERE.parent / "corpus" / "gold-dev.jsonl"
+COMPONENT = "privnews_claim_kinds"
+
+
+class TrainingError(RuntimeError):
+    """The training data cannot make a model (say why and what to do)."""
+
+
+def rule_claims(docs: list[dict]) -> dict[str, list[dict]]:
+    """Each document's claims as the rules alone find them (the pipeline without the classifier)."""
+    from nlp.pipeline import Extractor
+
+    extractor = Extractor(skip=(COMPONENT,))
+    return {p["id"]: p["claims"] for p in extractor.extract_many(
+        [{"id": d["id"], "text": d["text"], "lang": d["lang"]} for d in docs])}
+
+
+def sentence_rows(doc: dict, rules: list[dict]) -> list[tuple[str, set[str]]]:
+    """(classifier input, gold kinds) for each sentence of one document."""
+    out = []
+    for a, b in sentence_spans(doc["text"], doc["lang"]):
+        rule_kinds = {c["kind"] for c in overlapping(rules, a, b)}
+        out.append((features(doc["text"][a:b], rule_kinds), {c["kind"] for c in overlapping(doc["claims"], a, b)}))
+    return out
+
+
+def train_classifier(lang: str, rows: list[tuple[str, set[str]]], labels: list[str], seed: int = 0,
+                     config_path: Path = CONFIG, epochs: int | None = None) -> Language:
+    fix_random_seed(seed)
+    config = load_config(config_path, overrides={"nlp.lang": lang, "system.seed": seed})
+    nlp = load_model_from_config(config, auto_fill=True, validate=True)
+    tcfg = config["training"]
+    textcat = nlp.get_pipe("textcat_multilabel")
+    for label in labels:
+        textcat.add_label(label)
+    examples = [Example.from_dict(nlp.make_doc(text), {"cats": {k: float(k in kinds) for k in labels}})
+                for text, kinds in rows]
+    optimizer = nlp.initialize(lambda: examples)
+    rng = random.Random(seed)
+    for _ in range(int(tcfg["max_epochs"]) if epochs is None else epochs):
+        rng.shuffle(examples)
+        for batch in minibatch(examples, size=int(tcfg["batch_size"])):
+            nlp.update(batch, sgd=optimizer, drop=float(tcfg["dropout"]))
+    return nlp
+
+
+def _kind_counts(docs: list[dict]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for d in docs:
+        for c in d["claims"]:
+            counts[c["kind"]] = counts.get(c["kind"], 0) + 1
+    return dict(sorted(counts.items()))
+
+
+def cross_validate(docs: list[dict], rules: dict[str, list[dict]], labels: list[str], folds: int, seed: int = 0,
+                   min_examples: int = MIN_EXAMPLES, add_threshold: float = ADD_THRESHOLD,
+                   drop_threshold: float = DROP_THRESHOLD) -> dict:
+    """Claims P/R/F1 on `docs` (one language), rules alone and revised by a model that never saw the article."""
+    from nlp.claims import ClaimExtractor
+    from nlp.evaluate import rows as score_rows, score
+
+    lang = docs[0]["lang"]
+    lexicon = ClaimExtractor(lang)
+    order = sorted(d["id"] for d in docs)
+    random.Random(seed).shuffle(order)
+    fold_of = {doc_id: i % folds for i, doc_id in enumerate(order)}
+    revised: dict[str, list[dict]] = {}
+    for k in range(folds):
+        train_docs = [d for d in docs if fold_of[d["id"]] != k]
+        model = train_classifier(lang, [r for d in train_docs for r in sentence_rows(d, rules[d["id"]])], labels, seed)
+        counts = _kind_counts(train_docs)
+        revisable = {kind for kind in labels if counts.get(kind, 0) >= min_examples}
+        for d in docs:
+            if fold_of[d["id"]] != k:
+                continue
+            revised[d["id"]] = classify_and_revise(model, d["text"], lang, rules[d["id"]], revisable, add_threshold,
+                                                   drop_threshold, lexicon.sentence_claim)
+
+    def claims_row(pred: dict[str, list[dict]]) -> dict:
+        table = score(docs, [{"id": d["id"], "lang": lang, "actors": [], "statistics": [], "claims": pred[d["id"]]}
+                             for d in docs])
+        row = next(r for r in score_rows(table) if r["facts"] == "claims" and r["lang"] == lang)
+        return {k: row[k] for k in ("P", "R", "F1", "attribute accuracy")}
+    return {"folds": folds, "articles": len(docs), "rules": claims_row(rules), "revised": claims_row(revised)}
+
+
+def train(output_root: str | Path | None = None, gold: Path = GOLD, seed: int = 0, folds: int = 0,
+          langs: tuple[str, ...] = ("en", "nl"), limit: int | None = None) -> dict[str, dict]:
+    """Train and write one model per language under `output_root` (default models/); return their metrics.
+    `limit`: only the first N dev articles per language (quick runs in tests)."""
+    from nlp.pipeline import EXTRACTOR_VERSION
+
+    t0 = time.time()
+    docs = [d for d in read_jsonl(gold, required="id") if d.get("split", "dev") == "dev"]
+    by_lang = {lang: [d for d in docs if d.get("lang") == lang][:limit] for lang in langs}
+    for lang, lang_docs in by_lang.items():
+        if not lang_docs:
+            raise TrainingError(f"{gold} holds no dev articles in {lang!r}: nothing to train the {lang} claim-kind "
+                                "classifier on. Check the corpus (python -m models.corpus.compile).")
+    rules = rule_claims([d for lang_docs in by_lang.values() for d in lang_docs])
+    out: dict[str, dict] = {}
+    for lang, lang_docs in by_lang.items():
+        labels = sorted({c["kind"] for d in lang_docs for c in d["claims"]})
+        rows = [r for d in lang_docs for r in sentence_rows(d, rules[d["id"]])]
+        model = train_classifier(lang, rows, labels, seed)
+        metrics = {"sentences": len(rows), "articles": len(lang_docs), "kind_counts": _kind_counts(lang_docs),
+                   "seed": seed}
+        if folds > 1:
+            metrics["dev_folds"] = cross_validate(lang_docs, rules, labels, folds, seed)
+        model.meta.update({"name": f"privnews_claim_kinds_{lang}", "version": "0.1.0",
+                           "description": "Which claim kinds a sentence holds, trained on the privnews dev corpus",
+                           "license": "MIT",
+                           META_KEY: {"extractor_version": EXTRACTOR_VERSION, "kind_counts": metrics["kind_counts"],
+                                      "sentences": len(rows)}})
+        target = Path(output_root) / f"claim-kinds-{lang}" if output_root else model_dir(lang)
+        target.mkdir(parents=True, exist_ok=True)
+        model.to_disk(target)
+        (target / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", encoding="utf-8")
+        out[lang] = metrics
+    logger.info("claim-kind classifiers trained in %.1f s", time.time() - t0)
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--output-root", default=None, help="directory for claim-kinds-<lang>/ (default: models/)")
+    ap.add_argument("--folds", type=int, default=0, help="also measure the revision out of fold on the dev split")
+    ap.add_argument("--seed", type=int, default=0)
+    args = ap.parse_args(argv)
+    logging.basicConfig(level=logging.INFO)
+    logging.getLogger("spacy").setLevel(logging.WARNING)
+    print(json.dumps(train(args.output_root, seed=args.seed, folds=args.folds), indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,197 @@
+"""Learned second opinion on the rule-based claims: which claim kinds each sentence holds.
+
+A bag-of-words multi-label text classifier (one per language, `models/training/train_claim_kinds.py`, built by
+`make setup` or `privnews train --task claim-kinds`) scores every sentence for every claim kind. Its input is the
+sentence plus the kinds the rules found in it, so it learns where the rules are right as well as what they miss.
+The `privnews_claim_kinds` component runs after `privnews_claims` and revises its claims:
+
+- a rule claim whose kind the classifier scores below `drop_threshold` in its sentence is dropped;
+- a kind the classifier scores at or above `add_threshold` in a sentence where the rules found no claim of that kind
+  becomes a claim over the whole sentence. Its basis, articles and status come from the claims lexicon
+  (`ClaimExtractor.sentence_claim`; a legal basis the lexicon cannot name is not added); its claimant and target
+  from the rule claim in the same sentence, else the one before it (the story's current parties).
+
+Only kinds with at least `min_examples` training claims in the language are revised: the classifier knows too
+little of the rarest kinds to overrule the rules. The sentence split is this module's own (`sentence_spans`), the
+same at training and at extraction time.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from nlp.docinfo import doc_text
+
+logger = logging.getLogger(__name__)
+
+MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+META_KEY = "privnews"  # the model's meta.json section: extractor version it was trained on, kind counts
+# chosen on dev folds (models/training/train_claim_kinds.py --folds 5; docs/transformers.md)
+ADD_THRESHOLD, DROP_THRESHOLD, MIN_EXAMPLES = 0.5, 0.03, 20
+BUILD_HINT = "Run `make setup` (builds it) or `privnews train --task claim-kinds`"
+_BREAKS = re.compile(r"\n+")
+
+
+class ClaimKindModelMissing(RuntimeError):
+    """No usable claim-kind classifier where the pipeline config says; the message says how to build one."""
+
+
+def model_dir(lang: str) -> Path:
+    return MODELS_DIR / f"claim-kinds-{lang}"
+
+
+@lru_cache(maxsize=None)
+def _splitter(lang: str) -> Language:
+    nlp = spacy.blank(lang)
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def sentence_spans(text: str, lang: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence: spaCy's punctuation sentencizer, cut again at line breaks (a headline is a
+    sentence), surrounding whitespace left out."""
+    out = []
+    for sent in _splitter(lang)(text).sents:
+        a, b = sent.start_char, sent.end_char
+        pos = a
+        for m in _BREAKS.finditer(text, a, b):
+            out.append((pos, m.start()))
+            pos = m.end()
+        out.append((pos, b))
+    spans = []
+    for a, b in out:
+        chunk = text[a:b]
+        lead = len(chunk) - len(chunk.lstrip())
+        trail = len(chunk) - len(chunk.rstrip())
+        if b - trail > a + lead:
+            spans.append((a + lead, b - trail))
+    return spans
+
+
+def features(sentence: str, rule_kinds) -> str:
+    """The classifier's input: the sentence, then one marker word per claim kind the rules found in it."""
+    return " ".join([sentence, *(f"zzrule{kind}" for kind in sorted(rule_kinds))])
+
+
+def overlapping(claims: list[dict], a: int, b: int) -> list[dict]:
+    return [c for c in claims if c["start"] < b and c["end"] > a]
+
+
+def revise(claims: list[dict], sentences: list[tuple[int, int]], scores: list[dict[str, float]],
+           revisable: set[str], add_threshold: float, drop_threshold: float, make_claim) -> list[dict]:
+    """The rule `claims` with the classifier's `scores` (one dict per sentence) applied. `make_claim(start, end,
+    kind)` builds a claim for a kind found without a rule claim (parties are set here), or None when it cannot."""
+    kept = list(claims)
+    added = []
+    for (a, b), cats in zip(sentences, scores):
+        here = overlapping(claims, a, b)
+        kept = [c for c in kept if not (a <= c["start"] < b and c["kind"] in revisable
+                                        and cats.get(c["kind"], 1.0) < drop_threshold)]
+        rule_kinds = {c["kind"] for c in here}
+        for kind in sorted(revisable - rule_kinds):
+            if cats.get(kind, 0.0) < add_threshold:
+                continue
+            before = [c for c in claims if c["end"] <= a]
+            source = here[0] if here else (max(before, key=lambda c: c["end"]) if before else None)
+            claim = make_claim(a, b, kind)
+            if claim is None:
+                continue
+            claim["claimant"] = source.get("claimant") if source else None
+            claim["target"] = source.get("target") if source else None
+            added.append(claim)
+    return kept + added
+
+
+def classify_and_revise(classifier: Language, text: str, lang: str, claims: list[dict], revisable: set[str],
+                        add_threshold: float, drop_threshold: float, sentence_claim) -> list[dict]:
+    """Score every sentence of `text` with `classifier` and revise the rule `claims` (`revise`);
+    `sentence_claim(text, start, end, kind)` builds an added claim (ClaimExtractor.sentence_claim)."""
+    sentences = sentence_spans(text, lang)
+    inputs = [features(text[a:b], {c["kind"] for c in overlapping(claims, a, b)}) for a, b in sentences]
+    scores = [d.cats for d in classifier.pipe(inputs)]
+    return revise(claims, sentences, scores, revisable, add_threshold, drop_threshold,
+                  lambda a, b, kind: sentence_claim(text, a, b, kind))
+
+
+class ClaimKindReviser:
+    """spaCy component: revises `doc._.claims` with the language's claim-kind classifier."""
+
+    def __init__(self, nlp: Language, name: str, model: str | None, add_threshold: float, drop_threshold: float,
+                 min_examples: int):
+        self.name = name
+        self.lang = nlp.lang
+        self.location = MODELS_DIR / model if model else model_dir(nlp.lang)
+        self.add_threshold = add_threshold
+        self.drop_threshold = drop_threshold
+        self.min_examples = min_examples
+        self.claims_pipe = nlp.get_pipe("privnews_claims") if "privnews_claims" in nlp.pipe_names else None
+        if self.claims_pipe is None:
+            raise ValueError("privnews_claim_kinds revises privnews_claims: list it after privnews_claims")
+        self.classifier, self.revisable = self._load()
+
+    def _load(self) -> tuple[Language, set[str]]:
+        from nlp.pipeline import EXTRACTOR_VERSION
+
+        if not (self.location / "meta.json").is_file():
+            raise ClaimKindModelMissing(f"No claim-kind classifier at {self.location}. {BUILD_HINT}.")
+        classifier = spacy.load(self.location)
+        info = classifier.meta.get(META_KEY) or {}
+        if info.get("extractor_version") != EXTRACTOR_VERSION:
+            raise ClaimKindModelMissing(
+                f"The claim-kind classifier at {self.location} was trained on extractor "
+                f"{info.get('extractor_version')!r}, not {EXTRACTOR_VERSION!r}: its inputs include the rules' claims, "
+                f"so it must be retrained. {BUILD_HINT}.")
+        counts = info.get("kind_counts") or {}
+        labels = set(classifier.get_pipe("textcat_multilabel").labels)
+        return classifier, {k for k in labels if counts.get(k, 0) >= self.min_examples}
+
+    def __call__(self, doc: Doc) -> Doc:
+        claims = doc._.claims or []
+        text = doc_text(doc)
+        if not text.strip():
+            return doc
+        try:
+            doc._.claims = self.revised(text, claims)
+        except Exception:  # a component must never take the pipeline down: keep the rules' claims
+            logger.exception("claim-kind revision failed; keeping the rule claims")
+        return doc
+
+    def revised(self, text: str, claims: list[dict]) -> list[dict]:
+        return classify_and_revise(self.classifier, text, self.lang, claims, self.revisable, self.add_threshold,
+                                   self.drop_threshold, self.claims_pipe.sentence_claim)
+
+    # the classifier is a trained file under models/, loaded by name: nothing of it goes into a saved pipeline
+    def to_bytes(self, *, exclude=tuple()) -> bytes:
+        return json.dumps({"location": str(self.location)}).encode("utf8")
+
+    def from_bytes(self, data: bytes, *, exclude=tuple()) -> "ClaimKindReviser":
+        self.location = Path(json.loads(data.decode("utf8"))["location"])
+        self.classifier, self.revisable = self._load()
+        return self
+
+    def to_disk(self, path, *, exclude=tuple()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        (path / "claim_kinds.json").write_bytes(self.to_bytes())
+
+    def from_disk(self, path, *, exclude=tuple()) -> "ClaimKindReviser":
+        return self.from_bytes((Path(path) / "claim_kinds.json").read_bytes())
+
+
+@Language.factory(
+    "privnews_claim_kinds",
+    assigns=["doc._.claims"],
+    requires=["doc._.claims"],
+    default_config={"model": None, "add_threshold": ADD_THRESHOLD, "drop_threshold": DROP_THRESHOLD,
+                    "min_examples": MIN_EXAMPLES},
+)
+def make_claim_kinds(nlp: Language, name: str, model: str | None, add_threshold: float, drop_threshold: float,
+                     min_examples: int) -> ClaimKindReviser:
+    return ClaimKindReviser(nlp, name, model, add_threshold, drop_threshold, min_examples)
