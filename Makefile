@@ -16,15 +16,20 @@ export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS ?= 120
 
 .PHONY: setup run test bench clean
 
-# The claim-kind classifiers (nlp/claim_kinds.py) read the rules' claims, so they are trained here (~40 s) on this
-# checkout's rules and dev corpus, and again whenever either changes; the nl model is written last.
-CLAIM_KINDS := models/claim-kinds-nl/meta.json
+# The learned claim components (nlp/claim_kinds.py, nlp/claim_roles.py) read the rules' claims, so they are trained
+# here (~70 s) on this checkout's rules and dev corpus, and again whenever either changes.
+LEARNED_CLAIMS := models/claim-kinds-nl/meta.json models/claim-roles/weights.json
+LEARNED_INPUTS := $(wildcard nlp/*.py models/patterns/* models/kb/* models/configs/*) models/corpus/gold-dev.jsonl \
+		models/training/rule_output.py models/ner-nl/meta.json $(VENV)/.installed
 
-setup: $(VENV)/.installed $(PREFECT_HOME)/prefect.db $(CLAIM_KINDS)
+setup: $(VENV)/.installed $(PREFECT_HOME)/prefect.db $(LEARNED_CLAIMS)
 
-$(CLAIM_KINDS): $(wildcard nlp/*.py models/patterns/* models/kb/* models/configs/*) models/corpus/gold-dev.jsonl \
-		models/training/train_claim_kinds.py models/ner-nl/meta.json $(VENV)/.installed
+# (the nl model is written after the en one)
+models/claim-kinds-nl/meta.json: $(LEARNED_INPUTS) models/training/train_claim_kinds.py
 	$(BIN)/python -m models.training.train_claim_kinds > /dev/null
+
+models/claim-roles/weights.json: $(LEARNED_INPUTS) models/training/train_claim_roles.py
+	$(BIN)/python -m models.training.train_claim_roles > /dev/null
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -48,4 +53,4 @@ bench: setup
 	$(BIN)/python -m benchmarks.run
 
 clean:
-	rm -rf $(VENV) .prefect data models/claim-kinds-*
+	rm -rf $(VENV) .prefect data models/claim-kinds-* models/claim-roles

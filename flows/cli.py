@@ -198,13 +198,18 @@ def reprocess(db: Optional[Path] = DbOption,
 @app.command()
 def train(backend: str = typer.Option("spacy", help="spacy (Dutch NER) | transformers"),
           task: str = typer.Option("ner", help="ner | claim-kinds (the classifiers that revise the rule claims; "
-                                               "spacy) | claims (the claim-sentence classifier; transformers)"),
+                                               "spacy) | claim-roles (the claimant/target ranker; spacy) | claims "
+                                               "(the claim-sentence classifier; transformers)"),
           output: Optional[Path] = typer.Option(None, help="Where to write the model.")) -> None:
     """Train the statistical models on the project's own annotated data (offline, reproducible)."""
-    if task not in ("ner", "claims", "claim-kinds") or (task == "claims" and backend != "transformers") \
-            or (task == "claim-kinds" and backend != "spacy"):
-        fail("--task must be ner, claim-kinds (spacy backend), or claims with --backend transformers")
-    if task == "claim-kinds":
+    if task not in ("ner", "claims", "claim-kinds", "claim-roles") or (task == "claims" and backend != "transformers") \
+            or (task in ("claim-kinds", "claim-roles") and backend != "spacy"):
+        fail("--task must be ner, claim-kinds or claim-roles (spacy backend), or claims with --backend transformers")
+    if task == "claim-roles":
+        from models.training.train_claim_roles import train as train_roles
+
+        print(json.dumps(train_roles(output), indent=1, default=str))
+    elif task == "claim-kinds":
         from models.training.train_claim_kinds import TrainingError as KindsError, train as train_kinds
 
         try:

@@ -17,7 +17,6 @@ same at training and at extraction time.
 """
 from __future__ import annotations
 
-import json
 import logging
 import re
 from functools import lru_cache
@@ -28,6 +27,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp.docinfo import doc_text
+from nlp.located_model import LocatedModel
 
 logger = logging.getLogger(__name__)
 
@@ -120,7 +120,7 @@ def classify_and_revise(classifier: Language, text: str, lang: str, claims: list
                   lambda a, b, kind: sentence_claim(text, a, b, kind))
 
 
-class ClaimKindReviser:
+class ClaimKindReviser(LocatedModel):
     """spaCy component: revises `doc._.claims` with the language's claim-kind classifier."""
 
     def __init__(self, nlp: Language, name: str, model: str | None, add_threshold: float, drop_threshold: float,
@@ -167,22 +167,8 @@ class ClaimKindReviser:
         return classify_and_revise(self.classifier, text, self.lang, claims, self.revisable, self.add_threshold,
                                    self.drop_threshold, self.claims_pipe.sentence_claim)
 
-    # the classifier is a trained file under models/, loaded by name: nothing of it goes into a saved pipeline
-    def to_bytes(self, *, exclude=tuple()) -> bytes:
-        return json.dumps({"location": str(self.location)}).encode("utf8")
-
-    def from_bytes(self, data: bytes, *, exclude=tuple()) -> "ClaimKindReviser":
-        self.location = Path(json.loads(data.decode("utf8"))["location"])
+    def _reload(self) -> None:
         self.classifier, self.revisable = self._load()
-        return self
-
-    def to_disk(self, path, *, exclude=tuple()) -> None:
-        path = Path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        (path / "claim_kinds.json").write_bytes(self.to_bytes())
-
-    def from_disk(self, path, *, exclude=tuple()) -> "ClaimKindReviser":
-        return self.from_bytes((Path(path) / "claim_kinds.json").read_bytes())
 
 
 @Language.factory(

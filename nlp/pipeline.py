@@ -39,6 +39,7 @@ def _register_components() -> None:
     # Importing the modules registers their @Language.factory components.
     import nlp.actors  # noqa: F401
     import nlp.claim_kinds  # noqa: F401
+    import nlp.claim_roles  # noqa: F401
     import nlp.claims  # noqa: F401
     import nlp.postags  # noqa: F401
     import nlp.statistics  # noqa: F401

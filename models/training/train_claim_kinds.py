@@ -25,6 +25,7 @@ from spacy.training import Example
 from spacy.util import fix_random_seed, load_config, load_model_from_config, minibatch
 
 from flows.documents import read_jsonl
+from models.training.rule_output import rule_predictions
 from nlp.claim_kinds import (ADD_THRESHOLD, DROP_THRESHOLD, META_KEY, MIN_EXAMPLES, classify_and_revise, features,
                               model_dir, overlapping, sentence_spans)
 
@@ -33,20 +34,10 @@ logger = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
 CONFIG = HERE.parent / "configs" / "claim_kinds.cfg"
 GOLD = HERE.parent / "corpus" / "gold-dev.jsonl"
-COMPONENT = "privnews_claim_kinds"
 
 
 class TrainingError(RuntimeError):
     """The training data cannot make a model (say why and what to do)."""
-
-
-def rule_claims(docs: list[dict]) -> dict[str, list[dict]]:
-    """Each document's claims as the rules alone find them (the pipeline without the classifier)."""
-    from nlp.pipeline import Extractor
-
-    extractor = Extractor(skip=(COMPONENT,))
-    return {p["id"]: p["claims"] for p in extractor.extract_many(
-        [{"id": d["id"], "text": d["text"], "lang": d["lang"]} for d in docs])}
 
 
 def sentence_rows(doc: dict, rules: list[dict]) -> list[tuple[str, set[str]]]:
@@ -131,7 +122,7 @@ def train(output_root: str | Path | None = None, gold: Path = GOLD, seed: int = 
         if not lang_docs:
             raise TrainingError(f"{gold} holds no dev articles in {lang!r}: nothing to train the {lang} claim-kind "
                                 "classifier on. Check the corpus (python -m models.corpus.compile).")
-    rules = rule_claims([d for lang_docs in by_lang.values() for d in lang_docs])
+    rules = {i: p["claims"] for i, p in rule_predictions([d for ds in by_lang.values() for d in ds]).items()}
     out: dict[str, dict] = {}
     for lang, lang_docs in by_lang.items():
         labels = sorted({c["kind"] for d in lang_docs for c in d["claims"]})

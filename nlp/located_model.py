@@ -1,0 +1,30 @@
+"""Serialisation for a component whose model is a trained file under models/, loaded by location: a saved pipeline
+holds only that location, and loading it loads the file again (with the component's own checks)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+
+class LocatedModel:
+    location: Path
+
+    def _reload(self) -> None:
+        """Load the model at self.location (raises with a hint when it is missing or stale)."""
+        raise NotImplementedError
+
+    def to_bytes(self, *, exclude=tuple()) -> bytes:
+        return json.dumps({"location": str(self.location)}).encode("utf8")
+
+    def from_bytes(self, data: bytes, *, exclude=tuple()):
+        self.location = Path(json.loads(data.decode("utf8"))["location"])
+        self._reload()
+        return self
+
+    def to_disk(self, path, *, exclude=tuple()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        (path / "model_location.json").write_bytes(self.to_bytes())
+
+    def from_disk(self, path, *, exclude=tuple()):
+        return self.from_bytes((Path(path) / "model_location.json").read_bytes())
