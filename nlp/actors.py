@@ -638,6 +638,12 @@ class ActorRecognizer:
                     s -= len(us.group())  # "US District Court for ...": the country is part of the court's name
                 surface = text[s:e]
                 words = surface.split()
+        if cand["src"] in ("ner", "cue") and len(words) >= 3 and words[-2] == "in" and words[-1][:1].isupper() \
+                and (cand.get("type") or cand.get("label")) != "person" and words[-3].lower() not in self.court_heads:
+            # "Hogeschool IJsselland in Deventer": where it is, not its name (a court's seat stays)
+            e = s + surface.rindex(" in ")
+            surface = text[s:e]
+            words = surface.split()
         tail = None
         if len(words) >= 2 and (cand.get("type") or cand.get("label")) != "person":
             # "Tribunal Administrativo e Fiscal do Porto": a Romance name goes on after "e", "do", "di", "y" ...

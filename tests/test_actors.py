@@ -835,3 +835,18 @@ def test_irish_counties_are_places_and_a_casino_is_a_company(en_ner, nl_ner):
     nl_ner.get_pipe("test_actors_fake_ner").spans = []
     doc = nl_ner("Speelschuld heeft een klacht ingediend tegen online casino Kroonspel. Kroonspel reageert niet.")
     assert by_name(doc).get("Kroonspel", {}).get("type") == "company", by_name(doc)
+
+
+def test_a_question_word_opening_a_sentence_is_no_name_or_part_of_one(nl_ner):
+    nl_ner.get_pipe("test_actors_fake_ner").spans = [("Wie Kaspr", "ORG"), ("Wie", "PER"), ("Kaspr", "ORG")]
+    doc = nl_ner("Wie Kaspr gebruikt, ziet gegevens van anderen. Wie bezwaar wil maken, kan mailen. Kaspr zwijgt.")
+    assert "Kaspr" in by_name(doc) and not any(n.startswith("Wie") for n in by_name(doc)), by_name(doc)
+
+
+def test_where_an_organisation_sits_is_no_part_of_its_name_but_a_courts_seat_is(nl_ner, en_ner):
+    nl_ner.get_pipe("test_actors_fake_ner").spans = []
+    doc = nl_ner("Hogeschool IJsselland in Deventer laat alle scripties controleren. De hogeschool zegt dat het mag.")
+    assert "Hogeschool IJsselland" in by_name(doc), by_name(doc)
+    en_ner.get_pipe("test_actors_fake_ner").spans = [("Higher Regional Court in Düsseldorf", "ORG")]
+    doc = en_ner("The Higher Regional Court in Düsseldorf ruled against the bank.")
+    assert "Higher Regional Court in Düsseldorf" in by_name(doc), by_name(doc)
