@@ -204,7 +204,7 @@ def train(backend: str = typer.Option("spacy", help="spacy (Dutch NER) | transfo
     """Train the statistical models on the project's own annotated data (offline, reproducible)."""
     if task not in ("ner", "claims", "claim-kinds", "claim-roles") or (task == "claims" and backend != "transformers") \
             or (task in ("claim-kinds", "claim-roles") and backend != "spacy"):
-        fail("--task must be ner, claim-kinds or claim-roles (spacy backend), or claims with --backend transformers")
+        fail("--task must be ner, claim-kinds or claim-roles (spacy backend),\nor claims with --backend transformers")
     if task == "claim-roles":
         from models.training.train_claim_roles import train as train_roles
 

@@ -186,3 +186,12 @@ def test_a_legal_basis_the_lexicon_cannot_name_is_not_added():
     spans = [(0, len(text))]
     assert revise([], spans, [{"legal_basis": 0.99}], {"legal_basis"}, 0.5, 0.03,
                   lambda a, b, kind: claims.sentence_claim(text, a, b, kind)) == []
+
+
+def test_cli_train_refuses_claim_kinds_on_the_transformers_backend():
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    result = CliRunner().invoke(app, ["train", "--backend", "transformers", "--task", "claim-kinds"])
+    assert result.exit_code == 2 and "claim-kinds" in result.output
