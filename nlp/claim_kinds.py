@@ -12,18 +12,18 @@ The `privnews_claim_kinds` component runs after `privnews_claims` and revises it
   from the rule claim in the same sentence, else the one before it (the story's current parties).
 
 Only kinds with at least `min_examples` training claims in the language are revised: the classifier knows too
-little of the rarest kinds to overrule the rules. The sentence split is this module's own (`sentence_spans`), the
-same at training and at extraction time.
+little of the rarest kinds to overrule the rules. Sentences and words are read from the document as the extraction
+pipeline tokenized it (`sentence_spans`, `sentence_words`: no second tokenization), the same way at training time.
 """
 from __future__ import annotations
 
 import logging
-import re
-from functools import lru_cache
 from pathlib import Path
 
 import spacy
 from spacy.language import Language
+from spacy.pipeline import Sentencizer
+from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
 from nlp.docinfo import doc_text
@@ -34,9 +34,8 @@ logger = logging.getLogger(__name__)
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 META_KEY = "privnews"  # the model's meta.json section: extractor version it was trained on, kind counts
 # chosen on dev folds (models/training/train_claim_kinds.py --folds 5; docs/transformers.md)
-ADD_THRESHOLD, DROP_THRESHOLD, MIN_EXAMPLES = 0.5, 0.03, 20
+ADD_THRESHOLD, DROP_THRESHOLD, MIN_EXAMPLES = 0.5, 0.03, 50
 BUILD_HINT = "Run `make setup` (builds it) or `privnews train --task claim-kinds`"
-_BREAKS = re.compile(r"\n+")
 
 
 class ClaimKindModelMissing(RuntimeError):
@@ -47,37 +46,53 @@ def model_dir(lang: str) -> Path:
     return MODELS_DIR / f"claim-kinds-{lang}"
 
 
-@lru_cache(maxsize=None)
-def _splitter(lang: str) -> Language:
-    nlp = spacy.blank(lang)
-    nlp.add_pipe("sentencizer")
-    return nlp
+_SENTENCE_ENDS = frozenset(get_string_id(c) for c in Sentencizer.default_punct_chars)
 
 
-def sentence_spans(text: str, lang: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence: spaCy's punctuation sentencizer, cut again at line breaks (a headline is a
-    sentence), surrounding whitespace left out."""
+def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
+    """(first token, end token) of each sentence of `doc`: spaCy's punctuation rule (the sentencizer's, read
+    without changing the document's own sentences), cut again at line breaks (a headline is a sentence);
+    whitespace tokens left out at both ends."""
+    if not len(doc):
+        return []
+    # whole-array reads: creating a Token per word costs more here than the classifier itself
+    orth, punct, spaces = doc.to_array(["ORTH", "IS_PUNCT", "IS_SPACE"]).T.tolist()
+    pieces, begin, seen_end = [], 0, False
+    for i in range(len(doc)):
+        # the sentencizer's rule: a sentence starts at the first word after sentence-final punctuation
+        if seen_end and not punct[i] and orth[i] not in _SENTENCE_ENDS:
+            if i > begin:
+                pieces.append((begin, i))
+                begin = i
+            seen_end = False
+        elif orth[i] in _SENTENCE_ENDS:
+            seen_end = True
+        if spaces[i] and "\n" in doc[i].text:
+            pieces.append((begin, i))
+            begin = i + 1
+    pieces.append((begin, len(doc)))
     out = []
-    for sent in _splitter(lang)(text).sents:
-        a, b = sent.start_char, sent.end_char
-        pos = a
-        for m in _BREAKS.finditer(text, a, b):
-            out.append((pos, m.start()))
-            pos = m.end()
-        out.append((pos, b))
-    spans = []
-    for a, b in out:
-        chunk = text[a:b]
-        lead = len(chunk) - len(chunk.lstrip())
-        trail = len(chunk) - len(chunk.rstrip())
-        if b - trail > a + lead:
-            spans.append((a + lead, b - trail))
-    return spans
+    for i, j in pieces:
+        while i < j and spaces[i]:
+            i += 1
+        while j > i and spaces[j - 1]:
+            j -= 1
+        if j > i:
+            out.append((i, j))
+    return out
 
 
-def features(sentence: str, rule_kinds) -> str:
-    """The classifier's input: the sentence, then one marker word per claim kind the rules found in it."""
-    return " ".join([sentence, *(f"zzrule{kind}" for kind in sorted(rule_kinds))])
+def char_span(doc: Doc, i: int, j: int) -> tuple[int, int]:
+    return doc[i].idx, doc[j - 1].idx + len(doc[j - 1].text)
+
+
+def features(vocab, words: list[str], rule_kinds) -> Doc:
+    """The classifier's input: the sentence's words, then one marker word per claim kind the rules found in it."""
+    return Doc(vocab, words=[*words, *(f"zzrule{kind}" for kind in sorted(rule_kinds))])
+
+
+def sentence_words(doc: Doc, i: int, j: int) -> list[str]:
+    return [t.text for t in doc[i:j] if not t.is_space]
 
 
 def overlapping(claims: list[dict], a: int, b: int) -> list[dict]:
@@ -109,14 +124,18 @@ def revise(claims: list[dict], sentences: list[tuple[int, int]], scores: list[di
     return kept + added
 
 
-def classify_and_revise(classifier: Language, text: str, lang: str, claims: list[dict], revisable: set[str],
+def classify_and_revise(classifier: Language, doc: Doc, claims: list[dict], revisable: set[str],
                         add_threshold: float, drop_threshold: float, sentence_claim) -> list[dict]:
-    """Score every sentence of `text` with `classifier` and revise the rule `claims` (`revise`);
-    `sentence_claim(text, start, end, kind)` builds an added claim (ClaimExtractor.sentence_claim)."""
-    sentences = sentence_spans(text, lang)
-    inputs = [features(text[a:b], {c["kind"] for c in overlapping(claims, a, b)}) for a, b in sentences]
-    scores = [d.cats for d in classifier.pipe(inputs)]
-    return revise(claims, sentences, scores, revisable, add_threshold, drop_threshold,
+    """Score every sentence of `doc` (tokenized as the extraction pipeline tokenizes) with `classifier` and revise
+    the rule `claims` (`revise`); `sentence_claim(text, start, end, kind)` builds an added claim
+    (ClaimExtractor.sentence_claim)."""
+    text = doc_text(doc)
+    spans = sentence_spans(doc)
+    chars = [char_span(doc, i, j) for i, j in spans]
+    inputs = [features(classifier.vocab, sentence_words(doc, i, j), {c["kind"] for c in overlapping(claims, a, b)})
+              for (i, j), (a, b) in zip(spans, chars)]
+    scores = [d.cats for d in classifier.get_pipe("textcat_multilabel").pipe(inputs)]
+    return revise(claims, chars, scores, revisable, add_threshold, drop_threshold,
                   lambda a, b, kind: sentence_claim(text, a, b, kind))
 
 
@@ -154,18 +173,14 @@ class ClaimKindReviser(LocatedModel):
 
     def __call__(self, doc: Doc) -> Doc:
         claims = doc._.claims or []
-        text = doc_text(doc)
-        if not text.strip():
+        if not doc_text(doc).strip():
             return doc
         try:
-            doc._.claims = self.revised(text, claims)
+            doc._.claims = classify_and_revise(self.classifier, doc, claims, self.revisable, self.add_threshold,
+                                               self.drop_threshold, self.claims_pipe.sentence_claim)
         except Exception:  # a component must never take the pipeline down: keep the rules' claims
             logger.exception("claim-kind revision failed; keeping the rule claims")
         return doc
-
-    def revised(self, text: str, claims: list[dict]) -> list[dict]:
-        return classify_and_revise(self.classifier, text, self.lang, claims, self.revisable, self.add_threshold,
-                                   self.drop_threshold, self.claims_pipe.sentence_claim)
 
     def _reload(self) -> None:
         self.classifier, self.revisable = self._load()

@@ -59,7 +59,15 @@ def candidates(actors: list[dict], claim: dict, role: str) -> list[tuple[str | N
     return out
 
 
-def features(text: str, claim: dict, candidate: tuple, role: str, actors: list[dict],
+def mention_counts(actors: list[dict]) -> dict[str, list[int]]:
+    """Per actor type, the numbers of mentions of its actors, most first (a candidate's rank among its kind)."""
+    out: dict[str, list[int]] = {}
+    for a in actors:
+        out.setdefault(a.get("type") or "other", []).append(len(a.get("mentions") or []))
+    return {t: sorted(c, reverse=True) for t, c in out.items()}
+
+
+def features(text: str, claim: dict, candidate: tuple, role: str, counts: dict[str, list[int]],
              previous: dict | None) -> dict[str, float]:
     name, typ, mentions = candidate
     other = "target" if role == "claimant" else "claimant"
@@ -95,9 +103,7 @@ def features(text: str, claim: dict, candidate: tuple, role: str, actors: list[d
                 f[f"nw={after_words[0]}|kind={kind}"] = 1.0
             f["near_sentence"] = 1.0
         # its rank among the actors of its type by number of mentions: the story's main company, the second, ...
-        counts = sorted((len(x.get("mentions") or []) for x in actors if (x.get("type") or "other") == typ),
-                        reverse=True)
-        f[f"rank_b{_bucket(counts.index(len(mentions)), (0, 1))}|type={typ}"] = 1.0
+        f[f"rank_b{_bucket(counts[typ].index(len(mentions)), (0, 1))}|type={typ}"] = 1.0
     if previous is not None and name:
         f["previous_role"] = float(_key(previous.get(role)) == _key(name))
         f["previous_other"] = float(_key(previous.get(other)) == _key(name))
@@ -108,11 +114,12 @@ def claim_features(text: str, claims: list[dict], actors: list[dict], role: str)
     """For each claim, in text order: (claim, candidates, their feature dicts). Features read the claims as given
     (the rules' roles), never a choice made by the ranker."""
     ordered = sorted(claims, key=lambda c: (c["start"], c["end"]))
+    counts = mention_counts(actors)
     out = []
     for i, claim in enumerate(ordered):
         previous = next((c for c in reversed(ordered[:i]) if c["end"] <= claim["start"]), None)
         cands = candidates(actors, claim, role)
-        out.append((claim, cands, [features(text, claim, c, role, actors, previous) for c in cands]))
+        out.append((claim, cands, [features(text, claim, c, role, counts, previous) for c in cands]))
     return out
 
 

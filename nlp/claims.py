@@ -194,6 +194,7 @@ class ClaimExtractor:
         self._owner_of: dict[str, str] = {}
         self._product_names: frozenset[str] = frozenset()
         self.finder = CitationFinder(data["articles"])
+        self._citations_of: tuple[str | None, list] = (None, [])  # sentence_claim: the last text's citations
 
     # ---- spaCy component API -------------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
@@ -1203,7 +1204,9 @@ class ClaimExtractor:
             basis = next((b for b, rx in self.basis_res.items() if rx.search(sent)), None)
             if basis is None:
                 return None
-        cits = [c for c in self.finder.find(text) if start <= c.start and c.end <= end]
+        if self._citations_of[0] is not text:  # several added claims read one document's citations
+            self._citations_of = (text, self.finder.find(text))
+        cits = [c for c in self._citations_of[1] if start <= c.start and c.end <= end]
         polarity = None
         if kind in ASSERTION_KINDS:
             polarity = self._polarity(text, start, end, _Hit(start, end, kind, 0), basis)

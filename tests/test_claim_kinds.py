@@ -8,7 +8,8 @@ import pytest
 import spacy
 from hypothesis import given, settings, strategies as st
 
-from nlp.claim_kinds import ClaimKindModelMissing, features, model_dir, revise, sentence_spans
+from nlp.claim_kinds import (ClaimKindModelMissing, char_span, classify_and_revise, features, model_dir, revise,
+                              sentence_spans, sentence_words)
 from nlp.pipeline import EXTRACTOR_VERSION, build_nlp
 
 
@@ -18,31 +19,49 @@ def _claim(kind, start, end, text, claimant=None, target=None):
 
 
 # ---------------------------------------------------------------- sentences and features
+def _chars(text: str, lang: str) -> list[tuple[int, int]]:
+    doc = spacy.blank(lang)(text)
+    return [char_span(doc, i, j) for i, j in sentence_spans(doc)]
+
+
 def test_sentences_cut_at_line_breaks_and_leave_out_whitespace():
     text = "AP beboet Clearview\n\n  De toezichthouder legt een boete op. Clearview gaat in beroep.  "
-    spans = sentence_spans(text, "nl")
-    assert [text[a:b] for a, b in spans] == [
+    assert [text[a:b] for a, b in _chars(text, "nl")] == [
         "AP beboet Clearview", "De toezichthouder legt een boete op.", "Clearview gaat in beroep."]
+
+
+def test_reading_sentences_leaves_the_documents_own_sentences_alone():
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer", config={"punct_chars": ["!"]})
+    doc = nlp("One. Two! Three.")
+    before = [s.text for s in doc.sents]
+    assert [doc[i:j].text for i, j in sentence_spans(doc)] == ["One.", "Two!", "Three."]
+    assert [s.text for s in doc.sents] == before == ["One. Two!", "Three."]
 
 
 @settings(max_examples=150, deadline=None)
 @given(st.text(max_size=300))
 def test_sentence_spans_are_valid_for_any_text(text):
+    doc = spacy.blank("en")(text)
     last = 0
-    for a, b in sentence_spans(text, "en"):
+    for i, j in sentence_spans(doc):
+        a, b = char_span(doc, i, j)
         assert last <= a < b <= len(text)
         assert text[a:b].strip() == text[a:b]
+        assert all(w.strip() for w in sentence_words(doc, i, j))
         last = b
 
 
-def test_features_name_the_rule_kinds_in_a_fixed_order():
-    assert features("X fined Y.", {"violation", "fine"}) == "X fined Y. zzrulefine zzruleviolation"
-    assert features("Nothing here.", set()) == "Nothing here."
+def test_features_are_the_sentences_words_then_the_rule_kinds_in_a_fixed_order():
+    vocab = spacy.blank("en").vocab
+    doc = features(vocab, ["X", "fined", "Y", "."], {"violation", "fine"})
+    assert [t.text for t in doc] == ["X", "fined", "Y", ".", "zzrulefine", "zzruleviolation"]
+    assert [t.text for t in features(vocab, ["Nothing", "."], set())] == ["Nothing", "."]
 
 
 # ---------------------------------------------------------------- the revision
 TEXT = "The CNIL fined Acme EUR 5 million. It found that Acme kept data too long. Acme will appeal."
-S1, S2, S3 = sentence_spans(TEXT, "en")
+S1, S2, S3 = _chars(TEXT, "en")
 
 
 def _make(text):
@@ -95,7 +114,8 @@ def small_models(tmp_path_factory):
 
 def _scores(location, sentences):
     nlp = spacy.load(location)
-    return [d.cats for d in nlp.pipe(sentences)]
+    return [d.cats for d in nlp.get_pipe("textcat_multilabel").pipe(
+        [features(nlp.vocab, words, kinds) for words, kinds in sentences])]
 
 
 @pytest.mark.slow
@@ -109,14 +129,14 @@ def test_training_writes_a_loadable_model_that_records_its_rules_and_is_reproduc
     assert sum(meta["privnews"]["kind_counts"].values()) > 20
     again = tmp_path / "again"
     train(again, limit=12, langs=("en",))
-    probe = ["The regulator fined the company EUR 2 million. zzrulefine", "It rained in Utrecht."]
+    probe = [("The regulator fined the company EUR 2 million .".split(), {"fine"}), ("It rained .".split(), set())]
     assert _scores(root / "claim-kinds-en", probe) == _scores(again / "claim-kinds-en", probe)
 
 
 @pytest.mark.slow
 def test_the_component_loads_the_model_named_in_its_config_and_refuses_a_stale_or_missing_one(small_models, tmp_path):
     root, _ = small_models
-    nlp = build_nlp("en", skip=("privnews_claim_kinds",))
+    nlp = build_nlp("en", skip=("privnews_claim_kinds", "privnews_claim_roles"))
     pipe = nlp.add_pipe("privnews_claim_kinds", config={"model": str(root / "claim-kinds-en"), "min_examples": 3})
     counts = json.loads((root / "claim-kinds-en" / "meta.json").read_text())["privnews"]["kind_counts"]
     assert pipe.revisable == {kind for kind, n in counts.items() if n >= 3} and pipe.revisable
@@ -127,7 +147,7 @@ def test_the_component_loads_the_model_named_in_its_config_and_refuses_a_stale_o
     meta["privnews"]["extractor_version"] = "0.0.1"
     (stale / "meta.json").write_text(json.dumps(meta))
     for location, words in ((stale, "must be retrained"), (tmp_path / "nowhere", "No claim-kind classifier")):
-        bare = build_nlp("en", skip=("privnews_claim_kinds",))
+        bare = build_nlp("en", skip=("privnews_claim_kinds", "privnews_claim_roles"))
         with pytest.raises(ClaimKindModelMissing, match=words) as err:
             bare.add_pipe("privnews_claim_kinds", config={"model": str(location)})
         assert "make setup" in str(err.value)
@@ -141,21 +161,19 @@ def test_the_component_applies_its_classifier_to_the_rule_claims(small_models):
     text = ("De Autoriteit Persoonsgegevens heeft Clearview AI een boete van 30,5 miljoen euro opgelegd. "
             "Het bedrijf bouwde een database met foto's zonder dat de mensen dat wisten. "
             "Clearview gaat niet in beroep.")
-    rules_only = build_nlp("nl", skip=("privnews_claim_kinds",))
+    rules_only = build_nlp("nl", skip=("privnews_claim_kinds", "privnews_claim_roles"))
     rule_claims = rules_only(text)._.claims
-    strict = build_nlp("nl", skip=("privnews_claim_kinds",))
+    strict = build_nlp("nl", skip=("privnews_claim_kinds", "privnews_claim_roles"))
     strict.add_pipe("privnews_claim_kinds", config={"model": str(root / "claim-kinds-nl"), "add_threshold": 2.0,
                                                     "drop_threshold": -1.0})
     assert strict(text)._.claims == rule_claims
 
-    live = build_nlp("nl", skip=("privnews_claim_kinds",))
+    live = build_nlp("nl", skip=("privnews_claim_kinds", "privnews_claim_roles"))
     pipe = live.add_pipe("privnews_claim_kinds", config={"model": str(root / "claim-kinds-nl"), "min_examples": 1})
     assert pipe.revisable
-    spans = sentence_spans(text, "nl")
-    scores = _scores(root / "claim-kinds-nl", [
-        features(text[a:b], {c["kind"] for c in rule_claims if c["start"] < b and c["end"] > a}) for a, b in spans])
-    expected = revise(rule_claims, spans, scores, pipe.revisable, 0.5, 0.03,
-                      lambda a, b, kind: pipe.claims_pipe.sentence_claim(text, a, b, kind))
+    doc = live.tokenizer(text)
+    expected = classify_and_revise(spacy.load(root / "claim-kinds-nl"), doc, rule_claims, pipe.revisable, 0.5, 0.03,
+                                   pipe.claims_pipe.sentence_claim)
     assert live(text)._.claims == expected
 
 
@@ -166,7 +184,7 @@ def test_the_default_pipeline_revises_claims_with_the_built_model():
 
 
 def test_an_added_claim_reads_basis_articles_and_status_from_the_lexicon():
-    nlp = build_nlp("en", skip=("privnews_claim_kinds",))
+    nlp = build_nlp("en", skip=("privnews_claim_kinds", "privnews_claim_roles"))
     text = "The shop says it relies on legitimate interest under Article 6(1)(f) GDPR."
     claim = nlp.get_pipe("privnews_claims").sentence_claim(text, 0, len(text), "legal_basis")
     assert claim["basis"] == "legitimate_interest"
@@ -177,7 +195,7 @@ def test_an_added_claim_reads_basis_articles_and_status_from_the_lexicon():
 
 def test_a_legal_basis_the_lexicon_cannot_name_is_not_added():
     """A `legal_basis` claim without its basis tells a researcher nothing (and cost basis accuracy on dev folds)."""
-    nlp = build_nlp("nl", skip=("privnews_claim_kinds",))
+    nlp = build_nlp("nl", skip=("privnews_claim_kinds", "privnews_claim_roles"))
     claims = nlp.get_pipe("privnews_claims")
     text = "Het bedrijf zegt dat het mag doen wat het doet."
     assert claims.sentence_claim(text, 0, len(text), "legal_basis") is None

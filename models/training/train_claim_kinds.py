@@ -1,8 +1,9 @@
 """Train the claim-kind classifiers that revise the rule claims (nlp/claim_kinds.py), one per language.
 
 Data: every sentence of every article of the gold corpus's dev split (models/corpus/gold-dev.jsonl; the test split
-is never read), as `nlp.claim_kinds.features` sees it: the sentence plus the kinds the rules (this checkout's
-extractor without the classifier) found in it. Labels: the kinds of the gold claims overlapping the sentence.
+is never read), tokenized by the extraction pipeline's own tokenizer and read as `nlp.claim_kinds.features` reads
+it: the sentence's words plus the kinds the rules (this checkout's extractor without the learned components) found
+in it. Labels: the kinds of the gold claims overlapping the sentence.
 Deterministic: a fixed seed and order give the same model for the same corpus and rules. The model records the
 extractor version it was trained on; the component refuses a model trained on other rules.
 
@@ -21,13 +22,15 @@ import time
 from pathlib import Path
 
 from spacy.language import Language
+from spacy.tokens import Doc
 from spacy.training import Example
 from spacy.util import fix_random_seed, load_config, load_model_from_config, minibatch
 
 from flows.documents import read_jsonl
 from models.training.rule_output import rule_predictions
-from nlp.claim_kinds import (ADD_THRESHOLD, DROP_THRESHOLD, META_KEY, MIN_EXAMPLES, classify_and_revise, features,
-                              model_dir, overlapping, sentence_spans)
+from models.training.rule_output import LEARNED
+from nlp.claim_kinds import (ADD_THRESHOLD, DROP_THRESHOLD, META_KEY, MIN_EXAMPLES, char_span, classify_and_revise,
+                              features, model_dir, overlapping, sentence_spans, sentence_words)
 
 logger = logging.getLogger(__name__)
 
@@ -40,16 +43,24 @@ class TrainingError(RuntimeError):
     """The training data cannot make a model (say why and what to do)."""
 
 
-def sentence_rows(doc: dict, rules: list[dict]) -> list[tuple[str, set[str]]]:
-    """(classifier input, gold kinds) for each sentence of one document."""
+def tokenizer_for(lang: str):
+    """The extraction pipeline's own tokenizer: the classifier reads sentences as the pipeline tokenized them."""
+    from nlp.pipeline import build_nlp
+
+    return build_nlp(lang, skip=LEARNED).tokenizer
+
+
+def sentence_rows(doc: Doc, gold: list[dict], rules: list[dict]) -> list[tuple[list[str], set[str], set[str]]]:
+    """(words, kinds the rules found, gold kinds) for each sentence of one tokenized document."""
     out = []
-    for a, b in sentence_spans(doc["text"], doc["lang"]):
-        rule_kinds = {c["kind"] for c in overlapping(rules, a, b)}
-        out.append((features(doc["text"][a:b], rule_kinds), {c["kind"] for c in overlapping(doc["claims"], a, b)}))
+    for i, j in sentence_spans(doc):
+        a, b = char_span(doc, i, j)
+        out.append((sentence_words(doc, i, j), {c["kind"] for c in overlapping(rules, a, b)},
+                    {c["kind"] for c in overlapping(gold, a, b)}))
     return out
 
 
-def train_classifier(lang: str, rows: list[tuple[str, set[str]]], labels: list[str], seed: int = 0,
+def train_classifier(lang: str, rows: list[tuple[list[str], set[str], set[str]]], labels: list[str], seed: int = 0,
                      config_path: Path = CONFIG, epochs: int | None = None) -> Language:
     fix_random_seed(seed)
     config = load_config(config_path, overrides={"nlp.lang": lang, "system.seed": seed})
@@ -58,8 +69,8 @@ def train_classifier(lang: str, rows: list[tuple[str, set[str]]], labels: list[s
     textcat = nlp.get_pipe("textcat_multilabel")
     for label in labels:
         textcat.add_label(label)
-    examples = [Example.from_dict(nlp.make_doc(text), {"cats": {k: float(k in kinds) for k in labels}})
-                for text, kinds in rows]
+    examples = [Example.from_dict(features(nlp.vocab, words, rule_kinds), {"cats": {k: float(k in kinds) for k in labels}})
+                for words, rule_kinds, kinds in rows]
     optimizer = nlp.initialize(lambda: examples)
     rng = random.Random(seed)
     for _ in range(int(tcfg["max_epochs"]) if epochs is None else epochs):
@@ -77,7 +88,8 @@ def _kind_counts(docs: list[dict]) -> dict[str, int]:
     return dict(sorted(counts.items()))
 
 
-def cross_validate(docs: list[dict], rules: dict[str, list[dict]], labels: list[str], folds: int, seed: int = 0,
+def cross_validate(docs: list[dict], tokenized: dict[str, Doc], rules: dict[str, list[dict]], labels: list[str],
+                   folds: int, seed: int = 0,
                    min_examples: int = MIN_EXAMPLES, add_threshold: float = ADD_THRESHOLD,
                    drop_threshold: float = DROP_THRESHOLD) -> dict:
     """Claims P/R/F1 on `docs` (one language), rules alone and revised by a model that never saw the article."""
@@ -92,14 +104,15 @@ def cross_validate(docs: list[dict], rules: dict[str, list[dict]], labels: list[
     revised: dict[str, list[dict]] = {}
     for k in range(folds):
         train_docs = [d for d in docs if fold_of[d["id"]] != k]
-        model = train_classifier(lang, [r for d in train_docs for r in sentence_rows(d, rules[d["id"]])], labels, seed)
+        rows = [r for d in train_docs for r in sentence_rows(tokenized[d["id"]], d["claims"], rules[d["id"]])]
+        model = train_classifier(lang, rows, labels, seed)
         counts = _kind_counts(train_docs)
         revisable = {kind for kind in labels if counts.get(kind, 0) >= min_examples}
         for d in docs:
             if fold_of[d["id"]] != k:
                 continue
-            revised[d["id"]] = classify_and_revise(model, d["text"], lang, rules[d["id"]], revisable, add_threshold,
-                                                   drop_threshold, lexicon.sentence_claim)
+            revised[d["id"]] = classify_and_revise(model, tokenized[d["id"]], rules[d["id"]], revisable,
+                                                   add_threshold, drop_threshold, lexicon.sentence_claim)
 
     def claims_row(pred: dict[str, list[dict]]) -> dict:
         table = score(docs, [{"id": d["id"], "lang": lang, "actors": [], "statistics": [], "claims": pred[d["id"]]}
@@ -126,12 +139,14 @@ def train(output_root: str | Path | None = None, gold: Path = GOLD, seed: int = 
     out: dict[str, dict] = {}
     for lang, lang_docs in by_lang.items():
         labels = sorted({c["kind"] for d in lang_docs for c in d["claims"]})
-        rows = [r for d in lang_docs for r in sentence_rows(d, rules[d["id"]])]
+        tokenizer = tokenizer_for(lang)
+        tokenized = {d["id"]: tokenizer(d["text"]) for d in lang_docs}
+        rows = [r for d in lang_docs for r in sentence_rows(tokenized[d["id"]], d["claims"], rules[d["id"]])]
         model = train_classifier(lang, rows, labels, seed)
         metrics = {"sentences": len(rows), "articles": len(lang_docs), "kind_counts": _kind_counts(lang_docs),
                    "seed": seed}
         if folds > 1:
-            metrics["dev_folds"] = cross_validate(lang_docs, rules, labels, folds, seed)
+            metrics["dev_folds"] = cross_validate(lang_docs, tokenized, rules, labels, folds, seed)
         model.meta.update({"name": f"privnews_claim_kinds_{lang}", "version": "0.1.0",
                            "description": "Which claim kinds a sentence holds, trained on the privnews dev corpus",
                            "license": "MIT",
