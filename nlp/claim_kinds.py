@@ -145,7 +145,6 @@ class ClaimKindReviser(LocatedModel):
     def __init__(self, nlp: Language, name: str, model: str | None, add_threshold: float, drop_threshold: float,
                  min_examples: int):
         self.name = name
-        self.lang = nlp.lang
         self.location = MODELS_DIR / model if model else model_dir(nlp.lang)
         self.add_threshold = add_threshold
         self.drop_threshold = drop_threshold

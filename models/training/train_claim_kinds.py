@@ -60,10 +60,10 @@ def sentence_rows(doc: Doc, gold: list[dict], rules: list[dict]) -> list[tuple[l
     return out
 
 
-def train_classifier(lang: str, rows: list[tuple[list[str], set[str], set[str]]], labels: list[str], seed: int = 0,
+def train_classifier(rows: list[tuple[list[str], set[str], set[str]]], labels: list[str], seed: int = 0,
                      config_path: Path = CONFIG, epochs: int | None = None) -> Language:
     fix_random_seed(seed)
-    config = load_config(config_path, overrides={"nlp.lang": lang, "system.seed": seed})
+    config = load_config(config_path, overrides={"system.seed": seed})
     nlp = load_model_from_config(config, auto_fill=True, validate=True)
     tcfg = config["training"]
     textcat = nlp.get_pipe("textcat_multilabel")
@@ -105,7 +105,7 @@ def cross_validate(docs: list[dict], tokenized: dict[str, Doc], rules: dict[str,
     for k in range(folds):
         train_docs = [d for d in docs if fold_of[d["id"]] != k]
         rows = [r for d in train_docs for r in sentence_rows(tokenized[d["id"]], d["claims"], rules[d["id"]])]
-        model = train_classifier(lang, rows, labels, seed)
+        model = train_classifier(rows, labels, seed)
         counts = _kind_counts(train_docs)
         revisable = {kind for kind in labels if counts.get(kind, 0) >= min_examples}
         for d in docs:
@@ -142,7 +142,7 @@ def train(output_root: str | Path | None = None, gold: Path = GOLD, seed: int = 
         tokenizer = tokenizer_for(lang)
         tokenized = {d["id"]: tokenizer(d["text"]) for d in lang_docs}
         rows = [r for d in lang_docs for r in sentence_rows(tokenized[d["id"]], d["claims"], rules[d["id"]])]
-        model = train_classifier(lang, rows, labels, seed)
+        model = train_classifier(rows, labels, seed)
         metrics = {"sentences": len(rows), "articles": len(lang_docs), "kind_counts": _kind_counts(lang_docs),
                    "seed": seed}
         if folds > 1:
