@@ -64,6 +64,7 @@ def run(db: Optional[Path] = DbOption,
     """Run the main job once: ingest feeds, extract facts, load them, write the digest, print a summary."""
     from flows.prefect_server import PrefectServerError, ephemeral_api
     from flows.torchless import import_without_torch
+    from nlp.located_model import ModelMissing
 
     settings = settings_or_fail(db=db, profile=profile)
     try:
@@ -77,8 +78,8 @@ def run(db: Optional[Path] = DbOption,
                 from flows.pipeline import run_all
 
                 counts = run_all(settings, digest=digest)
-    except (WarehouseError, ConfigError, PrefectServerError) as exc:
-        fail(str(exc))
+    except (WarehouseError, ConfigError, PrefectServerError, ModelMissing) as exc:
+        fail(str(exc))  # a missing model: the ingested articles stay stored and the next run extracts them
     from flows.summary import print_summary
 
     print_summary(settings, counts, console)

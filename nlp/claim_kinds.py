@@ -27,7 +27,7 @@ from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
 from nlp.docinfo import doc_text
-from nlp.located_model import LocatedModel
+from nlp.located_model import LocatedModel, ModelMissing
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +38,7 @@ ADD_THRESHOLD, DROP_THRESHOLD, MIN_EXAMPLES = 0.5, 0.03, 50
 BUILD_HINT = "Run `make setup` (builds it) or `privnews train --task claim-kinds`"
 
 
-class ClaimKindModelMissing(RuntimeError):
+class ClaimKindModelMissing(ModelMissing):
     """No usable claim-kind classifier where the pipeline config says; the message says how to build one."""
 
 

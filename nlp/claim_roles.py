@@ -22,7 +22,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp.docinfo import doc_text
-from nlp.located_model import LocatedModel
+from nlp.located_model import LocatedModel, ModelMissing
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +37,7 @@ _DISTANCE_EDGES = (40, 150, 400, 1000)
 _COUNT_EDGES = (1, 3, 6)
 
 
-class ClaimRoleModelMissing(RuntimeError):
+class ClaimRoleModelMissing(ModelMissing):
     """No usable role model where the pipeline config says; the message says how to build one."""
 
 

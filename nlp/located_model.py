@@ -6,6 +6,10 @@ import json
 from pathlib import Path
 
 
+class ModelMissing(RuntimeError):
+    """A trained model the pipeline needs is missing, stale or unreadable; the message says how to build it."""
+
+
 class LocatedModel:
     location: Path
 
