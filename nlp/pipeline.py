@@ -92,6 +92,29 @@ def build_nlp(lang: str, config_path: Path = PIPELINE_CONFIG, ner_backend: str =
     return nlp
 
 
+def learned_fingerprint(skip: tuple[str, ...] = ()) -> str:
+    """8 hex digits naming the trained claim models the pipeline loads (the fingerprints their training wrote;
+    "none" for a missing one, which the pipeline then refuses to load anyway)."""
+    import hashlib
+    import json
+
+    parts = []
+    if "privnews_claim_kinds" not in skip:
+        for lang in sorted(SUPPORTED):
+            try:
+                meta = json.loads((MODELS_DIR / f"claim-kinds-{lang}" / "meta.json").read_text(encoding="utf-8"))
+                parts.append(str((meta.get("privnews") or {}).get("fingerprint")))
+            except (OSError, ValueError):
+                parts.append("none")
+    if "privnews_claim_roles" not in skip:
+        try:
+            data = json.loads((MODELS_DIR / "claim-roles" / "weights.json").read_text(encoding="utf-8"))
+            parts.append(str(data.get("fingerprint")))
+        except (OSError, ValueError):
+            parts.append("none")
+    return hashlib.sha256("|".join(parts).encode("utf8")).hexdigest()[:8]
+
+
 class Extractor:
     """Turns documents into contract dicts. Pipelines load lazily, once per language."""
 
@@ -114,7 +137,9 @@ class Extractor:
 
     @cached_property
     def version(self) -> str:
-        return f"{EXTRACTOR_VERSION}+{self.ner_backend}"
+        """Stored with every fact. It names the trained claim models too: `make setup` retrains them when the
+        corpus or the rules change, and facts extracted with other models must be extracted again."""
+        return f"{EXTRACTOR_VERSION}+{self.ner_backend}+{learned_fingerprint(self.skip)}"
 
     def extract(self, text: str, lang: str = "auto", doc_id: str | None = None) -> dict:
         return next(self.extract_many([{"id": doc_id, "text": text, "lang": lang}]))

@@ -213,3 +213,23 @@ def test_cli_train_refuses_claim_kinds_on_the_transformers_backend():
 
     result = CliRunner().invoke(app, ["train", "--backend", "transformers", "--task", "claim-kinds"])
     assert result.exit_code == 2 and "claim-kinds" in result.output
+
+
+def test_the_extractor_version_names_the_trained_claim_models(tmp_path, monkeypatch):
+    """Retrained models (a grown corpus, new rules) extract different facts: the stored version must say so, so that
+    the next run extracts again."""
+    import nlp.pipeline as pipeline
+
+    def write(kinds_fp: str, roles_fp: str) -> str:
+        for lang in ("en", "nl"):
+            (tmp_path / f"claim-kinds-{lang}").mkdir(exist_ok=True)
+            (tmp_path / f"claim-kinds-{lang}" / "meta.json").write_text(json.dumps({"privnews": {"fingerprint": kinds_fp}}))
+        (tmp_path / "claim-roles").mkdir(exist_ok=True)
+        (tmp_path / "claim-roles" / "weights.json").write_text(json.dumps({"fingerprint": roles_fp}))
+        return pipeline.Extractor().version
+
+    monkeypatch.setattr(pipeline, "MODELS_DIR", tmp_path)
+    first = write("aaaa", "bbbb")
+    assert first.startswith(f"{EXTRACTOR_VERSION}+spacy+") and first == write("aaaa", "bbbb")
+    assert write("aaab", "bbbb") != first and write("aaaa", "bbbc") != first
+    assert pipeline.Extractor(skip=("privnews_claim_kinds",)).version != pipeline.Extractor().version

@@ -15,6 +15,7 @@ scored by a model that did not train on it) and writes it to each model's metric
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import logging
 import random
@@ -151,7 +152,8 @@ def train(output_root: str | Path | None = None, gold: Path = GOLD, seed: int = 
                            "description": "Which claim kinds a sentence holds, trained on the privnews dev corpus",
                            "license": "MIT",
                            META_KEY: {"extractor_version": EXTRACTOR_VERSION, "kind_counts": metrics["kind_counts"],
-                                      "sentences": len(rows)}})
+                                      "sentences": len(rows), "fingerprint": hashlib.sha256(
+                                          model.get_pipe("textcat_multilabel").to_bytes()).hexdigest()[:16]}})
         target = Path(output_root) / f"claim-kinds-{lang}" if output_root else model_dir(lang)
         target.mkdir(parents=True, exist_ok=True)
         model.to_disk(target)

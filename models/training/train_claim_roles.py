@@ -14,6 +14,7 @@ fixed order) on the claims whose right answer is among the candidates, and writt
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import logging
 import random
@@ -133,8 +134,9 @@ def train(output: str | Path | None = None, gold: Path = GOLD, seed: int = 0, fo
         metrics["dev_folds"] = cross_validate(docs, preds, folds, seed)
     path = Path(output) if output else MODELS_DIR / DEFAULT_MODEL
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps({"extractor_version": EXTRACTOR_VERSION, "metrics": metrics, "weights": weights},
-                               indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    fingerprint = hashlib.sha256(json.dumps(weights, sort_keys=True).encode("utf8")).hexdigest()[:16]
+    path.write_text(json.dumps({"extractor_version": EXTRACTOR_VERSION, "fingerprint": fingerprint, "metrics": metrics,
+                                "weights": weights}, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     logger.info("claim-role ranker trained in %.1f s", time.time() - t0)
     return metrics
 
