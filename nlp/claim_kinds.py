@@ -27,7 +27,7 @@ from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
 from nlp.docinfo import doc_text
-from nlp.located_model import LocatedModel, ModelMissing
+from nlp.located_model import LocatedModel, ModelMissing, written_fingerprint
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +44,11 @@ class ClaimKindModelMissing(ModelMissing):
 
 def model_dir(lang: str) -> Path:
     return MODELS_DIR / f"claim-kinds-{lang}"
+
+
+def trained_fingerprint(lang: str) -> str:
+    """The fingerprint of the language's built model (models/training/train_claim_kinds.py writes it)."""
+    return written_fingerprint(model_dir(lang) / "meta.json", META_KEY)
 
 
 _SENTENCE_ENDS = frozenset(get_string_id(c) for c in Sentencizer.default_punct_chars)
@@ -127,16 +132,15 @@ def revise(claims: list[dict], sentences: list[tuple[int, int]], scores: list[di
 def classify_and_revise(classifier: Language, doc: Doc, claims: list[dict], revisable: set[str],
                         add_threshold: float, drop_threshold: float, sentence_claim) -> list[dict]:
     """Score every sentence of `doc` (tokenized as the extraction pipeline tokenizes) with `classifier` and revise
-    the rule `claims` (`revise`); `sentence_claim(text, start, end, kind)` builds an added claim
+    the rule `claims` (`revise`); `sentence_claim(doc, start, end, kind)` builds an added claim
     (ClaimExtractor.sentence_claim)."""
-    text = doc_text(doc)
     spans = sentence_spans(doc)
     chars = [char_span(doc, i, j) for i, j in spans]
     inputs = [features(classifier.vocab, sentence_words(doc, i, j), {c["kind"] for c in overlapping(claims, a, b)})
               for (i, j), (a, b) in zip(spans, chars)]
     scores = [d.cats for d in classifier.get_pipe("textcat_multilabel").pipe(inputs)]
     return revise(claims, chars, scores, revisable, add_threshold, drop_threshold,
-                  lambda a, b, kind: sentence_claim(text, a, b, kind))
+                  lambda a, b, kind: sentence_claim(doc, a, b, kind))
 
 
 class ClaimKindReviser(LocatedModel):
@@ -152,7 +156,7 @@ class ClaimKindReviser(LocatedModel):
         self.claims_pipe = nlp.get_pipe("privnews_claims") if "privnews_claims" in nlp.pipe_names else None
         if self.claims_pipe is None:
             raise ValueError("privnews_claim_kinds revises privnews_claims: list it after privnews_claims")
-        self.classifier, self.revisable = self._load()
+        self._reload()
 
     def _load(self) -> tuple[Language, set[str]]:
         from nlp.pipeline import EXTRACTOR_VERSION

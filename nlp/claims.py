@@ -12,7 +12,7 @@ import logging
 import re
 import tomllib
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from pathlib import Path
 
 from spacy.language import Language
@@ -36,6 +36,7 @@ ASSERTION_KINDS = {"legal_basis", "violation", "article_citation", "other"}
 MONEY_EXCLUDED_UNITS = {"percent", "count", None, ""}
 MAX_SPAN = 400
 MAX_SENTENCE = 1200
+_CITATIONS = "privnews.citations"  # doc.user_data key: the document's citations (ClaimExtractor.citations)
 
 
 @dataclass
@@ -194,7 +195,6 @@ class ClaimExtractor:
         self._owner_of: dict[str, str] = {}
         self._product_names: frozenset[str] = frozenset()
         self.finder = CitationFinder(data["articles"])
-        self._citations_of: tuple[str | None, list] = (None, [])  # sentence_claim: the last text's citations
 
     # ---- spaCy component API -------------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
@@ -227,7 +227,7 @@ class ClaimExtractor:
             return []
         parties = collect_parties(text, doc._.actors, self.cues)
         money = _money(doc._.statistics, len(text))
-        citations = self.finder.find(text)
+        citations = self.citations(doc)
         quotes = quote_regions(text, parties, self.cues)
         sentences = _sentences(doc)
         enforcer, main_target = _doc_roles(parties)
@@ -1193,20 +1193,28 @@ class ClaimExtractor:
             return main_target
         return None
 
-    def sentence_claim(self, text: str, start: int, end: int, kind: str) -> dict | None:
-        """A claim of `kind` over the sentence text[start:end] that no rule found (the learned claim-kind
+    def citations(self, doc: Doc) -> list[Citation]:
+        """The document's citations, found once per document (the rules and `sentence_claim` both read them)."""
+        cached = doc.user_data.get(_CITATIONS)
+        if cached is not None:
+            return [Citation(*c) for c in cached]
+        found = self.finder.find(doc_text(doc))
+        doc.user_data[_CITATIONS] = [astuple(c) for c in found]  # plain data: a Doc's user_data is serialised
+        return found
+
+    def sentence_claim(self, doc: Doc, start: int, end: int, kind: str) -> dict | None:
+        """A claim of `kind` over the sentence doc.text[start:end] that no rule found (the learned claim-kind
         classifier's, nlp/claim_kinds.py): its basis, articles, status and polarity read from this language's
         lexicon; no parties (the caller sets them). None for a legal basis the lexicon cannot name: a
         `legal_basis` claim without its basis tells a researcher nothing."""
+        text = doc_text(doc)
         sent = text[start:end]
         basis = None
         if kind == "legal_basis":
             basis = next((b for b, rx in self.basis_res.items() if rx.search(sent)), None)
             if basis is None:
                 return None
-        if self._citations_of[0] is not text:  # several added claims read one document's citations
-            self._citations_of = (text, self.finder.find(text))
-        cits = [c for c in self._citations_of[1] if start <= c.start and c.end <= end]
+        cits = [c for c in self.citations(doc) if start <= c.start and c.end <= end]
         polarity = None
         if kind in ASSERTION_KINDS:
             polarity = self._polarity(text, start, end, _Hit(start, end, kind, 0), basis)
