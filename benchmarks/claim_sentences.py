@@ -24,6 +24,7 @@ import spacy
 from spacy.training import Example
 
 from flows.documents import read_jsonl
+from nlp.claim_kinds import overlapping
 
 CORPUS = Path(__file__).resolve().parent.parent / "models" / "corpus"
 FRESH = r"nl-2(?:3[5-9]|4\d|5[0-2])|en-2(?:3[6-9]|4\d|5[0-3])"
@@ -44,14 +45,10 @@ def _sentences(doc: dict):
             yield sent.start_char, sent.end_char, sent.text
 
 
-def _overlapping(claims: list[dict], a: int, b: int) -> list[dict]:
-    return [c for c in claims if c["start"] < b and c["end"] > a]
-
-
 def sentence_rows(docs: list[dict], preds: dict[str, dict], kind: str | None) -> dict[str, list[tuple]]:
     """Per language: (sentence text, holds a gold claim, holds a rule claim) for every sentence of `docs`."""
     def holds(claims, a, b):
-        return any(kind is None or c["kind"] == kind for c in _overlapping(claims, a, b))
+        return any(kind is None or c["kind"] == kind for c in overlapping(claims, a, b))
     rows: dict[str, list[tuple]] = {}
     for doc in docs:
         for a, b, text in _sentences(doc):
@@ -116,7 +113,7 @@ def kind_rows(docs: list[dict]) -> dict[str, list[tuple]]:
     out: dict[str, list[tuple]] = {}
     for doc in docs:
         for a, b, text in _sentences(doc):
-            if claims := _overlapping(doc["claims"], a, b):
+            if claims := overlapping(doc["claims"], a, b):
                 out.setdefault(doc["lang"], []).append((text, claims[0]["kind"], None))
     return out
 
@@ -133,7 +130,7 @@ def with_added_claims(docs: list[dict], preds: dict[str, dict], detectors: dict,
         claimants = Counter(c["claimant"] for c in claims if c.get("claimant"))
         targets = Counter(c["target"] for c in claims if c.get("target"))
         for a, b, text in _sentences(doc):
-            if _overlapping(pred["claims"], a, b) or detectors[doc["lang"]](text).cats["CLAIM"] < threshold:
+            if overlapping(pred["claims"], a, b) or detectors[doc["lang"]](text).cats["CLAIM"] < threshold:
                 continue
             scores = kinds[doc["lang"]](text).cats
             claims.append({"kind": max(scores, key=scores.get), "basis": None, "articles": [], "polarity": None,

@@ -22,7 +22,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from nlp.docinfo import doc_text
-from nlp.located_model import LocatedModel, ModelMissing
+from nlp.located_model import LocatedModel, ModelMissing, written_fingerprint
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +35,11 @@ _NEAR = 150     # characters around a claim where a mention counts as in its sen
 _LEAD = 400     # about the first two sentences of a story
 _DISTANCE_EDGES = (40, 150, 400, 1000)
 _COUNT_EDGES = (1, 3, 6)
+
+
+def trained_fingerprint() -> str:
+    """The fingerprint of the built weights (models/training/train_claim_roles.py writes it)."""
+    return written_fingerprint(MODELS_DIR / DEFAULT_MODEL)
 
 
 class ClaimRoleModelMissing(ModelMissing):
@@ -147,7 +152,7 @@ class ClaimRoleRanker(LocatedModel):
     def __init__(self, nlp: Language, name: str, model: str | None):
         self.name = name
         self.location = MODELS_DIR / (model or DEFAULT_MODEL)
-        self.weights = self._load()
+        self._reload()
 
     def _load(self) -> dict[str, dict[str, float]]:
         from nlp.pipeline import EXTRACTOR_VERSION

@@ -6,6 +6,18 @@ import json
 from pathlib import Path
 
 
+def written_fingerprint(path: Path, *keys: str) -> str:
+    """The fingerprint a model's training wrote into the JSON file at `path` (under `keys`), "none" when the file
+    is missing or unreadable (the component then refuses to load the model anyway)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        for key in keys:
+            data = data.get(key) or {}
+        return str(data.get("fingerprint"))
+    except (OSError, ValueError, AttributeError):
+        return "none"
+
+
 class ModelMissing(RuntimeError):
     """A trained model the pipeline needs is missing, stale or unreadable; the message says how to build it."""
 

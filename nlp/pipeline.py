@@ -93,25 +93,16 @@ def build_nlp(lang: str, config_path: Path = PIPELINE_CONFIG, ner_backend: str =
 
 
 def learned_fingerprint(skip: tuple[str, ...] = ()) -> str:
-    """8 hex digits naming the trained claim models the pipeline loads (the fingerprints their training wrote;
-    "none" for a missing one, which the pipeline then refuses to load anyway)."""
+    """8 hex digits naming the trained claim models the pipeline loads (the fingerprints their training wrote)."""
     import hashlib
-    import json
+
+    from nlp import claim_kinds, claim_roles
 
     parts = []
     if "privnews_claim_kinds" not in skip:
-        for lang in sorted(SUPPORTED):
-            try:
-                meta = json.loads((MODELS_DIR / f"claim-kinds-{lang}" / "meta.json").read_text(encoding="utf-8"))
-                parts.append(str((meta.get("privnews") or {}).get("fingerprint")))
-            except (OSError, ValueError):
-                parts.append("none")
+        parts += [claim_kinds.trained_fingerprint(lang) for lang in sorted(SUPPORTED)]
     if "privnews_claim_roles" not in skip:
-        try:
-            data = json.loads((MODELS_DIR / "claim-roles" / "weights.json").read_text(encoding="utf-8"))
-            parts.append(str(data.get("fingerprint")))
-        except (OSError, ValueError):
-            parts.append("none")
+        parts.append(claim_roles.trained_fingerprint())
     return hashlib.sha256("|".join(parts).encode("utf8")).hexdigest()[:8]
 
 

@@ -7,6 +7,7 @@ import shutil
 import pytest
 import spacy
 from hypothesis import given, settings, strategies as st
+from spacy.tokens import Doc
 
 from nlp.claim_kinds import (ClaimKindModelMissing, char_span, classify_and_revise, features, model_dir, revise,
                               sentence_spans, sentence_words)
@@ -186,7 +187,7 @@ def test_the_default_pipeline_revises_claims_with_the_built_model():
 def test_an_added_claim_reads_basis_articles_and_status_from_the_lexicon():
     nlp = build_nlp("en", skip=("privnews_claim_kinds", "privnews_claim_roles"))
     text = "The shop says it relies on legitimate interest under Article 6(1)(f) GDPR."
-    claim = nlp.get_pipe("privnews_claims").sentence_claim(text, 0, len(text), "legal_basis")
+    claim = nlp.get_pipe("privnews_claims").sentence_claim(nlp.make_doc(text), 0, len(text), "legal_basis")
     assert claim["basis"] == "legitimate_interest"
     assert claim["articles"] == ["GDPR Art. 6(1)(f)"]
     assert claim["polarity"] == "affirm"
@@ -198,12 +199,13 @@ def test_a_legal_basis_the_lexicon_cannot_name_is_not_added():
     nlp = build_nlp("nl", skip=("privnews_claim_kinds", "privnews_claim_roles"))
     claims = nlp.get_pipe("privnews_claims")
     text = "Het bedrijf zegt dat het mag doen wat het doet."
-    assert claims.sentence_claim(text, 0, len(text), "legal_basis") is None
-    violation = claims.sentence_claim(text, 0, len(text), "violation")
+    doc = nlp.make_doc(text)
+    assert claims.sentence_claim(doc, 0, len(text), "legal_basis") is None
+    violation = claims.sentence_claim(doc, 0, len(text), "violation")
     assert violation is not None and violation["kind"] == "violation" and violation["basis"] is None
     spans = [(0, len(text))]
     assert revise([], spans, [{"legal_basis": 0.99}], {"legal_basis"}, 0.5, 0.03,
-                  lambda a, b, kind: claims.sentence_claim(text, a, b, kind)) == []
+                  lambda a, b, kind: claims.sentence_claim(doc, a, b, kind)) == []
 
 
 def test_cli_train_refuses_claim_kinds_on_the_transformers_backend():
@@ -228,8 +230,21 @@ def test_the_extractor_version_names_the_trained_claim_models(tmp_path, monkeypa
         (tmp_path / "claim-roles" / "weights.json").write_text(json.dumps({"fingerprint": roles_fp}))
         return pipeline.Extractor().version
 
-    monkeypatch.setattr(pipeline, "MODELS_DIR", tmp_path)
+    import nlp.claim_kinds
+    import nlp.claim_roles
+
+    monkeypatch.setattr(nlp.claim_kinds, "MODELS_DIR", tmp_path)
+    monkeypatch.setattr(nlp.claim_roles, "MODELS_DIR", tmp_path)
     first = write("aaaa", "bbbb")
     assert first.startswith(f"{EXTRACTOR_VERSION}+spacy+") and first == write("aaaa", "bbbb")
     assert write("aaab", "bbbb") != first and write("aaaa", "bbbc") != first
     assert pipeline.Extractor(skip=("privnews_claim_kinds",)).version != pipeline.Extractor().version
+
+
+def test_documents_out_of_the_pipeline_still_serialise():
+    """Components keep plain data on the Doc (the claims' citations included): nlp.pipe(n_process=2) and DocBin
+    serialise every document."""
+    nlp = build_nlp("en")
+    doc = nlp("The CNIL fined Acme under Article 6(1)(a) GDPR. Acme relies on legitimate interest.")
+    assert doc._.claims
+    assert Doc(nlp.vocab).from_bytes(doc.to_bytes()).text == doc.text
