@@ -27,9 +27,7 @@ from spacy.tokens import Doc
 from spacy.training import Example
 from spacy.util import fix_random_seed, load_config, load_model_from_config, minibatch
 
-from flows.documents import read_jsonl
-from models.training.rule_output import rule_predictions
-from models.training.rule_output import LEARNED
+from models.training.rule_output import GOLD, LEARNED, assign_folds, dev_articles, rule_predictions
 from nlp.claim_kinds import (ADD_THRESHOLD, DROP_THRESHOLD, META_KEY, MIN_EXAMPLES, char_span, classify_and_revise,
                               features, model_dir, overlapping, sentence_spans, sentence_words)
 
@@ -37,7 +35,6 @@ logger = logging.getLogger(__name__)
 
 HERE = Path(__file__).resolve().parent
 CONFIG = HERE.parent / "configs" / "claim_kinds.cfg"
-GOLD = HERE.parent / "corpus" / "gold-dev.jsonl"
 
 
 class TrainingError(RuntimeError):
@@ -99,9 +96,7 @@ def cross_validate(docs: list[dict], tokenized: dict[str, Doc], rules: dict[str,
 
     lang = docs[0]["lang"]
     lexicon = ClaimExtractor(lang)
-    order = sorted(d["id"] for d in docs)
-    random.Random(seed).shuffle(order)
-    fold_of = {doc_id: i % folds for i, doc_id in enumerate(order)}
+    fold_of = assign_folds((d["id"] for d in docs), folds, seed)
     revised: dict[str, list[dict]] = {}
     for k in range(folds):
         train_docs = [d for d in docs if fold_of[d["id"]] != k]
@@ -124,19 +119,22 @@ def cross_validate(docs: list[dict], tokenized: dict[str, Doc], rules: dict[str,
 
 
 def train(output_root: str | Path | None = None, gold: Path = GOLD, seed: int = 0, folds: int = 0,
-          langs: tuple[str, ...] = ("en", "nl"), limit: int | None = None) -> dict[str, dict]:
+          langs: tuple[str, ...] = ("en", "nl"), limit: int | None = None,
+          preds: dict[str, dict] | None = None) -> dict[str, dict]:
     """Train and write one model per language under `output_root` (default models/); return their metrics.
-    `limit`: only the first N dev articles per language (quick runs in tests)."""
+    `limit`: only the first N dev articles per language (quick runs in tests). `preds`: the rules' facts for these
+    articles when the caller has them already (rule_output.rule_predictions)."""
     from nlp.pipeline import EXTRACTOR_VERSION
 
     t0 = time.time()
-    docs = [d for d in read_jsonl(gold, required="id") if d.get("split", "dev") == "dev"]
-    by_lang = {lang: [d for d in docs if d.get("lang") == lang][:limit] for lang in langs}
+    docs = dev_articles(gold, limit)
+    by_lang = {lang: [d for d in docs if d.get("lang") == lang] for lang in langs}
     for lang, lang_docs in by_lang.items():
         if not lang_docs:
             raise TrainingError(f"{gold} holds no dev articles in {lang!r}: nothing to train the {lang} claim-kind "
                                 "classifier on. Check the corpus (python -m models.corpus.compile).")
-    rules = {i: p["claims"] for i, p in rule_predictions([d for ds in by_lang.values() for d in ds]).items()}
+    preds = preds or rule_predictions([d for ds in by_lang.values() for d in ds])
+    rules = {d["id"]: preds[d["id"]]["claims"] for ds in by_lang.values() for d in ds}
     out: dict[str, dict] = {}
     for lang, lang_docs in by_lang.items():
         labels = sorted({c["kind"] for d in lang_docs for c in d["claims"]})

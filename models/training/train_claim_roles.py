@@ -21,13 +21,11 @@ import random
 import time
 from pathlib import Path
 
-from flows.documents import read_jsonl
-from models.training.rule_output import rule_predictions
+from models.training.rule_output import GOLD, assign_folds, dev_articles, rule_predictions
 from nlp.claim_roles import DEFAULT_MODEL, MODELS_DIR, ROLES, claim_features, rerank
 
 logger = logging.getLogger(__name__)
 
-GOLD = Path(__file__).resolve().parent.parent / "corpus" / "gold-dev.jsonl"
 EPOCHS, LEARNING_RATE, L2, BATCH = 30, 0.05, 1e-3, 64
 
 
@@ -92,9 +90,7 @@ def fit(rows: list[tuple[list[dict], list[bool], bool]], seed: int = 0) -> dict[
 
 def cross_validate(docs: list[dict], preds: dict[str, dict], folds: int, seed: int = 0) -> dict:
     """Out-of-fold role accuracy on the matched claims: the rules, and the ranker trained without the article."""
-    order = sorted(d["id"] for d in docs)
-    random.Random(seed).shuffle(order)
-    fold_of = {doc_id: i % folds for i, doc_id in enumerate(order)}
+    fold_of = assign_folds((d["id"] for d in docs), folds, seed)
     out = {}
     for role in ROLES:
         rows = {d["id"]: role_rows(d, preds[d["id"]], role) for d in docs}
@@ -114,16 +110,15 @@ def cross_validate(docs: list[dict], preds: dict[str, dict], folds: int, seed: i
 
 
 def train(output: str | Path | None = None, gold: Path = GOLD, seed: int = 0, folds: int = 0,
-          limit: int | None = None) -> dict:
+          limit: int | None = None, preds: dict[str, dict] | None = None) -> dict:
     """Train both roles' weights on the dev split and write them (default models/claim-roles/weights.json).
-    `limit`: only the first N dev articles per language (quick runs in tests)."""
+    `limit`: only the first N dev articles per language (quick runs in tests). `preds`: the rules' facts for these
+    articles when the caller has them already (rule_output.rule_predictions)."""
     from nlp.pipeline import EXTRACTOR_VERSION
 
     t0 = time.time()
-    docs = [d for d in read_jsonl(gold, required="id") if d.get("split", "dev") == "dev"]
-    if limit is not None:
-        docs = [d for lang in ("en", "nl") for d in [x for x in docs if x.get("lang") == lang][:limit]]
-    preds = rule_predictions(docs)
+    docs = dev_articles(gold, limit)
+    preds = preds or rule_predictions(docs)
     weights = {}
     metrics: dict = {"articles": len(docs), "seed": seed}
     for role in ROLES:
