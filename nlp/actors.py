@@ -46,6 +46,8 @@ if not Doc.has_extension("actors"):
     Doc.set_extension("actors", default=None)
 
 _WORD = re.compile(r"[^\W_][\w'’.&-]*")
+# a Dutch adjective of a place ("Groningse", "Bordelese", "Lyonse", "Gentse")
+_DUTCH_PLACE_ADJECTIVE = re.compile(r"[A-ZÀ-Þ][a-zà-ÿ]{2,}(?:se|sche)")
 _ACRONYM = re.compile(r"[A-ZÀ-Þ][A-Za-zÀ-ÿ0-9&.\-]{1,11}")
 # a subsidiary's name after its parent's: " France Logistique" (a country word and one or two more words)
 _SUBSIDIARY = re.compile(r"(?: (?:[A-Z][\w'’&-]*)){2,3}(?![\w'’-])")
@@ -227,6 +229,7 @@ class ActorRecognizer:
         self.subsidiary_words = set(c["names"].get("subsidiary_words", []))
         self.name_titles = set(c["names"].get("name_titles", []))
         self.strip_titles = {t.lower() for t in c["names"].get("strip_titles", [])}
+        self.long_titles = tuple(sorted(t for t in self.strip_titles if len(t) >= 6 and "-" not in t))
         self.org_compound_endings = tuple(c["names"].get("org_compound_endings", []))
         self.company_last_words = {w.lower() for w in c["names"].get("company_last_words", [])}
         self.leading_particles = set(c["names"].get("leading_particles", []))
@@ -401,6 +404,9 @@ class ActorRecognizer:
                 last = j + 1
                 j += 1
                 continue
+            if not person and j > i and self._plural_possessive(doc, j):
+                j += 1  # "Silverstream Residents' Forum", "Scottish Care Workers' Network": one name
+                continue
             if j > i and tok.lower_ in joiners:
                 if j + 1 < len(doc) and doc[j + 1].lower_ in self.date_words:
                     break  # "Regional Court Hamm in May": a date, not more of the name
@@ -412,10 +418,20 @@ class ActorRecognizer:
             break
         return last
 
+    def _plural_possessive(self, doc, k: int) -> bool:
+        """Token k is the apostrophe of a plural possessive inside a name: "Tenants' Union" (an s-word right before
+        it, a capitalised word right after)."""
+        return doc[k].text in ("'", "’") and k + 1 < len(doc) and not doc[k - 1].whitespace_ \
+            and doc[k - 1].text.endswith("s") and doc[k].whitespace_ == " " and self._is_cap(doc[k + 1])
+
     def _compound_title(self, word: str) -> bool:
-        """"Liga-juriste", "Noyb-woordvoerder": an organisation's name joined to a person's title."""
+        """"Liga-juriste", "Noyb-woordvoerder": an organisation's name joined to a person's title; "Strafpleiter",
+        "Privacyonderzoeker": a Dutch compound ending in a title of six letters or more."""
         head, _, title = word.rpartition("-")
-        return bool(head) and title.lower() in self.strip_titles
+        if head:
+            return title.lower() in self.strip_titles
+        low = word.lower()
+        return any(low.endswith(t) and len(low) > len(t) + 2 for t in self.long_titles)
 
     @staticmethod
     def _sent_initial(doc, i: int) -> bool:
@@ -540,9 +556,9 @@ class ActorRecognizer:
             if prev is not None and prev[1] == ent.start and doc[prev[1] - 1].whitespace_ == " " \
                     and doc[ent.start].text[:1].isupper() \
                     and (prev[1] - prev[0] == 1 or doc[ent.start].lower_ in self.particles
-                         or prev[2] == kind == "person"):
-                # "Luigi" (ORG) right before "Di Maio" (PER), "FNV-bestuurder Karim" (PER) before "Benali" (PER):
-                # one name the tagger cut in two
+                         or prev[2] == kind == "person" or self._plural_possessive(doc, prev[1] - 1)):
+                # "Luigi" (ORG) right before "Di Maio" (PER), "FNV-bestuurder Karim" (PER) before "Benali" (PER),
+                # "The Scottish Care Workers'" before "Network": one name the tagger cut in two
                 prev[1] = ent.end
                 prev[2] = "person" if "person" in (prev[2], kind) else prev[2]
                 continue
@@ -617,6 +633,9 @@ class ActorRecognizer:
             return None  # "de minister van Financiën": a portfolio, not an actor
         if norm(surface) in self.reject or all(norm(w) in self.reject for w in words):
             return None
+        if self.lang == "nl" and _DUTCH_PLACE_ADJECTIVE.fullmatch(words[-1]) and len(words) <= 2 \
+                and all(w in ("De", "Het", "Een") for w in words[:-1]) and re.match(r" [a-zà-ÿ]", text[e:e + 2]):
+            return None  # "De Bordelese burgerrechtenorganisatie", "de Groningse nachtclub": where it is from
         if norm(words[0]) in self.reject_first or norm(words[-1]) in self.reject_last \
                 or (len(words) >= 2 and norm(words[-1]).endswith(self.reject_last_endings)) \
                 or (len(words) == 1 and len(words[0]) > 6 and norm(words[0]).endswith(self.reject_single_endings)) \
@@ -805,6 +824,13 @@ class ActorRecognizer:
             if am and sum(ch.isupper() for ch in am.group(1)) >= 2:
                 alias_to_mention.setdefault(am.group(1), m)
         for acr, owner in alias_to_mention.items():
+            known = self.strong.get(acr)
+            if owner.get("kb") is None and known is not None and any(
+                    m.get("kb") == known and text[m["start"]:m["end"]] != acr for m in mentions):
+                # "Poland's data protection authority ... the Personal Data Protection Office (UODO)": the acronym
+                # is the knowledge base's name of an actor the story also names otherwise, so the spelled-out
+                # name is that actor too (not a second, unknown one holding all its acronym mentions)
+                owner["kb"] = known
             for s, e in occurrences(text, acr):
                 clash = [m for m in mentions if m["start"] < e and s < m["end"]]
                 if clash and all(c["start"] == s and c["end"] == e for c in clash):

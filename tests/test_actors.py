@@ -850,3 +850,39 @@ def test_where_an_organisation_sits_is_no_part_of_its_name_but_a_courts_seat_is(
     en_ner.get_pipe("test_actors_fake_ner").spans = [("Higher Regional Court in Düsseldorf", "ORG")]
     doc = en_ner("The Higher Regional Court in Düsseldorf ruled against the bank.")
     assert "Higher Regional Court in Düsseldorf" in by_name(doc), by_name(doc)
+
+
+def test_an_acronym_the_knowledge_base_knows_makes_its_spelled_out_name_that_actor(en_ner):
+    en_ner.get_pipe("test_actors_fake_ner").spans = [("Personal Data Protection Office", "ORG"), ("UODO", "ORG")]
+    doc = en_ner("Poland's data protection authority, the Personal Data Protection Office (UODO), has fined Wartapol. "
+                 "UODO opened proceedings in May.")
+    regulators = [a for a in doc._.actors if a["type"] == "regulator"]
+    assert len(regulators) == 1 and regulators[0]["kb_id"] == "pl-uodo", doc._.actors
+    assert len(regulators[0]["mentions"]) == 4, regulators[0]
+
+
+def test_a_dutch_adjective_of_a_place_is_no_name(nl_ner):
+    nl_ner.get_pipe("test_actors_fake_ner").spans = [("De Bordelese", "PER"), ("Groningse", "ORG")]
+    doc = nl_ner("De Bordelese burgerrechtenorganisatie Vigilance Numérique Gironde heeft een klacht ingediend. "
+                 "De AP heeft de Groningse nachtclub Zilverzaal bevolen te stoppen.")
+    names = set(by_name(doc))
+    assert "Vigilance Numérique Gironde" in names and "Zilverzaal" in names, names
+    assert not any("Bordelese" in n or "Groningse" in n for n in names), names
+
+
+def test_a_plural_possessive_stays_inside_a_name(en_ner, nl_ner):
+    en_ner.get_pipe("test_actors_fake_ner").spans = [("The Scottish Care Workers'", "ORG"), ("Network", "ORG")]
+    doc = en_ner("The Scottish Care Workers' Network, a campaign group, said it had heard from carers.")
+    assert set(by_name(doc)) == {"Scottish Care Workers' Network"}, by_name(doc)
+    nl_ner.get_pipe("test_actors_fake_ner").spans = []
+    doc = nl_ner("Nadat de bewonersvereniging Silverstream Residents' Forum een klacht had ingediend, volgde een onderzoek.")
+    assert "Silverstream Residents' Forum" in by_name(doc), by_name(doc)
+    en_ner.get_pipe("test_actors_fake_ner").spans = [("Google", "ORG"), ("Android", "ORG")]
+    doc = en_ner("Google's Android team said no.")
+    assert "Google" in by_name(doc), by_name(doc)
+
+
+def test_a_dutch_compound_ending_in_a_title_is_no_part_of_a_persons_name(nl_ner):
+    nl_ner.get_pipe("test_actors_fake_ner").spans = [("Strafpleiter Lieselot Vermeersch", "PER")]
+    doc = nl_ner("Strafpleiter Lieselot Vermeersch noemt het een goede dag.")
+    assert set(by_name(doc)) == {"Lieselot Vermeersch"}, by_name(doc)
