@@ -563,6 +563,18 @@ def _clause_words(text: str, toks: list[Tok], j: int, limit: int, stop: int) -> 
     return text[out_start:out_end]
 
 
+_CLAUSE_BREAK = re.compile(r"[,;:()\"“”–—]|\s-\s")
+
+
+def _clause_before(text: str, s_start: int, start: int, limit: int = 12) -> str:
+    """For a number that ends its clause ("... has fined Clearview AI €30.5 million."): the words of its clause
+    before it, at most `limit` of them, whole words only."""
+    before = text[s_start:start]
+    pieces = [p for p in _CLAUSE_BREAK.split(before) if p.strip()]
+    words = pieces[-1].split() if pieces else []
+    return " ".join(words[-limit:])
+
+
 def _actor_mentions(actors) -> list[tuple[int, int, str, str]]:
     out = []
     for a in actors or []:
@@ -663,7 +675,7 @@ class StatisticsExtractor:
             else:
                 measures = _clause_words(text, toks, j, 10, s_end)
             if not measures:
-                measures = text[s_start:start].strip()[-80:]
+                measures = _clause_before(text, s_start, start)
         source = self._source(text, toks, q, s_start, s_end, mentions, sents, s_idx)
         stat = {
             "value": value, "unit": q.unit, "comparator": q.comparator, "text": text[start:end],

@@ -185,6 +185,20 @@ def test_contract_fields_and_offsets():
     assert stats[1]["population"] == "ondervraagden"
 
 
+
+@pytest.mark.parametrize("lang, text, measures", [
+    ("en", "The Dutch data protection authority, the Autoriteit Persoonsgegevens (AP), has fined the American facial "
+           "recognition company Clearview AI €30.5 million.",
+     "has fined the American facial recognition company Clearview AI"),
+    ("nl", "Na tien jaar procederen en een lange reeks hoorzittingen bij de rechtbank bleef de boete steken op 900.000 "
+           "euro.", "een lange reeks hoorzittingen bij de rechtbank bleef de boete steken op"),  # at most 12 words
+])
+def test_a_number_ending_its_clause_is_described_by_whole_words_before_it(lang, text, measures):
+    (stat,) = extract_statistics(text, lang)
+    assert stat["measures"] == measures
+    at = text.index(stat["measures"])
+    assert at == 0 or not text[at - 1].isalnum()
+
 def test_source_from_actor_mentions():
     text = "Volgens noyb wil 66 procent dit niet."
     actors = [{"name": "noyb", "type": "ngo", "kb_id": None, "mentions": [{"text": "noyb", "start": 8, "end": 12}]}]
