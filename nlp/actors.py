@@ -566,13 +566,22 @@ class ActorRecognizer:
         for span in spans:
             # "the Centro Hospitalar" (ORG) + "Barreiro Montijo": a name ending in a type word goes on with the
             # capitalised words the tagger left out
-            if span[2] == "org" and doc[span[1] - 1].lower_ in self.inside.exact:
+            if (span[2] == "org" or span[1] - span[0] == 1) and doc[span[1] - 1].lower_ in self.inside.exact:
                 k = span[1]
                 while k < len(doc) and k - span[1] < 3 and doc[k - 1].whitespace_ and doc[k].is_title \
                         and doc[k].is_alpha and not doc[k].ent_type_ and not doc[k].is_sent_start \
                         and doc[k].lower_ not in self.date_words and doc[k].lower_ not in self.strip_titles:
                     k += 1
                 span[1] = k
+        for span in spans:
+            # "heeft Tweede Kans Telecom" tagged as "Kans Telecom": a capitalised word inside a sentence right before
+            # an organisation's name is the start of that name
+            k = span[0] - 1
+            if k >= 0 and doc[k].is_title and doc[k].is_alpha and doc[k].whitespace_ \
+                    and not doc[k].ent_type_ and not self._sent_initial(doc, k) \
+                    and doc[k].lower_ not in self.articles | self.leading | self.strip_titles \
+                    and norm(doc[k].text) not in self.reject and doc[k].text not in self.all_places:
+                span[0] = k
         for start, end, kind in spans:
             out.append(self._cand(doc, start, end, None, "ner", 2, label=kind))
         return out
@@ -585,8 +594,11 @@ class ActorRecognizer:
         # strip leading articles, trailing possessive and punctuation
         while True:
             m = re.match(r"(?:the|de|het|een|a|an)\s+", text[s:e])
-            if m is None and text[s:e].startswith(("The ", "De ", "Het ")) and len(text[s:e].split()) >= 3:
-                m = re.match(r"(?:The|De|Het)\s+", text[s:e])  # "De Staatsanwaltschaft Berlin" opening a sentence
+            if m is None and text[s:e].startswith(("The ", "De ", "Het ")) and len(text[s:e].split()) >= 3 \
+                    and self._sent_initial(doc, i):
+                # "De Staatsanwaltschaft Berlin" opening a sentence; inside one ("Zwembad De Blauwe Golf", "volgens
+                # De Blauwe Golf") a capitalised article is part of the name
+                m = re.match(r"(?:The|De|Het)\s+", text[s:e])
             if m is None:
                 # "Voor VoetbalTV komt ...", "Volgens Acme ...": a sentence-opening word is no part of the name
                 lead = re.match(r"([^\W\d_]+)\s+(?=\S)", text[s:e])
@@ -731,6 +743,8 @@ class ActorRecognizer:
             return "company"  # "Tallgrass Interactive", "Lumora Ads" tagged as people
         if m.get("label") == "person" and (typ := self._not_a_person(surface)):
             return typ
+        if m.get("label") == "person" and len(words) >= 2 and words[0] in self.inside.exact:
+            return self.inside.exact[words[0]]  # "Waterschap Eemvallei", "Zwembad De Blauwe Golf" tagged as people
         if m.get("label") != "person" or is_acronym or len(words) >= 3:
             low = " " + " ".join(words) + " "
             best = None
@@ -978,6 +992,11 @@ class ActorRecognizer:
                     and norm(words[0]) not in self.reject and words[0].lower() not in self.connectors \
                     and next(occurrences(text, words[0].lower(), _WORD_OR_HYPHEN, _WORD_OR_HYPHEN), None) is None:
                 forms.add(words[0])
+            rest = " ".join(words[1:])
+            if g["type"] != "court" and len(words) >= 2 and self._descriptor_word(words[0].lower()) \
+                    and len(rest) >= 3 and rest[0].isupper() and norm(rest) not in self.reject \
+                    and rest not in self.all_places:
+                forms.add(rest)  # "gemeente Dommelstede" ... "Dommelstede voerde aan"
             if g["type"] in ("company", "other") and len(words) >= 3 and words[0] in self.leading_particles:
                 forms.add(" ".join(words[:2]))  # "Van Dalen Logistiek" ... "Van Dalen stelde"
             for form in sorted(forms, key=len, reverse=True):
@@ -991,7 +1010,9 @@ class ActorRecognizer:
             for m in g["mentions"]:
                 before = text[max(0, m["start"] - 40):m["start"]]
                 dm = re.search(r"(?<![\w-])([^\W\d_][\w-]*) $", before)
-                if dm and dm.group(1).lower() in self.descriptors:
+                # ... and so is a capitalised word saying what it is ("Zorggroep Elsenburg", "Waterschap Eemvallei")
+                if dm and (dm.group(1).lower() in self.descriptors or (
+                        dm.group(1)[0].isupper() and self._descriptor_word(dm.group(1).lower()))):
                     s = m["start"] - len(dm.group(0))
                     extra.append({"start": s, "end": m["end"], "src": "descriptor"})
             g["mentions"].extend(extra)

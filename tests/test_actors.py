@@ -886,3 +886,27 @@ def test_a_dutch_compound_ending_in_a_title_is_no_part_of_a_persons_name(nl_ner)
     nl_ner.get_pipe("test_actors_fake_ner").spans = [("Strafpleiter Lieselot Vermeersch", "PER")]
     doc = nl_ner("Strafpleiter Lieselot Vermeersch noemt het een goede dag.")
     assert set(by_name(doc)) == {"Lieselot Vermeersch"}, by_name(doc)
+
+
+def test_a_capitalised_word_inside_a_sentence_before_a_tagged_name_starts_it(nl_ner):
+    nl_ner.get_pipe("test_actors_fake_ner").spans = [("Kans Telecom", "PER"), ("Waterschap", "PER")]
+    doc = nl_ner("De AP heeft Tweede Kans Telecom uit Apeldoorn een boete gegeven. Volgens het besluit had Tweede Kans "
+                 "Telecom geen vaste werkwijze. De AP heeft Waterschap Eemvallei een berisping gegeven.")
+    actors = by_name(doc)
+    assert actors["Tweede Kans Telecom"]["type"] == "company" and len(actors["Tweede Kans Telecom"]["mentions"]) == 2
+    assert actors["Waterschap Eemvallei"]["type"] == "government", actors
+
+
+def test_a_capitalised_article_inside_a_sentence_is_part_of_the_name(nl_ner):
+    nl_ner.get_pipe("test_actors_fake_ner").spans = [("De Blauwe Golf", "PER")]
+    doc = nl_ner("Zwembad De Blauwe Golf in Oldenzande hangt camera's op. Toestemming is volgens De Blauwe Golf niet nodig.")
+    assert "De Blauwe Golf" in by_name(doc), by_name(doc)
+    assert {m["text"] for m in by_name(doc)["De Blauwe Golf"]["mentions"]} >= {"Zwembad De Blauwe Golf", "De Blauwe Golf"}
+
+
+def test_the_name_after_a_descriptor_word_is_a_mention_of_it_too(nl_ner):
+    nl_ner.get_pipe("test_actors_fake_ner").spans = [("gemeente Dommelstede", "ORG")]
+    doc = nl_ner("De gemeente Dommelstede moet een inwoner verwijderen. Dommelstede voerde aan dat de lijst nodig was.")
+    (actor,) = doc._.actors
+    assert actor["type"] == "government" and {m["text"] for m in actor["mentions"]} == {"gemeente Dommelstede",
+                                                                                       "Dommelstede"}, actor
