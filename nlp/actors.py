@@ -85,6 +85,15 @@ def load_kb(path: Path) -> list[dict]:
     return rows
 
 
+def load_towns(path: Path) -> frozenset[str]:
+    """One-word town and city names, one a line ('#' starts a comment); none when the file is missing."""
+    if not path.is_file():
+        logger.warning("no town list at %s: places used as modifiers may be taken for names", path)
+        return frozenset()
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
 def load_cues(path: Path) -> dict:
     with open(path, "rb") as fh:
         return tomllib.load(fh)
@@ -180,6 +189,9 @@ class ActorRecognizer:
         # "Poland's data protection authority" etc., from countries.toml beside the knowledge base
         self.country_aliases = country_aliases((Path(kb_path) if kb_path else DEFAULT_KB).with_name("countries.toml"))
         self.cues = load_cues(Path(cues_path) if cues_path else DEFAULT_CUES)
+        # towns and cities of the world (GeoNames), beside the knowledge base: a place, not a name, where the text
+        # uses one as a modifier or a whereabouts
+        self.towns = load_towns((Path(kb_path) if kb_path else DEFAULT_KB).with_name("places.txt"))
         self._compile()
 
     # ------------------------------------------------------------------ setup
@@ -648,7 +660,9 @@ class ActorRecognizer:
         if self.lang == "nl" and _DUTCH_PLACE_ADJECTIVE.fullmatch(words[-1]) and len(words) <= 2 \
                 and all(w in ("De", "Het", "Een") for w in words[:-1]) and re.match(r" [a-zà-ÿ]", text[e:e + 2]):
             return None  # "De Bordelese burgerrechtenorganisatie", "de Groningse nachtclub": where it is from
-        if norm(words[0]) in self.reject_first or norm(words[-1]) in self.reject_last \
+        # "Data Protection Act 2018", "Data Protection Principle 1": a law or a provision with its year or number
+        named = words[:-1] if len(words) >= 2 and re.fullmatch(r"\d{1,4}", words[-1]) else words
+        if norm(words[0]) in self.reject_first or norm(named[-1]) in self.reject_last \
                 or (len(words) >= 2 and norm(words[-1]).endswith(self.reject_last_endings)) \
                 or (len(words) == 1 and len(words[0]) > 6 and norm(words[0]).endswith(self.reject_single_endings)) \
                 or (len(words) == 1 and words[0].lower().endswith(self.reject_group_endings)):
@@ -707,6 +721,13 @@ class ActorRecognizer:
             tok = doc[i]
             if surface.isdigit() or surface in self.all_places:
                 return None  # a number, or a place the tagger took for a name ("A Cork delivery company")
+            if text.startswith("-based", e):
+                return None  # "the Vilnius-based marketplace"
+            if surface in self.towns and (
+                    (re.search(r"(?<![\w-])(?:a|an|the|A|An|The|een|de|het|Een|De|Het)\s+$", text[max(0, s - 5):s])
+                     and re.match(r" [a-zà-ÿ]", text[e:e + 2]))
+                    or re.search(r"(?<![\w-])(?:from|in|near|uit|te|nabij)\s+$", text[max(0, s - 8):s])):
+                return None  # "a Nottingham parcel firm", "an engineer from Kallithea": a town, whatever follows
             if _PLACE_BEFORE.search(text[max(0, s - 40):s]) and \
                     self._type_from_context(doc, {"start": s, "end": e, "label": None}) is None:
                 return None  # "de winkel in Sarstedt", "een ingenieur uit Schwaz": a bare name there is a place
@@ -1037,12 +1058,13 @@ class ActorRecognizer:
     # ------------------------------------------------------------------ serialization
     def _state(self) -> dict:
         return {"kb": self.kb, "cues": self.cues, "use_ner": self.use_ner, "ner_labels": self.ner_labels,
-                "country_aliases": self.country_aliases}
+                "country_aliases": self.country_aliases, "towns": sorted(self.towns)}
 
     def _set_state(self, state: dict) -> None:
         self.kb, self.cues = state["kb"], state["cues"]
         self.use_ner, self.ner_labels = state["use_ner"], state["ner_labels"]
         self.country_aliases = state.get("country_aliases", {})
+        self.towns = frozenset(state.get("towns", ()))
         self._compile()
 
     def to_bytes(self, *, exclude=tuple()) -> bytes:

@@ -910,3 +910,20 @@ def test_the_name_after_a_descriptor_word_is_a_mention_of_it_too(nl_ner):
     (actor,) = doc._.actors
     assert actor["type"] == "government" and {m["text"] for m in actor["mentions"]} == {"gemeente Dommelstede",
                                                                                        "Dommelstede"}, actor
+
+
+def test_a_town_used_as_a_modifier_or_whereabouts_is_no_actor_but_a_party_named_like_a_town_is(en_ner):
+    en_ner.get_pipe("test_actors_fake_ner").spans = [("Nottingham", "ORG"), ("Västerås", "ORG"), ("Vilnius", "ORG"),
+                                                     ("Toyota", "ORG")]
+    doc = en_ner("The union asked the ICO to look at a Nottingham parcel firm. The Västerås company rolled out cameras. "
+                 "The regulator fined Vinted, the Vilnius-based marketplace. Later, Toyota said it would appeal.")
+    assert set(by_name(doc)) == {"Information Commissioner's Office", "Vinted", "Toyota"}, by_name(doc)
+
+
+def test_a_law_or_provision_with_its_year_or_number_is_no_actor(en_ner):
+    en_ner.get_pipe("test_actors_fake_ner").spans = [("the Data Protection Act 2018", "ORG"),
+                                                     ("Data Protection Principle 1", "ORG"),
+                                                     ("the Personal Data (Privacy) Ordinance", "ORG")]
+    doc = en_ner("The firm breached the Data Protection Act 2018, the ICO said. It also broke Data Protection "
+                 "Principle 1 of the Personal Data (Privacy) Ordinance.")
+    assert set(by_name(doc)) == {"Information Commissioner's Office"}, by_name(doc)
