@@ -96,8 +96,19 @@ def features(vocab, words: list[str], rule_kinds) -> Doc:
     return Doc(vocab, words=[*words, *(f"zzrule{kind}" for kind in sorted(rule_kinds))])
 
 
-def sentence_words(doc: Doc, i: int, j: int) -> list[str]:
-    return [t.text for t in doc[i:j] if not t.is_space]
+def sentence_words(doc: Doc, i: int, j: int, words: list[str | None] | None = None) -> list[str]:
+    """The words of tokens i..j, whitespace left out; `words`: `document_words(doc)` when the caller has them."""
+    return [w for w in (words if words is not None else document_words(doc))[i:j] if w is not None]
+
+
+def document_words(doc: Doc) -> list[str | None]:
+    """Each token's text, None for a whitespace token, read from whole arrays (a Token object per word costs
+    more than the classifier itself)."""
+    if not len(doc):
+        return []
+    strings = doc.vocab.strings
+    orth, spaces = doc.to_array(["ORTH", "IS_SPACE"]).T.tolist()
+    return [None if sp else strings[o] for o, sp in zip(orth, spaces)]
 
 
 def overlapping(claims: list[dict], a: int, b: int) -> list[dict]:
@@ -136,7 +147,9 @@ def classify_and_revise(classifier: Language, doc: Doc, claims: list[dict], revi
     (ClaimExtractor.sentence_claim)."""
     spans = sentence_spans(doc)
     chars = [char_span(doc, i, j) for i, j in spans]
-    inputs = [features(classifier.vocab, sentence_words(doc, i, j), {c["kind"] for c in overlapping(claims, a, b)})
+    words = document_words(doc)
+    inputs = [features(classifier.vocab, sentence_words(doc, i, j, words),
+                       {c["kind"] for c in overlapping(claims, a, b)})
               for (i, j), (a, b) in zip(spans, chars)]
     scores = [d.cats for d in classifier.get_pipe("textcat_multilabel").pipe(inputs)]
     return revise(claims, chars, scores, revisable, add_threshold, drop_threshold,

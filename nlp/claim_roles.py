@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from functools import lru_cache
 from pathlib import Path
 
 from spacy.language import Language
@@ -50,6 +51,7 @@ def _bucket(x: int, edges: tuple[int, ...]) -> int:
     return next((i for i, e in enumerate(edges) if x <= e), len(edges))
 
 
+@lru_cache(maxsize=4096)
 def _key(name: str | None) -> str:
     return " ".join((name or "").lower().split())
 
@@ -72,27 +74,42 @@ def mention_counts(actors: list[dict]) -> dict[str, list[int]]:
     return {t: sorted(c, reverse=True) for t, c in out.items()}
 
 
+def _story_features(mentions: list[dict], typ: str, counts: dict[str, list[int]]) -> dict[str, float]:
+    """A candidate's features that do not depend on the claim: how often and how early the story names it, its
+    rank among the actors of its type by number of mentions (the story's main company, the second, ...)."""
+    return {f"count_b{_bucket(len(mentions), _COUNT_EDGES)}": 1.0,
+            "lead": float(min(m["start"] for m in mentions) < _LEAD),
+            f"rank_b{_bucket(counts[typ].index(len(mentions)), (0, 1))}|type={typ}": 1.0}
+
+
 def features(text: str, claim: dict, candidate: tuple, role: str, counts: dict[str, list[int]],
-             previous: dict | None) -> dict[str, float]:
+             previous: dict | None, story: dict[str, float] | None = None) -> dict[str, float]:
+    """One candidate's features for one claim and role. `story`: its `_story_features`, when the caller has them."""
     name, typ, mentions = candidate
     other = "target" if role == "claimant" else "claimant"
     kind = claim["kind"]
-    chosen = claim.get(role)
-    is_rule = float(_key(chosen) == _key(name)) if name else float(chosen is None)
+    key = _key(name)
+    is_rule = float(_key(claim.get(role)) == key) if name else float(claim.get(role) is None)
     f = {"is_rule": is_rule,
-         "is_other_role": float(bool(name) and _key(claim.get(other)) == _key(name)),
+         "is_other_role": float(bool(name) and _key(claim.get(other)) == key),
          f"type={typ}": 1.0, f"kind={kind}|type={typ}": 1.0, f"kind={kind}|type={typ}|rule={is_rule}": 1.0,
          "nobody": float(name is None)}
     if mentions:
         a, b = claim["start"], claim["end"]
-        inside = any(a <= m["start"] < b for m in mentions)
-        before = [a - m["end"] for m in mentions if m["end"] <= a]
-        after = [m["start"] - b for m in mentions if m["start"] >= b]
+        inside = False
+        before = after = None  # distance of the nearest mention before / after the claim
+        for m in mentions:
+            ms = m["start"]
+            if a <= ms < b:
+                inside = True
+            if m["end"] <= a and (before is None or a - m["end"] < before):
+                before = a - m["end"]
+            if ms >= b and (after is None or ms - b < after):
+                after = ms - b
         f["inside"] = float(inside)
-        f[f"before_b{_bucket(min(before), _DISTANCE_EDGES) if before else 9}"] = 1.0
-        f[f"after_b{_bucket(min(after), _DISTANCE_EDGES) if after else 9}"] = 1.0
-        f[f"count_b{_bucket(len(mentions), _COUNT_EDGES)}"] = 1.0
-        f["lead"] = float(min(m["start"] for m in mentions) < _LEAD)
+        f[f"before_b{_bucket(before, _DISTANCE_EDGES) if before is not None else 9}"] = 1.0
+        f[f"after_b{_bucket(after, _DISTANCE_EDGES) if after is not None else 9}"] = 1.0
+        f.update(story if story is not None else _story_features(mentions, typ, counts))
         f[f"kind={kind}|inside={inside}|type={typ}"] = 1.0
         near = [m for m in mentions if a - _NEAR <= m["start"] < b + _NEAR]
         if near:
@@ -107,11 +124,9 @@ def features(text: str, claim: dict, candidate: tuple, role: str, counts: dict[s
                 f[f"nw={after_words[0]}"] = 1.0
                 f[f"nw={after_words[0]}|kind={kind}"] = 1.0
             f["near_sentence"] = 1.0
-        # its rank among the actors of its type by number of mentions: the story's main company, the second, ...
-        f[f"rank_b{_bucket(counts[typ].index(len(mentions)), (0, 1))}|type={typ}"] = 1.0
     if previous is not None and name:
-        f["previous_role"] = float(_key(previous.get(role)) == _key(name))
-        f["previous_other"] = float(_key(previous.get(other)) == _key(name))
+        f["previous_role"] = float(_key(previous.get(role)) == key)
+        f["previous_other"] = float(_key(previous.get(other)) == key)
     return f
 
 
@@ -120,11 +135,15 @@ def claim_features(text: str, claims: list[dict], actors: list[dict], role: str)
     (the rules' roles), never a choice made by the ranker."""
     ordered = sorted(claims, key=lambda c: (c["start"], c["end"]))
     counts = mention_counts(actors)
+    # the claim-independent features of each actor, once per document (the candidates list the actors first)
+    story = [_story_features(a["mentions"], a.get("type") or "other", counts) if a.get("mentions") else None
+             for a in actors]
     out = []
     for i, claim in enumerate(ordered):
         previous = next((c for c in reversed(ordered[:i]) if c["end"] <= claim["start"]), None)
         cands = candidates(actors, claim, role)
-        out.append((claim, cands, [features(text, claim, c, role, counts, previous) for c in cands]))
+        out.append((claim, cands, [features(text, claim, c, role, counts, previous,
+                                            story[j] if j < len(story) else None) for j, c in enumerate(cands)]))
     return out
 
 

@@ -29,7 +29,8 @@ from spacy.util import fix_random_seed, load_config, load_model_from_config, min
 
 from models.training.rule_output import GOLD, LEARNED, assign_folds, dev_articles, rule_predictions
 from nlp.claim_kinds import (ADD_THRESHOLD, DROP_THRESHOLD, META_KEY, MIN_EXAMPLES, char_span, classify_and_revise,
-                              features, model_dir, overlapping, sentence_spans, sentence_words)
+                              document_words, features, model_dir, overlapping, sentence_spans,
+                              sentence_words)
 
 logger = logging.getLogger(__name__)
 
@@ -51,9 +52,10 @@ def tokenizer_for(lang: str):
 def sentence_rows(doc: Doc, gold: list[dict], rules: list[dict]) -> list[tuple[list[str], set[str], set[str]]]:
     """(words, kinds the rules found, gold kinds) for each sentence of one tokenized document."""
     out = []
+    words = document_words(doc)
     for i, j in sentence_spans(doc):
         a, b = char_span(doc, i, j)
-        out.append((sentence_words(doc, i, j), {c["kind"] for c in overlapping(rules, a, b)},
+        out.append((sentence_words(doc, i, j, words), {c["kind"] for c in overlapping(rules, a, b)},
                     {c["kind"] for c in overlapping(gold, a, b)}))
     return out
 
