@@ -250,6 +250,21 @@ def test_relative_pronoun_refers_to_previous_speaker_and_bare_clause_inherits(pi
 # ---- legal bases and polarity -----------------------------------------------------------------------
 
 BASIS_CASES = [
+    # a company's bases in plain words, and a regulator turning one down (the blind batches 31-38)
+    ("en", "Uber says the scans are necessary to perform the membership contract.", "contract", "affirm", None, None),
+    ("en", "Uber says its service contract allows it to read the meters every 15 minutes.", "contract", "affirm",
+     None, None),
+    ("en", "Uber says it is legally obliged to give the police the name of the rider.", "legal_obligation", "affirm",
+     None, None),
+    ("en", "Uber said payment records are kept because tax law requires it.", "legal_obligation", "affirm", None,
+     None),
+    ("en", "Uber said offers are sent only to members who have opted in.", "consent", "affirm", None, None),
+    ("en", "Uber says every user accepted the privacy policy during sign-up.", "consent", "affirm", None, None),
+    ("en", "Uber said it does not need riders' consent to do so.", "consent", "deny", "Uber", "Uber"),
+    ("nl", "Het register houdt Uber bij omdat de Ierse apotheekregels dat verplichten.", "legal_obligation", "affirm",
+     None, None),
+    ("nl", "Uber gebruikt de gegevens alleen van klanten die daar vooraf mee hadden ingestemd.", "consent", "affirm",
+     None, None),
     # more ways of naming a basis (the blind batches 24-26)
     ("en", "Uber says it keeps the readings to perform its rental contracts with tenants.", "contract", "affirm", None, None),
     ("en", "Uber says its operating licence obliges it to verify riders' ages.", "legal_obligation", "affirm", None, None),
@@ -292,6 +307,27 @@ def test_legal_basis_and_polarity(pipes, lang, text, basis, polarity, claimant, 
         assert claim["claimant"] == claimant
     if target:
         assert claim["target"] == target
+
+
+@pytest.mark.parametrize("lang,text,basis", [
+    ("en", "Uber said the tracking was necessary for the performance of its hire-purchase contracts. The ICO did not "
+           "accept that.", "contract"),
+    ("en", "Uber argued that riders had consented by signing a form. The ICO rejected both arguments.", "consent"),
+    ("nl", "Uber beriep zich op een gerechtvaardigd belang. De AP gaat daar niet in mee.", "legitimate_interest"),
+])
+def test_a_regulator_turning_down_the_basis_just_claimed_denies_it(pipes, lang, text, basis):
+    claims = [c for c in run(pipes, lang, text) if c["kind"] == "legal_basis"]
+    assert [(c["basis"], c["polarity"]) for c in claims] == [(basis, "affirm"), (basis, "deny")], claims
+    assert claims[1]["claimant"] in ("Information Commissioner's Office", "Autoriteit Persoonsgegevens"), claims
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("en", "Users are shown a single screen asking them to accept the terms."),
+    ("nl", "Van de 55 webwinkels hebben er 41 ingestemd met de nieuwe werkwijze."),
+    ("nl", "De belangenafweging blijft streng."),
+])
+def test_agreeing_to_terms_by_others_is_no_legal_basis_claim(pipes, lang, text):
+    assert not [c for c in run(pipes, lang, text) if c["kind"] == "legal_basis"]
 
 
 def test_article_6_citation_names_the_basis(pipes):
