@@ -135,6 +135,16 @@ def test_training_writes_a_loadable_model_that_records_its_rules_and_is_reproduc
 
 
 @pytest.mark.slow
+def test_out_of_fold_measurement_can_train_on_part_of_each_fold_for_a_learning_curve(tmp_path):
+    from models.training.train_claim_kinds import train
+
+    metrics = train(tmp_path, limit=10, langs=("en",), folds=2, train_fraction=0.5)
+    folds = metrics["en"]["dev_folds"]
+    assert folds["folds"] == 2 and folds["articles"] == 10 and folds["train_fraction"] == 0.5
+    assert 0 <= folds["revised"]["F1"] <= 1 and 0 <= folds["rules"]["F1"] <= 1
+
+
+@pytest.mark.slow
 def test_the_component_loads_the_model_named_in_its_config_and_refuses_a_stale_or_missing_one(small_models, tmp_path):
     root, _ = small_models
     nlp = build_nlp("en", skip=("privnews_claim_kinds", "privnews_claim_roles"))

@@ -7,7 +7,7 @@ in it. Labels: the kinds of the gold claims overlapping the sentence.
 Deterministic: a fixed seed and order give the same model for the same corpus and rules. The model records the
 extractor version it was trained on; the component refuses a model trained on other rules.
 
-    python -m models.training.train_claim_kinds [--output-root models] [--folds 5]
+    python -m models.training.train_claim_kinds [--output-root models] [--folds 5 [--train-fraction 0.5]]
 
 `--folds K` also measures, out of fold, what the revision does to claims P/R/F1 on the dev split (each article
 scored by a model that did not train on it) and writes it to each model's metrics.json.
@@ -91,8 +91,10 @@ def _kind_counts(docs: list[dict]) -> dict[str, int]:
 def cross_validate(docs: list[dict], tokenized: dict[str, Doc], rules: dict[str, list[dict]], labels: list[str],
                    folds: int, seed: int = 0,
                    min_examples: int = MIN_EXAMPLES, add_threshold: float = ADD_THRESHOLD,
-                   drop_threshold: float = DROP_THRESHOLD) -> dict:
-    """Claims P/R/F1 on `docs` (one language), rules alone and revised by a model that never saw the article."""
+                   drop_threshold: float = DROP_THRESHOLD, train_fraction: float = 1.0) -> dict:
+    """Claims P/R/F1 on `docs` (one language), rules alone and revised by a model that never saw the article.
+    `train_fraction`: train each fold's model on only the first part of its training articles (file order), for a
+    learning curve."""
     from nlp.claims import ClaimExtractor
     from nlp.evaluate import rows as score_rows, score
 
@@ -102,6 +104,7 @@ def cross_validate(docs: list[dict], tokenized: dict[str, Doc], rules: dict[str,
     revised: dict[str, list[dict]] = {}
     for k in range(folds):
         train_docs = [d for d in docs if fold_of[d["id"]] != k]
+        train_docs = train_docs[:max(1, round(len(train_docs) * train_fraction))]
         rows = [r for d in train_docs for r in sentence_rows(tokenized[d["id"]], d["claims"], rules[d["id"]])]
         model = train_classifier(rows, labels, seed)
         counts = _kind_counts(train_docs)
@@ -117,12 +120,13 @@ def cross_validate(docs: list[dict], tokenized: dict[str, Doc], rules: dict[str,
                              for d in docs])
         row = next(r for r in score_rows(table) if r["facts"] == "claims" and r["lang"] == lang)
         return {k: row[k] for k in ("P", "R", "F1", "attribute accuracy")}
-    return {"folds": folds, "articles": len(docs), "rules": claims_row(rules), "revised": claims_row(revised)}
+    return {"folds": folds, "articles": len(docs), "train_fraction": train_fraction, "rules": claims_row(rules),
+            "revised": claims_row(revised)}
 
 
 def train(output_root: str | Path | None = None, gold: Path = GOLD, seed: int = 0, folds: int = 0,
           langs: tuple[str, ...] = ("en", "nl"), limit: int | None = None,
-          preds: dict[str, dict] | None = None) -> dict[str, dict]:
+          preds: dict[str, dict] | None = None, train_fraction: float = 1.0) -> dict[str, dict]:
     """Train and write one model per language under `output_root` (default models/); return their metrics.
     `limit`: only the first N dev articles per language (quick runs in tests). `preds`: the rules' facts for these
     articles when the caller has them already (rule_output.rule_predictions)."""
@@ -147,7 +151,8 @@ def train(output_root: str | Path | None = None, gold: Path = GOLD, seed: int = 
         metrics = {"sentences": len(rows), "articles": len(lang_docs), "kind_counts": _kind_counts(lang_docs),
                    "seed": seed}
         if folds > 1:
-            metrics["dev_folds"] = cross_validate(lang_docs, tokenized, rules, labels, folds, seed)
+            metrics["dev_folds"] = cross_validate(lang_docs, tokenized, rules, labels, folds, seed,
+                                                  train_fraction=train_fraction)
         model.meta.update({"name": f"privnews_claim_kinds_{lang}", "version": "0.1.0",
                            "description": "Which claim kinds a sentence holds, trained on the privnews dev corpus",
                            "license": "MIT",
@@ -168,10 +173,15 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--output-root", default=None, help="directory for claim-kinds-<lang>/ (default: models/)")
     ap.add_argument("--folds", type=int, default=0, help="also measure the revision out of fold on the dev split")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--train-fraction", type=float, default=1.0,
+                    help="with --folds: train each fold's model on this part of its training articles (learning curve)")
     args = ap.parse_args(argv)
+    if not 0 < args.train_fraction <= 1:
+        ap.error("--train-fraction must be in (0, 1]")
     logging.basicConfig(level=logging.INFO)
     logging.getLogger("spacy").setLevel(logging.WARNING)
-    print(json.dumps(train(args.output_root, seed=args.seed, folds=args.folds), indent=2))
+    print(json.dumps(train(args.output_root, seed=args.seed, folds=args.folds, train_fraction=args.train_fraction),
+                     indent=2))
 
 
 if __name__ == "__main__":
