@@ -330,6 +330,11 @@ def test_agreeing_to_terms_by_others_is_no_legal_basis_claim(pipes, lang, text):
     assert not [c for c in run(pipes, lang, text) if c["kind"] == "legal_basis"]
 
 
+def test_debit_orders_are_payments_not_an_order(pipes):
+    assert not [c for c in run(pipes, "en", "Debit orders and payment records are kept for five years.")
+                if c["kind"] == "order"]
+
+
 def test_article_6_citation_names_the_basis(pipes):
     claim = only(run(pipes, "nl", "Meta stelt dat de verwerking rust op artikel 6 lid 1 sub f AVG."), "legal_basis")
     assert claim["basis"] == "legitimate_interest"
