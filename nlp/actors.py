@@ -48,6 +48,8 @@ if not Doc.has_extension("actors"):
 _WORD = re.compile(r"[^\W_][\w'’.&-]*")
 # a Dutch adjective of a place ("Groningse", "Bordelese", "Lyonse", "Gentse")
 _DUTCH_PLACE_ADJECTIVE = re.compile(r"[A-ZÀ-Þ][a-zà-ÿ]{2,}(?:se|sche)")
+# a lower-case word right after a name ("a Nottingham parcel firm"): the name is used as a modifier
+_LOWER_WORD_NEXT = re.compile(r" [a-zà-ÿ]")
 _ACRONYM = re.compile(r"[A-ZÀ-Þ][A-Za-zÀ-ÿ0-9&.\-]{1,11}")
 # a subsidiary's name after its parent's: " France Logistique" (a country word and one or two more words)
 _SUBSIDIARY = re.compile(r"(?: (?:[A-Z][\w'’&-]*)){2,3}(?![\w'’-])")
@@ -185,13 +187,14 @@ class ActorRecognizer:
         self.lang = nlp.lang
         self.use_ner = use_ner
         self.ner_labels = dict(ner_labels or {"PERSON": "person", "PER": "person", "ORG": "org"})
-        self.kb = load_kb(Path(kb_path) if kb_path else DEFAULT_KB)
+        kb_file = Path(kb_path) if kb_path else DEFAULT_KB
+        self.kb = load_kb(kb_file)
         # "Poland's data protection authority" etc., from countries.toml beside the knowledge base
-        self.country_aliases = country_aliases((Path(kb_path) if kb_path else DEFAULT_KB).with_name("countries.toml"))
+        self.country_aliases = country_aliases(kb_file.with_name("countries.toml"))
         self.cues = load_cues(Path(cues_path) if cues_path else DEFAULT_CUES)
         # towns and cities of the world (GeoNames), beside the knowledge base: a place, not a name, where the text
         # uses one as a modifier or a whereabouts
-        self.towns = load_towns((Path(kb_path) if kb_path else DEFAULT_KB).with_name("places.txt"))
+        self.towns = load_towns(kb_file.with_name("places.txt"))
         self._compile()
 
     # ------------------------------------------------------------------ setup
@@ -658,7 +661,7 @@ class ActorRecognizer:
         if norm(surface) in self.reject or all(norm(w) in self.reject for w in words):
             return None
         if self.lang == "nl" and _DUTCH_PLACE_ADJECTIVE.fullmatch(words[-1]) and len(words) <= 2 \
-                and all(w in ("De", "Het", "Een") for w in words[:-1]) and re.match(r" [a-zà-ÿ]", text[e:e + 2]):
+                and all(w in ("De", "Het", "Een") for w in words[:-1]) and _LOWER_WORD_NEXT.match(text, e):
             return None  # "De Bordelese burgerrechtenorganisatie", "de Groningse nachtclub": where it is from
         # "Data Protection Act 2018", "Data Protection Principle 1": a law or a provision with its year or number
         named = words[:-1] if len(words) >= 2 and re.fullmatch(r"\d{1,4}", words[-1]) else words
@@ -712,7 +715,7 @@ class ActorRecognizer:
                             and not re.search(r"(?<![\w-])(?:" + "|".join(map(re.escape, sorted(self.articles | self.connectors)))
                                               + r"|by|door|to|aan|from|with|met|at|bij|against|tegen) $",
                                               text[max(0, us - 30):us], re.I)
-                            and re.match(r" [a-zà-ÿ]", text[ue:ue + 2]) for us, ue in uses):
+                            and _LOWER_WORD_NEXT.match(text, ue) for us, ue in uses):
                 return None
         if cand["src"] == "ner" and len(words) == 1 and surface.isupper() and len(surface) >= 2 and re.search(
                 r"(?<![\w-])[a-zà-ÿ][\w-]* \(\s?" + re.escape(surface) + r"\s?\)", text):
@@ -725,7 +728,7 @@ class ActorRecognizer:
                 return None  # "the Vilnius-based marketplace"
             if surface in self.towns and (
                     (re.search(r"(?<![\w-])(?:a|an|the|A|An|The|een|de|het|Een|De|Het)\s+$", text[max(0, s - 5):s])
-                     and re.match(r" [a-zà-ÿ]", text[e:e + 2]))
+                     and _LOWER_WORD_NEXT.match(text, e))
                     or re.search(r"(?<![\w-])(?:from|in|near|uit|te|nabij)\s+$", text[max(0, s - 8):s])):
                 return None  # "a Nottingham parcel firm", "an engineer from Kallithea": a town, whatever follows
             if _PLACE_BEFORE.search(text[max(0, s - 40):s]) and \
