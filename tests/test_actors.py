@@ -927,3 +927,13 @@ def test_a_law_or_provision_with_its_year_or_number_is_no_actor(en_ner):
     doc = en_ner("The firm breached the Data Protection Act 2018, the ICO said. It also broke Data Protection "
                  "Principle 1 of the Personal Data (Privacy) Ordinance.")
     assert set(by_name(doc)) == {"Information Commissioner's Office"}, by_name(doc)
+
+
+def test_the_town_list_skips_comments_and_a_missing_one_is_empty_with_a_warning(tmp_path, caplog):
+    from nlp.actors import load_towns
+
+    towns = tmp_path / "places.txt"
+    towns.write_text("# GeoNames\nNottingham\n\n  Västerås \n", encoding="utf-8")
+    assert load_towns(towns) == frozenset({"Nottingham", "Västerås"})
+    assert load_towns(tmp_path / "missing.txt") == frozenset()
+    assert "no town list" in caplog.text

@@ -258,3 +258,12 @@ def test_documents_out_of_the_pipeline_still_serialise():
     doc = nlp("The CNIL fined Acme under Article 6(1)(a) GDPR. Acme relies on legitimate interest.")
     assert doc._.claims
     assert Doc(nlp.vocab).from_bytes(doc.to_bytes()).text == doc.text
+
+
+@pytest.mark.parametrize("fraction", ["0", "1.5", "-0.2"])
+def test_the_trainer_refuses_a_training_fraction_outside_0_to_1(fraction, capsys):
+    from models.training.train_claim_kinds import main
+
+    with pytest.raises(SystemExit):
+        main(["--folds", "5", "--train-fraction", fraction])
+    assert "--train-fraction must be in (0, 1]" in capsys.readouterr().err
