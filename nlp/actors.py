@@ -878,6 +878,8 @@ class ActorRecognizer:
                     take({"start": s, "end": e, "kb": owner["kb"], "type": owner.get("type"), "src": "acronym",
                           "link": owner, "label": owner.get("label")})
 
+        self._link_bracketed_names(text, mentions)
+
         # group: KB actors by id; others by normalised name
         groups: dict[str, dict] = {}
         order: list[str] = []
@@ -911,6 +913,31 @@ class ActorRecognizer:
                 g["name"] = max(g["surfaces"], key=lambda s: (len(s.split()), len(s)))
                 g["type"] = None
         return actors
+
+    @staticmethod
+    def _link_bracketed_names(text: str, mentions: list[dict]) -> None:
+        """An organisation's name in its own language in brackets right after the translated one is the same
+        body: "Estonia's Data Protection Inspectorate (Andmekaitse Inspektsioon)". Only names of two or more
+        words, and never a person's ("Jan de Vries (CDA)" names his party): a knowledge-base mention keeps its
+        id and the other joins it."""
+        by_start = {m["start"]: m for m in mentions}
+        for m in sorted(mentions, key=lambda m: m["start"]):
+            opened = re.match(r"\s?\(\s?", text[m["end"]:m["end"] + 3])
+            inner = by_start.get(m["end"] + opened.end()) if opened else None
+            if inner is None or not re.match(r"\s?\)", text[inner["end"]:inner["end"] + 2]):
+                continue
+            if "person" in ((m.get("type") or m.get("label")), (inner.get("type") or inner.get("label"))):
+                continue
+            if len(text[inner["start"]:inner["end"]].split()) < 2 or len(text[m["start"]:m["end"]].split()) < 2:
+                continue  # one-word brackets are acronyms (handled above) or something else ("Meta (Facebook)")
+            if m.get("kb") and inner.get("kb") and m["kb"] != inner["kb"]:
+                continue  # two bodies the knowledge base tells apart
+            owner, other = (inner, m) if inner.get("kb") and not m.get("kb") else (m, inner)
+            same = norm(text[other["start"]:other["end"]])
+            for x in mentions:  # the bracketed name said again later is the same body too
+                if x is not owner and x.get("link") is None and not x.get("kb") \
+                        and norm(text[x["start"]:x["end"]]) == same:
+                    x["link"] = owner
 
     def _finish(self, doc, actors: list[dict], free, take) -> list[dict]:
         text = doc_text(doc)

@@ -57,6 +57,7 @@ class Cues:
     pronouns: set[str]
     unnamed: re.Pattern | None
     unnamed_names: dict[str, str] = field(default_factory=dict)
+    individual: re.Pattern | None = None  # "a policyholder", "een weduwe uit Gent": one unnamed person
     plural: set[str] = field(default_factory=set)
     anaphora: dict[str, re.Pattern] = field(default_factory=dict)
     speech_alt: str = ""
@@ -119,6 +120,7 @@ class Cues:
             pronouns={p.lower() for p in roles.get("pronouns", [])},
             unnamed=words_re(roles.get("unnamed", [])),
             unnamed_names={k.lower(): v for k, v in roles.get("unnamed_names", {}).items()},
+            individual=individual_re(roles.get("individual_articles", []), roles.get("individuals", [])),
             plural={f.lower() for f in lex.get("anaphora_plural", {}).get("forms", [])},
             anaphora={t: rx for t, forms in ana.items() if (rx := words_re([_with_adjective(f) for f in forms]))},
             speech_alt="|".join(sorted(verbs, key=len, reverse=True)) or "(?!)",
@@ -132,6 +134,16 @@ class Cues:
             cause_before=words_re(roles.get("cause_before", [])),
             decision_owner=owner_before_re(roles.get("decision_objects", []), definite=True),
         )
+
+
+def individual_re(articles: list[str], nouns: list[str]) -> re.Pattern | None:
+    """One unnamed person introduced as such: an indefinite article, at most one capitalised word (the body
+    they belong to: "a Harbourline policyholder") and the noun, which the pattern captures as `noun`."""
+    if not articles or not nouns:
+        return None
+    art = "|".join(sorted(articles, key=len, reverse=True))
+    alt = "|".join(sorted(nouns, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{art})\s+(?:(?-i:[A-Z][\w'’.-]+)\s+)?(?P<noun>{alt})(?![\w-])", re.I)
 
 
 def ends_with_re(forms: list[str], left: str = r"(?<![\w])") -> re.Pattern | None:
@@ -239,6 +251,15 @@ def collect_parties(text: str, actors, cues: Cues) -> list[Party]:
             # "the riders' union Riders Uniti": a possessive group word describes something else
             if free(m.start(), m.end()) and not text.startswith(("'", "’"), m.end()):
                 word = m.group(0).lower()
+                extra.append(Party(cues.unnamed_names.get(word, word), UNNAMED, m.start(), m.end()))
+    if cues.individual is not None:
+        for m in cues.individual.finditer(text):
+            # a name inside it is the body the person belongs to ("a Harbourline policyholder"), not a party:
+            # the longer match starts first and wins below
+            if all(m.start() < ts and te <= m.end() for ts, te in taken if m.start() < te and ts < m.end()) \
+                    and not any(p.type == "person" and 0 < p.start - m.end() <= 3 and text[m.end():p.start].strip() == ","
+                                for p in parties):  # "a parent, Faith Chepkoech": the name is the party
+                word = m.group("noun").lower()
                 extra.append(Party(cues.unnamed_names.get(word, word), UNNAMED, m.start(), m.end()))
     out = sorted(parties + extra, key=lambda p: (p.start, -p.end))
     res: list[Party] = []

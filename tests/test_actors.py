@@ -920,6 +920,19 @@ def test_a_town_used_as_a_modifier_or_whereabouts_is_no_actor_but_a_party_named_
     assert set(by_name(doc)) == {"Information Commissioner's Office", "Vinted", "Toyota"}, by_name(doc)
 
 
+def test_a_bodys_own_name_in_brackets_after_its_translation_is_the_same_actor(en_ner):
+    en_ner.get_pipe("test_actors_fake_ner").spans = [("Data Protection Inspectorate", "ORG"),
+                                                     ("Andmekaitse Inspektsioon", "PERSON"), ("Jan Tamm", "PERSON"),
+                                                     ("Green Party", "ORG")]
+    doc = en_ner("Estonia's Data Protection Inspectorate (Andmekaitse Inspektsioon) ordered a stop. Andmekaitse "
+                 "Inspektsioon said more. MP Jan Tamm (Green Party) welcomed it.")
+    actors = by_name(doc)
+    assert {m["text"] for m in actors["Data Protection Inspectorate"]["mentions"]} == {
+        "Data Protection Inspectorate", "Andmekaitse Inspektsioon"}, actors
+    assert len(actors["Data Protection Inspectorate"]["mentions"]) == 3, actors
+    assert "Jan Tamm" in actors and "Green Party" in actors, actors  # a person's bracket names his party
+
+
 def test_a_law_or_provision_with_its_year_or_number_is_no_actor(en_ner):
     en_ner.get_pipe("test_actors_fake_ner").spans = [("the Data Protection Act 2018", "ORG"),
                                                      ("Data Protection Principle 1", "ORG"),

@@ -1674,6 +1674,19 @@ def test_more_groups_of_people_can_be_the_unnamed_claimant(pipes, lang, text, cl
     assert claim["claimant"] == claimant, claim
 
 
+@pytest.mark.parametrize("lang,text,claimant", [
+    ("en", "The ICO fined Uber after a Harbourline policyholder complained about the app.", "policyholder"),
+    ("nl", "De AP beboette Uber. De zaak begon met een klacht van een weduwe uit Gent.", "widow"),
+    ("nl", "Het onderzoek naar Uber begon nadat een klant uit Breda een klacht had ingediend.", "customer"),
+    # a named person in apposition is the party, not the description
+    ("en", "The ICO acted on a complaint from a father, Matej Zupan, about Uber.", "Matej Zupan"),
+])
+def test_one_unnamed_person_can_be_a_complaints_claimant(pipes, lang, text, claimant):
+    actors = ACTORS + [("Harbourline", "company"), ("Matej Zupan", "person")]
+    claim = only(run(pipes, lang, text, actors=actors), "complaint")
+    assert claim["claimant"] == claimant, claim
+
+
 def test_a_group_word_in_a_possessive_is_no_party(pipes):
     actors = ACTORS + [("Riders Uniti", "ngo")]
     claim = only(run(pipes, "en", "The inquiry began after the riders' union Riders Uniti complained about Uber.",
@@ -2226,3 +2239,65 @@ def test_the_company_does_not_refer_back_to_a_subsidiary_or_a_recipient_named_in
 def test_a_processor_agreement_is_no_contract_basis(pipes):
     text = "De AP beboet Uber. Ook had Uber geen verwerkersovereenkomst gesloten met het bedrijf dat de ritten uitvoerde."
     assert "legal_basis" not in kinds(run(pipes, "nl", text))
+
+
+@pytest.mark.parametrize("lang,text,basis,polarity", [
+    # Art. 6(1)(b) in plain words: steps before a contract, the service people booked; a contract that does not
+    # require it; a law that obliged it; no legal requirement; accepted cookies; a form that cannot count as consent
+    ("en", "Uber said the check was a step taken at the applicant's request before entering into a contract.",
+     "contract", "affirm"),
+    ("en", "Uber says processing the locations of passengers is necessary to provide the rides they book.",
+     "contract", "affirm"),
+    ("en", "The CNIL said the contract did not require keeping every position along the route.", "contract", "deny"),
+    ("en", "Uber said German tax law obliged it to keep invoices for ten years.", "legal_obligation", "affirm"),
+    ("en", "For the rest there was no legal requirement to hold the numbers at all, the CNIL said.",
+     "legal_obligation", "deny"),
+    ("en", "Uber said that visitors had accepted analytics and advertising cookies through a banner.", "consent",
+     "affirm"),
+    ("en", "Nor could the signed forms count as consent, the CNIL said.", "consent", "deny"),
+    ("nl", "Volgens Uber is dat nodig om te voldoen aan de Deense regels voor verbruiksmeting.", "legal_obligation",
+     "affirm"),
+    ("nl", "Volgens Uber zijn de scans nodig om het lidmaatschap uit te voeren.", "contract", "affirm"),
+    ("nl", "\"Wie mij zijn nummer geeft, stemt ermee in dat ik hem bericht,\" zegt Uber.", "consent", "affirm"),
+])
+def test_more_bases_in_plain_words(pipes, lang, text, basis, polarity):
+    got = [(c["basis"], c["polarity"]) for c in run(pipes, lang, text) if c["kind"] == "legal_basis"]
+    assert (basis, polarity) in got, got
+
+
+@pytest.mark.parametrize("text,accepted", [
+    # a survey answer or a possibility is no one's basis
+    ("Around 60% of French web users say they accept cookies simply to get rid of the banner.", False),
+    ("People creating an Uber account were steered towards accepting advertising cookies.", False),
+])
+def test_accepting_cookies_in_general_is_no_basis(pipes, text, accepted):
+    assert ("legal_basis" in kinds(run(pipes, "en", text))) is accepted
+
+
+@pytest.mark.parametrize("text,kind", [
+    # the step not taken is no event; a regulator's warning to an organisation is its reprimand
+    ("Using her corrective powers, the CNIL reprimanded Uber instead of fining it.", "reprimand"),
+    ("The CNIL has issued a warning to Uber over an open spreadsheet.", "reprimand"),
+    ("The CNIL decided that a warning, rather than a financial penalty, was appropriate for Uber.", "reprimand"),
+])
+def test_a_warning_instead_of_a_fine_is_a_reprimand_and_no_fine(pipes, text, kind):
+    assert kinds(run(pipes, "en", text)) == [kind], run(pipes, "en", text)
+
+
+def test_online_orders_are_no_order(pipes):
+    text = "Payment and delivery details for online orders are processed to perform the contract of sale, Uber said."
+    assert kinds(run(pipes, "en", text)) == ["legal_basis"]
+
+
+@pytest.mark.parametrize("text", [
+    # a court's view, a court agreeing with the regulator, a court lowering a fine
+    "Wel vindt de rechtbank dat de AP te weinig heeft meegewogen.",
+    "De rechtbank is het wel met de AP eens dat Uber de vingerafdrukken niet had mogen gebruiken.",
+    "De bestuursrechter heeft de boete die de AP aan Uber oplegde verlaagd van 1,2 miljoen naar 800.000 euro.",
+])
+def test_nl_a_courts_view_and_a_lowered_fine_are_rulings(pipes, text):
+    assert kinds(run(pipes, "nl", text)) == ["court_ruling"], run(pipes, "nl", text)
+
+
+def test_nl_a_regulator_lowering_its_own_fine_is_no_ruling(pipes):
+    assert "court_ruling" not in kinds(run(pipes, "nl", "De AP heeft de boete voor Uber verlaagd tot 50.000 euro."))
