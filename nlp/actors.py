@@ -180,6 +180,13 @@ class _CueSet:
         return None
 
 
+# linking words inside one organisation's name ("Agencia de Protección de Datos", "Bundesamt für Justiz",
+# "Förvaltningsrätten i Linköping"); not "and"/"en", which join two names
+# (Dutch "van" and "voor" are left out: "Tessa Oudshoorn van Datasonde" names a person and her employer)
+_NAME_LINKS = frozenset({"de", "di", "del", "della", "do", "da", "dos", "das", "des", "du", "of", "for", "für", "der",
+                         "i", "w", "pour"})
+
+
 class ActorRecognizer:
     def __init__(self, nlp: Language, name: str, kb_path: str = "", cues_path: str = "", use_ner: bool = True,
                  ner_labels: dict | None = None):
@@ -238,7 +245,10 @@ class ActorRecognizer:
         self.legal_form_heads = {k.lower(): v for k, v in c["names"].get("legal_form_heads", {}).items()}
         self.place_heads = {w.lower() for w in c["names"].get("place_heads", [])}
         self.date_words = {w.lower() for w in c["names"].get("date_words", [])}
-        self.court_heads = {"court", "tribunal", "rechtbank", "hof", "gerechtshof"}
+        # Swedish courts are named after their seat with "i" ("Förvaltningsrätten i Linköping", "Kammarrätten i
+        # Jönköping"): the seat is part of the name
+        self.court_heads = {"court", "tribunal", "rechtbank", "hof", "gerechtshof", "förvaltningsrätten", "kammarrätten",
+                            "hovrätten", "tingsrätten", "förvaltningsrätt", "kammarrätt", "hovrätt", "tingsrätt"}
         self.reject_first = {w.lower() for w in c["reject"].get("first_words", [])}
         self.leading = {w.lower() for w in c["reject"].get("leading_words", [])}
         self.subsidiary_words = set(c["names"].get("subsidiary_words", []))
@@ -490,7 +500,7 @@ class ActorRecognizer:
             head = None
             if before and before[-1] in self.name_heads:
                 head = (i - 1, self.name_heads[before[-1]])
-            elif len(before) >= 2 and before[-2] in self.name_heads and before[-1] in ("van", "in", "te") \
+            elif len(before) >= 2 and before[-2] in self.name_heads and before[-1] in ("van", "in", "te", "i") \
                     and not (before[-1] == "in" and doc[i - 2].text.islower()):
                 # ("rechtbank van Oslo" is a name, "de rechtbank in Hannover" only says where a court sits)
                 head = (i - 2, self.name_heads[before[-2]])
@@ -597,9 +607,31 @@ class ActorRecognizer:
                     and doc[k].lower_ not in self.articles | self.leading | self.strip_titles \
                     and norm(doc[k].text) not in self.reject and doc[k].text not in self.all_places:
                 span[0] = k
+        for span in spans:
+            if span[2] != "person":
+                self._join_across_connectors(doc, span)
         for start, end, kind in spans:
             out.append(self._cand(doc, start, end, None, "ner", 2, label=kind))
         return out
+
+    def _join_across_connectors(self, doc, span: list) -> None:
+        """"de Agencia de Protección de Datos Personales" tagged as "Protección" and "Datos Personales": an
+        organisation's name goes on across a linking word ("de", "of", "für", "i") when capitalised words stand on
+        both sides. Coordinating words ("en", "and") join two names, never one."""
+        def name_word(k: int) -> bool:
+            t = doc[k]
+            return (t.is_title and t.is_alpha and t.lower_ not in self.articles | self.leading | self.strip_titles
+                    and t.lower_ not in self.date_words and t.text not in self.all_places)
+        while span[0] >= 2 and doc[span[0] - 1].lower_ in _NAME_LINKS and doc[span[0] - 1].text.islower() \
+                and name_word(span[0] - 2) and not self._sent_initial(doc, span[0] - 2) \
+                and doc[span[0] - 2].ent_type_ in ("", "ORG"):
+            span[0] -= 2
+        while span[1] + 1 < len(doc) and doc[span[1]].lower_ in _NAME_LINKS and doc[span[1]].text.islower() \
+                and name_word(span[1] + 1) and doc[span[1] + 1].ent_type_ in ("", "ORG"):
+            k = span[1] + 2
+            while k < len(doc) and k - span[1] < 4 and name_word(k) and doc[k - 1].whitespace_:
+                k += 1
+            span[1] = k
 
     # ------------------------------------------------------------------ cleaning and typing
     def _clean(self, doc, cand: dict) -> tuple[int, int] | None:
@@ -675,7 +707,7 @@ class ActorRecognizer:
                      or norm((prev.group(1) or "") + " " + prev.group(2) + " " + surface) in self.reject):
             return None  # "Verenigde Staten", "Europese Economische Ruimte"
         if words[-1].lower() in self.place_heads:
-            preps = "in|of|van|te" if words[-1].lower() in self.court_heads else "of|van"
+            preps = "in|i|of|van|te" if words[-1].lower() in self.court_heads else "of|van"
             # "US District Court for the Southern District of Ohio", "Court of Appeals for the Ninth Circuit"
             ext = (words[-1].lower() in self.court_heads and _US_COURT_SEAT.match(text, e)) or \
                 re.match(r"\s+(?:" + preps + r")\s+[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?", text[e:e + 60])
@@ -705,8 +737,8 @@ class ActorRecognizer:
             if not (w[0].isupper() or w[0].isdigit() or w.lower() in joiners or w.lower() in self.particles
                     or w in self.suffixes or not w[0].isalpha() or (tail and w in _ROMANCE_JOINERS)):
                 return None
-        if words[-1].lower() in self.connectors | self.particles:
-            return None
+        if words[-1].lower() in self.connectors | self.particles and not (len(words[-1]) == 1 and words[-1].isupper()):
+            return None  # a name does not end in "of" or "van" ("Landgericht München I" does end in a numeral)
         if cand["src"] == "ner" and len(words) == 1 and surface.isupper() and len(surface) >= 2:
             # "duplicate SIM cards", "a new SIM card": an acronym between a describing word and a noun, wherever it
             # occurs, names a kind of thing, not an actor
@@ -947,7 +979,10 @@ class ActorRecognizer:
             typ = None
             g["typed_by"] = "context"
             for m in g["mentions"]:
-                typ = self._type_from_context(doc, m)
+                # a name that opens with a head word is of its type ("Förvaltningsrätten i Linköping" after
+                # "bestuursrechter", whose "rechter" would make it a judge)
+                typ = self.name_heads.get(text[m["start"]:m["end"]].split()[0].lower()) \
+                    or self._type_from_context(doc, m)
                 if typ:
                     break
             if typ is None and g["types"]:

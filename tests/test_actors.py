@@ -933,6 +933,29 @@ def test_a_bodys_own_name_in_brackets_after_its_translation_is_the_same_actor(en
     assert "Jan Tamm" in actors and "Green Party" in actors, actors  # a person's bracket names his party
 
 
+def test_a_swedish_court_keeps_its_seat_and_its_type(nl_ner):
+    nl_ner.get_pipe("test_actors_fake_ner").spans = []
+    doc = nl_ner("De Zweedse bestuursrechter Förvaltningsrätten i Linköping heeft de boete verlaagd. Friskhuset gaat in "
+                 "beroep bij de Kammarrätten i Jönköping.")
+    actors = by_name(doc)
+    assert actors["Förvaltningsrätten i Linköping"]["type"] == "court", actors
+    assert actors["Kammarrätten i Jönköping"]["type"] == "court", actors
+
+
+def test_a_name_goes_on_across_a_linking_word_but_not_across_and(nl_ner):
+    nl_ner.get_pipe("test_actors_fake_ner").spans = [("Protección", "ORG"), ("Datos Personales", "ORG"),
+                                                     ("Meta", "ORG"), ("Google", "ORG")]
+    doc = nl_ner("Chili krijgt een toezichthouder, de Agencia de Protección de Datos Personales, die boetes kan "
+                 "opleggen. Ook Meta en Google vallen eronder.")
+    assert set(by_name(doc)) == {"Agencia de Protección de Datos Personales", "Meta", "Google"}, by_name(doc)
+
+
+def test_a_roman_numeral_ends_a_court_name(en_ner):
+    en_ner.get_pipe("test_actors_fake_ner").spans = [("Landgericht München I", "ORG")]
+    doc = en_ner("The Landgericht München I ruled against the company.")
+    assert "Landgericht München I" in by_name(doc), by_name(doc)
+
+
 def test_a_law_or_provision_with_its_year_or_number_is_no_actor(en_ner):
     en_ner.get_pipe("test_actors_fake_ner").spans = [("the Data Protection Act 2018", "ORG"),
                                                      ("Data Protection Principle 1", "ORG"),
