@@ -973,3 +973,12 @@ def test_the_town_list_skips_comments_and_a_missing_one_is_empty_with_a_warning(
     assert load_towns(towns) == frozenset({"Nottingham", "Västerås"})
     assert load_towns(tmp_path / "missing.txt") == frozenset()
     assert "no town list" in caplog.text
+
+
+def test_a_dutch_country_adjective_or_people_tagged_by_the_ner_is_no_actor(nl_ner):
+    # the statistical model tags "Singaporees" (uninflected: "een Singaporees bedrijf") and "Chilenen" as names
+    nl_ner.get_pipe("test_actors_fake_ner").spans = [("Singaporees", "ORG"), ("Chilenen", "ORG"),
+                                                     ("Grab", "ORG"), ("Portugees", "ORG")]
+    doc = nl_ner("Het Singaporees bedrijf Grab moet gegevens wissen. Volgens een peiling wantrouwen zeven op de tien "
+                 "Chilenen zulke apps. Een Portugees onderzoek kwam tot hetzelfde.")
+    assert set(by_name(doc)) == {"Grab"}, by_name(doc)
