@@ -2301,3 +2301,16 @@ def test_nl_a_courts_view_and_a_lowered_fine_are_rulings(pipes, text):
 
 def test_nl_a_regulator_lowering_its_own_fine_is_no_ruling(pipes):
     assert "court_ruling" not in kinds(run(pipes, "nl", "De AP heeft de boete voor Uber verlaagd tot 50.000 euro."))
+
+
+@pytest.mark.parametrize("text,objection", [
+    # opting out is an objection where it is open to people ...
+    ("Uber said customers can opt out at any time from the privacy menu.", True),
+    ("The new setting lets users opt out of having their posts used for training, Uber said.", True),
+    # ... not an opt-out list, form or signal, nor people who had opted out
+    ("The ICO said Uber called people registered with the national opt-out list for sales calls.", False),
+    ("The CNIL found that the opt-out form on Uber's site did not stop trackers from loading.", False),
+    ("About 600 pupils whose parents had opted out were scanned anyway, the ICO said.", False),
+])
+def test_opting_out_is_an_objection_only_where_people_can(pipes, text, objection):
+    assert ("objection" in kinds(run(pipes, "en", text))) is objection, run(pipes, "en", text)
