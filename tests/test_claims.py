@@ -2314,3 +2314,19 @@ def test_nl_a_regulator_lowering_its_own_fine_is_no_ruling(pipes):
 ])
 def test_opting_out_is_an_objection_only_where_people_can(pipes, text, objection):
     assert ("objection" in kinds(run(pipes, "en", text))) is objection, run(pipes, "en", text)
+
+
+@pytest.mark.parametrize("text", [
+    # what the law allows, said of nobody: a tariff and who it covers
+    "Under the Privacy Act, an agency that fails to comply with a notice commits an offence and can be fined up to "
+    "NZ$10,000.",
+    "Fines can reach SAR 5 million per violation and may be doubled for repeat offences.",
+    "The Information Regulator can impose infringement notices of up to R10 million.",
+])
+def test_the_laws_tariff_is_no_fine_and_no_violation(pipes, text):
+    assert kinds(run(pipes, "en", text)) == [], run(pipes, "en", text)
+
+
+def test_a_fine_next_to_a_superlative_is_still_a_fine(pipes):
+    text = "The AEPD has fined CaixaBank €6 million, the highest penalty it had imposed at the time."
+    assert "fine" in kinds(run(pipes, "en", text)), run(pipes, "en", text)
