@@ -2336,3 +2336,17 @@ def test_a_fine_next_to_a_superlative_is_still_a_fine():
     got = Extractor().extract(text, "en", "superlative")
     assert [c["kind"] for c in got["claims"]] == ["fine"], got["claims"]
     assert got["claims"][0]["amount"] == {"value": 6000000, "unit": "EUR"}, got["claims"]
+
+
+def test_a_decision_taken_to_court_is_an_appeal_and_a_party_taken_to_court_a_complaint(pipes):
+    got = run(pipes, "en", "The CNIL fined Meta €60 million. Meta took that decision to court. noyb took Uber to court.")
+    assert kinds(got) == ["fine", "appeal", "complaint"], got
+
+
+@pytest.mark.parametrize("text,claimant", [
+    ("Several borrowers complained to the CNIL about Uber.", "borrowers"),
+    ("The association complained to the CNIL about Uber's cameras, noyb said.", "noyb"),
+])
+def test_borrowers_and_the_association_are_the_ones_who_complain(pipes, text, claimant):
+    got = [c for c in run(pipes, "en", text) if c["kind"] == "complaint"]
+    assert got and got[0]["claimant"] == claimant, got
