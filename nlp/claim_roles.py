@@ -82,18 +82,42 @@ def _story_features(mentions: list[dict], typ: str, counts: dict[str, list[int]]
             f"rank_b{_bucket(counts[typ].index(len(mentions)), (0, 1))}|type={typ}": 1.0}
 
 
+# claims that decide against a party: an appeal or objection is then against the one who decided
+_DECISION_KINDS = frozenset({"fine", "order", "reprimand", "violation", "court_ruling", "investigation"})
+
+
+def deciders(claims: list[dict]) -> dict[str, set[str]]:
+    """For each party the rules made a decision's target, the parties that decided against it."""
+    out: dict[str, set[str]] = {}
+    for c in claims:
+        if c["kind"] in _DECISION_KINDS and c.get("claimant") and c.get("target"):
+            out.setdefault(_key(c["target"]), set()).add(_key(c["claimant"]))
+    return out
+
+
 def features(text: str, claim: dict, candidate: tuple, role: str, counts: dict[str, list[int]],
-             previous: dict | None, story: dict[str, float] | None = None) -> dict[str, float]:
-    """One candidate's features for one claim and role. `story`: its `_story_features`, when the caller has them."""
+             previous: dict | None, story: dict[str, float] | None = None,
+             decided: dict[str, set[str]] | None = None) -> dict[str, float]:
+    """One candidate's features for one claim and role. `story`: its `_story_features`, when the caller has them;
+    `decided`: the document's `deciders`."""
     name, typ, mentions = candidate
     other = "target" if role == "claimant" else "claimant"
     kind = claim["kind"]
     key = _key(name)
     is_rule = float(_key(claim.get(role)) == key) if name else float(claim.get(role) is None)
+    is_other = bool(name) and _key(claim.get(other)) == key
     f = {"is_rule": is_rule,
-         "is_other_role": float(bool(name) and _key(claim.get(other)) == key),
+         "is_other_role": float(is_other),
+         # a party appealing, fined or complaining against itself is rare, relying on its own basis is not
+         f"kind={kind}|is_other_role={is_other}": 1.0,
          f"type={typ}": 1.0, f"kind={kind}|type={typ}": 1.0, f"kind={kind}|type={typ}|rule={is_rule}": 1.0,
          "nobody": float(name is None)}
+    if name and decided and claim.get(other):
+        # "the bank is considering an appeal": against the body that fined or ordered the bank
+        if role == "target" and key in decided.get(_key(claim[other]), ()):
+            f[f"kind={kind}|decided_against_other"] = 1.0
+        if role == "claimant" and _key(claim[other]) in decided.get(key, ()):
+            f[f"kind={kind}|other_decided_against_it"] = 1.0
     if mentions:
         a, b = claim["start"], claim["end"]
         inside = False
@@ -138,12 +162,14 @@ def claim_features(text: str, claims: list[dict], actors: list[dict], role: str)
     # the claim-independent features of each actor, once per document (the candidates list the actors first)
     story = [_story_features(a["mentions"], a.get("type") or "other", counts) if a.get("mentions") else None
              for a in actors]
+    decided = deciders(ordered)
     out = []
     for i, claim in enumerate(ordered):
         previous = next((c for c in reversed(ordered[:i]) if c["end"] <= claim["start"]), None)
         cands = candidates(actors, claim, role)
         out.append((claim, cands, [features(text, claim, c, role, counts, previous,
-                                            story[j] if j < len(story) else None) for j, c in enumerate(cands)]))
+                                            story[j] if j < len(story) else None, decided)
+                                   for j, c in enumerate(cands)]))
     return out
 
 

@@ -37,6 +37,23 @@ def test_features_describe_the_candidate_against_the_claim():
     assert cnil["is_rule"] == 0.0 and cnil["is_other_role"] == 1.0 and cnil["before_b0"] == 1.0
 
 
+def test_an_appeal_knows_who_decided_against_its_appellant_and_whether_a_party_is_on_both_sides():
+    fine = _claim("fine", 9, 33, "CNIL", "Acme")
+    appeal = _claim("appeal", 71, 87, "Acme", "Acme")
+    (_, cands, feats), = [row for row in claim_features(TEXT, [fine, appeal], ACTORS, "target") if row[0] is appeal]
+    by_name = dict(zip([c[0] for c in cands], feats))
+    assert by_name["CNIL"]["kind=appeal|decided_against_other"] == 1.0           # the CNIL fined Acme
+    assert "kind=appeal|decided_against_other" not in by_name["Acme"]
+    assert by_name["Acme"]["kind=appeal|is_other_role=True"] == 1.0               # Acme appealing against itself
+    assert by_name["CNIL"]["kind=appeal|is_other_role=False"] == 1.0
+    against_cnil = _claim("appeal", 71, 87, None, "CNIL")      # the appellant is whom the target decided against
+    (_, cands, feats), = [row for row in claim_features(TEXT, [fine, against_cnil], ACTORS, "claimant")
+                          if row[0] is against_cnil]
+    by_name = dict(zip([c[0] for c in cands], feats))
+    assert by_name["Acme"]["kind=appeal|other_decided_against_it"] == 1.0
+    assert "kind=appeal|other_decided_against_it" not in by_name["CNIL"]
+
+
 def test_rerank_takes_the_best_scoring_candidate_and_the_rules_choice_on_a_tie():
     appeal = _claim("appeal", 71, 87, "Acme", None)
     weights = {"target": {"type=regulator": 2.0, "is_rule": 1.0}}
