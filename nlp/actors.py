@@ -243,12 +243,9 @@ class ActorRecognizer:
         self.particles = {p.lower() for p in c["names"]["particles"]}
         self.name_heads = {k.lower(): v for k, v in c["names"].get("name_heads", {}).items()}
         self.legal_form_heads = {k.lower(): v for k, v in c["names"].get("legal_form_heads", {}).items()}
-        self.place_heads = {w.lower() for w in c["names"].get("place_heads", [])}
+        self.court_heads = {w.lower() for w in c["names"].get("court_heads", [])}
+        self.place_heads = {w.lower() for w in c["names"].get("place_heads", [])} | self.court_heads
         self.date_words = {w.lower() for w in c["names"].get("date_words", [])}
-        # Swedish courts are named after their seat with "i" ("Förvaltningsrätten i Linköping", "Kammarrätten i
-        # Jönköping"): the seat is part of the name
-        self.court_heads = {"court", "tribunal", "rechtbank", "hof", "gerechtshof", "förvaltningsrätten", "kammarrätten",
-                            "hovrätten", "tingsrätten", "förvaltningsrätt", "kammarrätt", "hovrätt", "tingsrätt"}
         self.reject_first = {w.lower() for w in c["reject"].get("first_words", [])}
         self.leading = {w.lower() for w in c["reject"].get("leading_words", [])}
         self.subsidiary_words = set(c["names"].get("subsidiary_words", []))
@@ -273,6 +270,8 @@ class ActorRecognizer:
         self.max_chars = int(c["reject"].get("max_chars", 70))
         self.max_words = int(c["reject"].get("max_words", 8))
         self.articles = {"the", "a", "an", "de", "het", "een", "die", "dat"}
+        # words that open a tagged span without being part of the name ("the", "CEO")
+        self.not_name_words = self.articles | self.leading | self.strip_titles
 
     # ------------------------------------------------------------------ call
     def __call__(self, doc: Doc) -> Doc:
@@ -604,7 +603,7 @@ class ActorRecognizer:
             k = span[0] - 1
             if k >= 0 and doc[k].is_title and doc[k].is_alpha and doc[k].whitespace_ \
                     and not doc[k].ent_type_ and not self._sent_initial(doc, k) \
-                    and doc[k].lower_ not in self.articles | self.leading | self.strip_titles \
+                    and doc[k].lower_ not in self.not_name_words \
                     and norm(doc[k].text) not in self.reject and doc[k].text not in self.all_places:
                 span[0] = k
         for span in spans:
@@ -620,7 +619,7 @@ class ActorRecognizer:
         both sides. Coordinating words ("en", "and") join two names, never one."""
         def name_word(k: int) -> bool:
             t = doc[k]
-            return (t.is_title and t.is_alpha and t.lower_ not in self.articles | self.leading | self.strip_titles
+            return (t.is_title and t.is_alpha and t.lower_ not in self.not_name_words
                     and t.lower_ not in self.date_words and t.text not in self.all_places)
         while span[0] >= 2 and doc[span[0] - 1].lower_ in _NAME_LINKS and doc[span[0] - 1].text.islower() \
                 and name_word(span[0] - 2) and not self._sent_initial(doc, span[0] - 2) \

@@ -413,10 +413,11 @@ class ClaimExtractor:
                     continue
                 if any(seg[0] <= h.start < seg[1] and h.priority > fine.priority for h in kept):
                     continue
-                verb = fine.money_verbs.search(text, seg[0], seg[1])
+                seg_text = text[seg[0]:seg[1]]
+                verb = fine.money_verbs.search(seg_text)
                 # the verb inside a tariff ("can be fined up to NZ$10,000") fines nobody
                 if verb and not (fine.generic and any(g.start() < verb.end() and verb.start() < g.end()
-                                                      for g in fine.generic.finditer(text, seg[0], seg[1]))):
+                                                      for g in fine.generic.finditer(seg_text))):
                     kept.append(_Hit(st["start"], st["end"], "fine", fine.priority))
             kept.sort(key=lambda h: h.start)
         # qualifying clauses ("..., zoals artikel 32 AVG vereist") belong to an earlier claim when there is one
