@@ -13,7 +13,7 @@ import pytest
 from flows.extract_pool import start_workers, stop_workers
 from flows.pipeline import run_all
 from flows.settings import load_settings
-from tests.runs import snapshot
+from tests.runs import SAMPLE_ENTRIES_PER_FEED, snapshot
 
 pytestmark = pytest.mark.slow
 
@@ -22,7 +22,7 @@ HANDED = "handed to extraction worker"
 
 def _run(tmp, caplog, prefetch: bool) -> tuple[dict, list[logging.LogRecord]]:
     settings = load_settings(db=tmp / "w.duckdb", data_dir=tmp / "data", extract_worker_min_pending=1,
-                             extract_prefetch=prefetch)
+                             extract_prefetch=prefetch, ingest={"max_entries_per_feed": SAMPLE_ENTRIES_PER_FEED})
     # a worker that has loaded its models before the run (one kept from an earlier run, as in `privnews serve`):
     # then it is ready by the time ingest knows its articles, however fast the sample's pages arrive
     for worker in start_workers(settings):
