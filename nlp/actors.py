@@ -256,6 +256,8 @@ class ActorRecognizer:
         self.company_last_words = {w.lower() for w in c["names"].get("company_last_words", [])}
         self.leading_particles = set(c["names"].get("leading_particles", []))
         self.government_of = {w.lower() for w in c["names"].get("government_of", [])}
+        self.currency_codes = set(c["names"].get("currency_codes", []))
+        self.place_body_words = {w.lower() for w in c["names"].get("place_body_words", [])}
         last_words = [w.lower() for w in c["reject"].get("last_words", [])]
         self.reject_last = {w for w in last_words if not w.startswith("*")}
         self.product_nouns = {w.lower() for w in c["reject"].get("product_nouns", [])}
@@ -673,6 +675,16 @@ class ActorRecognizer:
         hon = re.search(r"(?<![\w-])([A-Z][a-z]+) $", text[max(0, s - 12):s])
         if hon and hon.group(1) in self.name_titles:
             s -= len(hon.group(0))
+        words = text[s:e].split()
+        while len(words) >= 2 and words[-1] in self.currency_codes:
+            e = s + text[s:e].rindex(words[-1]) - 1  # "Swedish Police Authority SEK 2.5 million"
+            words = words[:-1]
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if (cand.get("type") or cand.get("label")) != "person":
+            body = re.match(r" ([a-z]+)\b", text[e:e + 20])
+            if body and body.group(1) in self.place_body_words:
+                e += body.end()  # "Skellefteå municipality": the local authority, not the place
         surface = text[s:e]
         if not surface or "\n" in surface or ";" in surface or len(surface) > self.max_chars:
             return None
@@ -734,7 +746,8 @@ class ActorRecognizer:
         joiners = self.particles if (cand.get("type") or cand.get("label")) == "person" else self.connectors
         for w in words[1:]:
             if not (w[0].isupper() or w[0].isdigit() or w.lower() in joiners or w.lower() in self.particles
-                    or w in self.suffixes or not w[0].isalpha() or (tail and w in _ROMANCE_JOINERS)):
+                    or w in self.suffixes or not w[0].isalpha() or (tail and w in _ROMANCE_JOINERS)
+                    or (w == words[-1] and w in self.place_body_words)):
                 return None
         if words[-1].lower() in self.connectors | self.particles and not (len(words[-1]) == 1 and words[-1].isupper()):
             return None  # a name does not end in "of" or "van" ("Landgericht München I" does end in a numeral)
@@ -843,8 +856,10 @@ class ActorRecognizer:
             words_after = []
             first = k + 2 if doc[k + 1].lower_ in self.articles else k + 1
             owner_type = None  # "the company's general counsel": the type of whom a person works for
-            for tok in doc[first: first + 5]:
-                if tok.is_punct and tok.lower_ not in ("'s", "’s"):
+            for tok in doc[first: first + 7]:
+                if tok.text in ("-", "–") and not doc[tok.i - 1].whitespace_ and not tok.whitespace_:
+                    continue  # "Borealis Mobile, a Calgary-based wireless carrier": the hyphen joins a word
+                if tok.is_punct and tok.lower_ not in ("'s", "’s") or len(words_after) == 5:
                     break
                 words_after.append(tok.lower_)
                 hit_title = self.title_cues.match_tail(words_after[:1])
@@ -944,6 +959,48 @@ class ActorRecognizer:
                 g["name"] = max(g["surfaces"], key=lambda s: (len(s.split()), len(s)))
                 g["type"] = None
         return actors
+
+    def _short_forms(self, g: dict) -> set[str]:
+        """An organisation's names without their legal form: "Luka" for "Luka Inc." (knowledge-base actors too)."""
+        shorts = set()
+        for surface in {g["name"], *g.get("surfaces", [])}:
+            words = surface.split()
+            if len(words) >= 2 and words[-1] in self.suffixes:
+                short = " ".join(words[:-1]).rstrip(",")
+                if len(short) >= 3 and norm(short) not in self.reject:
+                    shorts.add(short)
+        return shorts
+
+    def _merge_short_forms(self, actors: list[dict], merged: set[int]) -> None:
+        """Join to an organisation the groups that are its name without the legal form ("Luka Inc." ... "Luka
+        said") or its initials ("British Airways" ... "BA"): one actor, not two. An acronym joins only when one
+        organisation in the story has those initials."""
+        def joinable(h: dict) -> bool:
+            return not h["kb"] and (h["type"] != "person" or h.get("typed_by") == "label")
+
+        orgs = [(gi, g) for gi, g in enumerate(actors) if gi not in merged and g["type"] != "person"]
+        for gi, g in orgs:
+            shorts = self._short_forms(g)
+            for hj, h in enumerate(actors):
+                if hj != gi and hj not in merged and joinable(h) and (
+                        h["name"] in shorts or _abbreviates(h["name"].split(), g["name"].split())):
+                    g["mentions"].extend(h["mentions"])
+                    merged.add(hj)
+        for hj, h in enumerate(actors):
+            name = h["name"]
+            if hj in merged or not joinable(h) or not (2 <= len(name) <= 5 and name.isalpha() and name.isupper()):
+                continue
+            owners = [gi for gi, g in orgs if gi != hj and gi not in merged and self._initials(g["name"]) == name]
+            if len(owners) == 1:
+                actors[owners[0]]["mentions"].extend(h["mentions"])
+                merged.add(hj)
+
+    def _initials(self, name: str) -> str:
+        """"BA" for "British Airways": the first letters of the capitalised words (connectors left out)."""
+        words = [w for w in name.split() if w.lower() not in self.connectors]
+        if len(words) < 2 or not all(w[:1].isupper() for w in words):
+            return ""
+        return "".join(w[0] for w in words)
 
     @staticmethod
     def _link_bracketed_names(text: str, mentions: list[dict]) -> None:
@@ -1050,15 +1107,13 @@ class ActorRecognizer:
                         and norm(h["name"]) not in self.reject:
                     g["mentions"].extend(h["mentions"])
                     merged.add(hj)
+        self._merge_short_forms(actors, merged)
         actors = [g for i, g in enumerate(actors) if i not in merged]
         for g in actors:  # "Acme Analytics Ltd" ... "Acme Analytics"
-            words = g["name"].split()
-            if g["kb"] or g["type"] == "person" or len(words) < 2 or words[-1] not in self.suffixes:
+            if g["type"] == "person":
                 continue
-            short = " ".join(words[:-1]).rstrip(",")
-            if len(short) < 3 or norm(short) in self.reject:
-                continue
-            _add_occurrences(text, g, short, free, take, "short")
+            for short in sorted(self._short_forms(g)):
+                _add_occurrences(text, g, short, free, take, "short")
 
         # every occurrence of a name found once is a mention of it ("Voor VoetbalTV komt ..." / "VoetbalTV zegt");
         # a company's first name word alone is one too when the text never uses it as an ordinary word
@@ -1082,6 +1137,8 @@ class ActorRecognizer:
                     and len(rest) >= 3 and rest[0].isupper() and norm(rest) not in self.reject \
                     and rest not in self.all_places:
                 forms.add(rest)  # "gemeente Dommelstede" ... "Dommelstede voerde aan"
+            if len(words) >= 2 and words[-1] in self.place_body_words:
+                forms.add(" ".join(words[:-1]))  # "Skellefteå municipality" ... "Skellefteå said"
             if g["type"] in ("company", "other") and len(words) >= 3 and words[0] in self.leading_particles:
                 forms.add(" ".join(words[:2]))  # "Van Dalen Logistiek" ... "Van Dalen stelde"
             for form in sorted(forms, key=len, reverse=True):
@@ -1152,6 +1209,18 @@ class ActorRecognizer:
         self._set_state({"kb": list(srsly.read_jsonl(path / "actors.jsonl")), "cues": srsly.read_json(path / "cues.json"),
                          **settings})
         return self
+
+
+def _abbreviates(short: list[str], full: list[str]) -> bool:
+    """"PwC Business Solutions" for "PricewaterhouseCoopers Business Solutions": the same words after a first one
+    whose letters are, in order, letters of the other's first word (same first letter, shorter)."""
+    if len(short) != len(full) or len(short) < 2 or short[1:] != full[1:]:
+        return False
+    a, b = short[0].lower(), full[0].lower()
+    if len(a) >= len(b) or a[:1] != b[:1] or not a.isalpha():
+        return False
+    rest = iter(b)
+    return all(ch in rest for ch in a)
 
 
 def occurrences(text: str, form: str, not_before: re.Pattern = _NOT_BEFORE, not_after: re.Pattern = _NOT_AFTER):
