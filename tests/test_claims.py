@@ -2350,3 +2350,14 @@ def test_a_decision_taken_to_court_is_an_appeal_and_a_party_taken_to_court_a_com
 def test_borrowers_and_the_association_are_the_ones_who_complain(pipes, text, claimant):
     got = [c for c in run(pipes, "en", text) if c["kind"] == "complaint"]
     assert got and got[0]["claimant"] == claimant, got
+
+
+
+def test_the_police_points_back_to_the_police_body_not_the_app_it_used():
+    from nlp.pipeline import Extractor
+
+    text = ("De AP heeft de politie Zeeland beboet omdat agenten gezichten zochten met Clearview AI. Volgens de AP "
+            "heeft de politie daarmee de AVG overtreden.")
+    got = Extractor().extract(text, "nl", "police")["claims"]
+    assert [c["kind"] for c in got] == ["fine", "violation"], got
+    assert all("Zeeland" in (c["target"] or "") for c in got), got
