@@ -181,6 +181,10 @@ class ClaimExtractor:
         self.remedy_re = words_re(fnd.get("remedy", []))
         cont = fnd.get("continuation", [])
         self.continuation_re = re.compile(rf"\W*(?:{'|'.join(cont)})(?![\w])", re.I) if cont else None
+        # "According to the decision, ...": the deciding body's finding, named in an earlier sentence
+        src = fnd.get("decision_sources", [])
+        self.decision_source_re = re.compile(rf"\W*(?:{'|'.join(src)})(?![\w])(?:[^,.;:]{{0,25}}?,)?\s*", re.I) \
+            if src else None
         ca = lex.get("kinds", {}).get("class_action", {})
         self.lawsuit_re = words_re(ca.get("lawsuits", []))
         # "attorney general Ken Paxton": titles of people who enforce the law like a regulator
@@ -552,9 +556,21 @@ class ClaimExtractor:
             cut = text.rfind(",", ss, att.start() + 1) if att is not None else -1
             if att is not None and cut > ss + (se - ss) // 3 and not text[att.end():se].strip(" .;\"'\u201d"):
                 finder, hi = speaker, cut
+        others_speak = any(ss <= p.start < se and p.type in _FINDERS + ("ngo", "person") for p in parties)
         if finder is None and continued is not None and self.continuation_re is not None \
-                and self.continuation_re.match(text, ss, se) \
-                and not any(ss <= p.start < se and p.type in _FINDERS + ("ngo", "person") for p in parties):
+                and self.continuation_re.match(text, ss, se) and not others_speak:
+            finder = continued
+        if finder is None and speaker is None and not others_speak and self.decision_source_re is not None \
+                and (src := self.decision_source_re.match(text, ss, se)) is not None:
+            # "According to the decision, the municipality did not ...": the body that decided, named before
+            finder = continued or next((c["_claimant_party"] for c in reversed(earlier)
+                                        if c.get("_claimant_party") is not None
+                                        and c["_claimant_party"].type in _FINDERS), None)
+            lo = src.end()
+        if finder is None and continued is not None and speaker is None and not others_speak \
+                and self._opens_with_last_target(text, ss, se, parties, earlier, continued):
+            # "... had not assessed the risks, the regulator found. The company had not trained its staff either.":
+            # the next sentence about the same party goes on with the finding
             finder = continued
         if finder is None:
             return []
@@ -581,6 +597,18 @@ class ClaimExtractor:
                         "target": target.name if target else None, "polarity": None, "status": None, "amount": None,
                         "text": text[a:b], "start": a, "end": b, "_claimant_party": finder, "_target_party": target})
         return out
+
+    @staticmethod
+    def _opens_with_last_target(text: str, ss: int, se: int, parties: list[Party], earlier: list[dict],
+                                finder: Party) -> bool:
+        """Whether the sentence opens with the party the finder's last finding was about (named or described:
+        "The company", "Het bedrijf")."""
+        last = next((c for c in reversed(earlier) if c["kind"] == "violation" and c.get("_claimant_party") is not None
+                     and c["_claimant_party"].name == finder.name), None)
+        target = last.get("_target_party") if last else None
+        first = next((p for p in parties if ss <= p.start < se), None)
+        return target is not None and first is not None and first.name == target.name \
+            and not text[ss:first.start].strip(" \"'“‘")
 
     def _forward_ruling(self, doc, text, ss, se, parties, citations, money, speaker, prev_topic, enforcer,
                         main_target, earlier) -> dict | None:

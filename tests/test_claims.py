@@ -2361,3 +2361,31 @@ def test_the_police_points_back_to_the_police_body_not_the_app_it_used():
     got = Extractor().extract(text, "nl", "police")["claims"]
     assert [c["kind"] for c in got] == ["fine", "violation"], got
     assert all("Zeeland" in (c["target"] or "") for c in got), got
+
+
+@pytest.mark.parametrize("lang,text,findings", [
+    # the sentence after a finding, about the same party, goes on with it
+    ("en", "The CNIL fined Uber €60 million. The CNIL found that Uber had not protected its drivers' data. The company "
+           "had not trained its staff either.", ["Uber had not protected its drivers' data",
+                                                 "The company had not trained its staff either"]),
+    ("nl", "De AP legde Uber een boete op. Volgens de AP heeft Uber chauffeurs niet goed ingelicht. Het bedrijf had ook "
+           "geen functionaris aangesteld.", ["heeft Uber chauffeurs niet goed ingelicht",
+                                            "Het bedrijf had ook geen functionaris aangesteld"]),
+    # "according to the decision": the deciding body's finding
+    ("en", "The CNIL fined Uber €60 million. According to the decision, Uber did not tell drivers how long it kept "
+           "their location.", ["Uber did not tell drivers how long it kept their location"]),
+    ("nl", "De AP legde Uber een boete op. Volgens het besluit heeft Uber chauffeurs nooit verteld hoe lang het hun "
+           "locatie bewaarde.", ["heeft Uber chauffeurs nooit verteld hoe lang het hun locatie bewaarde"]),
+])
+def test_a_finding_goes_on_in_the_next_sentence_and_after_according_to_the_decision(pipes, lang, text, findings):
+    got = [c for c in run(pipes, lang, text) if c["kind"] == "violation"]
+    assert len(got) == len(findings) and all(f in c["text"] for f, c in zip(findings, got)), got
+    regulator = "CNIL" if lang == "en" else "Autoriteit Persoonsgegevens"
+    assert all(c["claimant"] == regulator and c["target"] == "Uber" for c in got), got
+
+
+def test_the_next_sentence_about_someone_else_or_in_the_companys_words_is_no_finding(pipes):
+    text = ("The CNIL found that Uber had not protected its drivers' data. Meta had not been asked. "
+            "The company had not been warned, Uber said.")
+    got = [c["text"] for c in run(pipes, "en", text) if c["kind"] == "violation"]
+    assert len(got) == 1 and got[0].endswith("Uber had not protected its drivers' data"), got
