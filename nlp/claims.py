@@ -171,6 +171,10 @@ class ClaimExtractor:
         self.ruling_object_def_re = re.compile(
             rf"(?<![\w])(?:the|de|het|this|that|its|die|dat|deze|dit)\s+(?:{'|'.join(nouns)})(?![\w])", re.I) if nouns else None
         self.ruling_object_before_re = owner_before_re(nouns)
+        verbs, objects = "|".join(roles.get("undone_verbs", [])), "|".join(roles.get("undone_objects", []))
+        self.undone_decision_re = re.compile(
+            rf"(?<![\w])(?:{verbs})(?![\w])(?:\W+\w+){{0,10}}?\W+(?:{objects})(?![\w])"
+            rf"|(?<![\w])(?:{objects})(?![\w])(?:\W+\w+){{0,10}}?\W+(?:{verbs})(?![\w])", re.I) if verbs and objects else None
         fnd = lex.get("findings", {})
         self.finding_verbs = words_re(fnd.get("verbs", []))
         self.shortcoming_re = words_re(fnd.get("shortcoming", []))
@@ -1008,6 +1012,15 @@ class ClaimExtractor:
                               and (c["kind"] in _BROUGHT or c["kind"] in ("order", "other"))
                               and c["_claimant_party"].type not in ("court", "regulator", "government", UNNAMED)), None)
                 target = asked or target
+        if kind == "court_ruling" and self.undone_decision_re is not None and self.undone_decision_re.search(clause):
+            # "the tribunal overturned the £7.5m fine", "heeft de boete die de AP oplegde verlaagd": the body whose
+            # fine or decision it undid
+            decider = next((p for p in reversed(parties) if sent[0] <= p.start < b and p.type == "regulator"), None) \
+                or (enforcer if enforcer is not None and enforcer.type == "regulator" else None) \
+                or next((c["_claimant_party"] for c in reversed(earlier) if c["kind"] in _ENFORCEMENT - {"court_ruling"}
+                         and c.get("_claimant_party") is not None
+                         and c["_claimant_party"].type in ("regulator", "government")), None)
+            target = decider or target
         clause_starts_bare = bool(re.match(r"\W*(?:en|and|maar|but|of|or)\b", text[a:a + 8], re.I)) or not any(
             a <= p.start < main.start for p in parties)
         if kind == "legal_basis" and polarity == "affirm" and self_claimer is not None:

@@ -2389,3 +2389,17 @@ def test_the_next_sentence_about_someone_else_or_in_the_companys_words_is_no_fin
             "The company had not been warned, Uber said.")
     got = [c["text"] for c in run(pipes, "en", text) if c["kind"] == "violation"]
     assert len(got) == 1 and got[0].endswith("Uber had not protected its drivers' data"), got
+
+
+@pytest.mark.parametrize("lang,text,target", [
+    ("nl", "De AP legde Uber een boete van € 600.000 op. De rechtbank Amsterdam heeft de boete verlaagd.",
+     "Autoriteit Persoonsgegevens"),
+    ("en", "The CNIL fined Uber €60 million. Two years later the Conseil d'État annulled the fine.", "CNIL"),
+    # the regulator named in the ruling's own sentence, not the story's main one
+    ("en", "The CNIL fined Uber €60 million. In a similar case the Conseil d'État cut the penalty the ICO had "
+           "imposed on Meta.", "Information Commissioner's Office"),
+])
+def test_a_court_that_undoes_or_cuts_a_fine_rules_against_who_imposed_it(pipes, lang, text, target):
+    actors = ACTORS + [("Conseil d'État", "court")]
+    got = [c for c in run(pipes, lang, text, actors=actors) if c["kind"] == "court_ruling"]
+    assert len(got) == 1 and got[0]["target"] == target, got
