@@ -2403,3 +2403,15 @@ def test_a_court_that_undoes_or_cuts_a_fine_rules_against_who_imposed_it(pipes, 
     actors = ACTORS + [("Conseil d'État", "court")]
     got = [c for c in run(pipes, lang, text, actors=actors) if c["kind"] == "court_ruling"]
     assert len(got) == 1 and got[0]["target"] == target, got
+
+
+@pytest.mark.parametrize("text,basis,polarity", [
+    ("The CNIL found that Uber had not identified a legal basis for its processing.", "no_legal_basis", "deny"),
+    ("The processing could not rest on a contract, the CNIL said.", "contract", "deny"),
+    ("Nor can Uber lean on the rental agreement, the CNIL said.", "contract", "deny"),
+    ("Uber said French tax rules obliged it to keep a record of each trip.", "legal_obligation", "affirm"),
+    ("Uber's interest in security cannot justify such records, the CNIL said.", "legitimate_interest", "deny"),
+])
+def test_legal_bases_in_plain_words(pipes, text, basis, polarity):
+    got = [c for c in run(pipes, "en", text) if c["kind"] == "legal_basis"]
+    assert len(got) == 1 and (got[0]["basis"], got[0]["polarity"]) == (basis, polarity), run(pipes, "en", text)
