@@ -2415,3 +2415,13 @@ def test_a_court_that_undoes_or_cuts_a_fine_rules_against_who_imposed_it(pipes, 
 def test_legal_bases_in_plain_words(pipes, text, basis, polarity):
     got = [c for c in run(pipes, "en", text) if c["kind"] == "legal_basis"]
     assert len(got) == 1 and (got[0]["basis"], got[0]["polarity"]) == (basis, polarity), run(pipes, "en", text)
+
+
+@pytest.mark.parametrize("text", [
+    "De rechtbank Amsterdam gaf noyb in 2016 voor een groot deel gelijk.",
+    "De rechtbank Amsterdam heeft de zaak van noyb ontvankelijk verklaard.",
+    "De rechtbank Amsterdam heeft een collectieve actie tegen Meta toegelaten.",
+])
+def test_a_dutch_court_that_agrees_in_part_or_lets_a_case_through_gives_a_ruling(pipes, text):
+    got = [c for c in run(pipes, "nl", text) if c["kind"] == "court_ruling"]
+    assert len(got) == 1 and got[0]["claimant"] == "Rechtbank Amsterdam", run(pipes, "nl", text)
