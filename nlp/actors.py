@@ -511,7 +511,8 @@ class ActorRecognizer:
                     out.append(self._cand(doc, head[0], end, head[1], "cue", 0))
                     i = end
                     continue
-            title = self.title_cues.match_tail(before)
+            # "Asantewaa Specialist Hospital": a title word inside an organisation's name introduces no person
+            title = self.title_cues.match_tail(before) if not self._descriptor_word(tok.lower_) else None
             cue = self.type_cues.match_tail(before)
             if title and (not cue or title[1] >= cue[1]):
                 end = self._cap_run(doc, i, person=True)
@@ -701,8 +702,11 @@ class ActorRecognizer:
         if re.search(r"(?<![\w-])(?:minister|staatssecretaris|secretary|minister-president)\s+(?:van|voor|of|for)\s+$",
                      text[max(0, s - 40):s], re.IGNORECASE):
             return None  # "de minister van Financiën": a portfolio, not an actor
-        if norm(surface) in self.reject or all(norm(w) in self.reject for w in words):
+        if norm(surface) in self.reject or all(norm(w) in self.reject for w in words) or surface in self.currency_codes:
             return None
+        if any(w in ("Act", "Wet") and k > 0 and words[k + 1:k + 2] and words[k + 1].lower() in ("on", "of", "for", "op")
+               for k, w in enumerate(words[:-1])):
+            return None  # "Federal Act on Data Protection": a law
         if self.lang == "nl" and _DUTCH_PLACE_ADJECTIVE.fullmatch(words[-1]) and len(words) <= 2 \
                 and all(w in ("De", "Het", "Een") for w in words[:-1]) and _LOWER_WORD_NEXT.match(text, e):
             return None  # "De Bordelese burgerrechtenorganisatie", "de Groningse nachtclub": where it is from

@@ -1052,3 +1052,13 @@ def test_a_count_opening_with_ruim_is_no_actor(nl_ner):
     nl_ner.get_pipe("test_actors_fake_ner").spans = [("Ruim 60", "ORG")]
     doc = nl_ner("Ruim 60 ouders dienden een klacht in bij de AP.")
     assert set(by_name(doc)) == {"Autoriteit Persoonsgegevens"}, by_name(doc)
+
+
+def test_a_title_word_inside_a_name_a_currency_and_a_federal_act_are_no_people_or_actors(en_ner):
+    en_ner.get_pipe("test_actors_fake_ner").spans = [("Kofiwaa Specialist Hospital", "ORG"), ("CZK", "ORG"),
+                                                     ("Federal Act on Data Protection", "ORG")]
+    doc = en_ner("The commission reprimanded Kofiwaa Specialist Hospital in Kumasi. Tickets cost 900 CZK. Under the "
+                 "Federal Act on Data Protection, the hospital must report breaches.")
+    actors = by_name(doc)
+    assert set(actors) == {"Kofiwaa Specialist Hospital"}, actors
+    assert actors["Kofiwaa Specialist Hospital"]["type"] == "other"
