@@ -28,6 +28,7 @@ class AffiliationCues:
     titles: tuple[tuple[str, re.Pattern], ...]  # (actor type, "Information Commissioner " / "burgemeester ")
     former: re.Pattern | None
     topic_title: re.Pattern | None = None  # "Directeur ", "woordvoerder ", "spokesperson " right before a name
+    person_possessive: re.Pattern | None = None  # "his lawyer, " right before the person: speaks for a person
 
     @classmethod
     def from_lexicon(cls, lex: dict) -> "AffiliationCues":
@@ -45,12 +46,16 @@ class AffiliationCues:
             re.I)
         poss = "|".join(t.get("possessives", [])) or "(?!)"
         possessive = re.compile(rf"(?<![\w])(?:{poss})\s+(?:[^\s,;.:]+\s+){{0,3}}?[^\s,;.:]+\s*,?\s+\Z", re.I)
+        pposs = "|".join(t.get("person_possessives", []))
+        person_possessive = re.compile(rf"(?<![\w])(?:{pposs})\s+(?:[^\s,;.:]+\s+){{0,2}}?[^\s,;.:]+\s*,\s+\Z", re.I) \
+            if pposs else None
         return cls(
             after=after,
             possessive=possessive,
             titles=tuple((typ, rx) for typ, forms in t.get("titles", {}).items() if (rx := words_re(forms))),
             former=words_re(t.get("former", [])),
             topic_title=ends_with_re(t.get("topic_titles", []), left=r"(?<![\w-])"),
+            person_possessive=person_possessive,
         )
 
 
@@ -63,8 +68,9 @@ def affiliations(text: str, parties: list[Party], cues: AffiliationCues) -> dict
     for p in parties:
         if p.type != "person" or p.anaphor or p.name in out:
             continue
-        org = _after(text, p, orgs, cues) or _compound_title(text, p, orgs) or _possessive(text, p, orgs, cues) \
-            or _title(text, p, orgs, cues) or _topic_title(text, p, parties, cues)
+        org = _after(text, p, orgs, cues) or _compound_title(text, p, orgs) or _named_possessive(text, p, orgs) \
+            or _possessive(text, p, orgs, cues) or _title(text, p, orgs, cues) or _topic_title(text, p, parties, cues) \
+            or _person_possessive(text, p, parties, cues)
         if org is not None:
             out[p.name] = org
     return out
@@ -111,6 +117,22 @@ def _possessive(text: str, p: Party, orgs: list[Party], cues: AffiliationCues) -
     # "its" is the topic: the last organisation that opens its sentence ("Open Rights Group has written to Uber.
     # Its chair, X, said"), else the last one named
     return _topic_or_last(text, [o for o in orgs if o.end <= p.start and o.type in ("ngo", "company", "government")])
+
+
+def _named_possessive(text: str, p: Party, orgs: list[Party]) -> Party | None:
+    """"Evigminne's founder, Tor Aasen, said": the organisation named with a possessive right before the post."""
+    return next((o for o in reversed(orgs) if o.end <= p.start and re.fullmatch(
+        r"['’]s?\s+(?:[^\s,;.:'’]+\s+){0,3}?[^\s,;.:'’]+\s*,\s+", text[o.end:p.start])), None)
+
+
+def _person_possessive(text: str, p: Party, parties: list[Party], cues: AffiliationCues) -> Party | None:
+    """"he will sue, his lawyer, Sophie Lemaire, said": the person last named before, in this sentence or the one
+    before."""
+    if cues.person_possessive is None or not cues.person_possessive.search(text[max(0, p.start - 40):p.start]):
+        return None
+    lo = _sentence_start(text, max(0, _sentence_start(text, p.start) - 2))
+    return next((o for o in reversed(parties) if lo <= o.start and o.end <= p.start and o.type == "person"
+                 and not o.anaphor and o.name != p.name), None)
 
 
 def _topic_title(text: str, p: Party, parties: list[Party], cues: AffiliationCues) -> Party | None:

@@ -2425,3 +2425,16 @@ def test_legal_bases_in_plain_words(pipes, text, basis, polarity):
 def test_a_dutch_court_that_agrees_in_part_or_lets_a_case_through_gives_a_ruling(pipes, text):
     got = [c for c in run(pipes, "nl", text) if c["kind"] == "court_ruling"]
     assert len(got) == 1 and got[0]["claimant"] == "Rechtbank Amsterdam", run(pipes, "nl", text)
+
+
+@pytest.mark.parametrize("text,kind,claimant", [
+    ("Evigminne's founder, Jan Peeters, said users had agreed to it.", "legal_basis", "Evigminne"),
+    ("Max Schrems has sued Meta. Meta had no legal basis for the tracking, his lawyer, Jan Peeters, said.",
+     "legal_basis", "Max Schrems"),
+    ("Evigminne rejects the accusations. In a statement, medical director Jan Peeters said users had agreed to "
+     "it.", "legal_basis", "Evigminne"),
+])
+def test_a_post_named_with_a_possessive_speaks_for_its_owner(pipes, text, kind, claimant):
+    actors = ACTORS + [("Evigminne", "company"), ("Jan Peeters", "person")]
+    got = [c for c in run(pipes, "en", text, actors=actors) if c["kind"] == kind]
+    assert got and got[0]["claimant"] == claimant, got
