@@ -126,7 +126,8 @@ def cross_validate(docs: list[dict], tokenized: dict[str, Doc], rules: dict[str,
 
 def train(output_root: str | Path | None = None, gold: Path = GOLD, seed: int = 0, folds: int = 0,
           langs: tuple[str, ...] = ("en", "nl"), limit: int | None = None,
-          preds: dict[str, dict] | None = None, train_fraction: float = 1.0) -> dict[str, dict]:
+          preds: dict[str, dict] | None = None, train_fraction: float = 1.0,
+          min_examples: int = MIN_EXAMPLES) -> dict[str, dict]:
     """Train and write one model per language under `output_root` (default models/); return their metrics.
     `limit`: only the first N dev articles per language (quick runs in tests). `preds`: the rules' facts for these
     articles when the caller has them already (rule_output.rule_predictions)."""
@@ -152,7 +153,7 @@ def train(output_root: str | Path | None = None, gold: Path = GOLD, seed: int = 
                    "seed": seed}
         if folds > 1:
             metrics["dev_folds"] = cross_validate(lang_docs, tokenized, rules, labels, folds, seed,
-                                                  train_fraction=train_fraction)
+                                                  min_examples=min_examples, train_fraction=train_fraction)
         model.meta.update({"name": f"privnews_claim_kinds_{lang}", "version": "0.1.0",
                            "description": "Which claim kinds a sentence holds, trained on the privnews dev corpus",
                            "license": "MIT",
@@ -175,13 +176,16 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--train-fraction", type=float, default=1.0,
                     help="with --folds: train each fold's model on this part of its training articles (learning curve)")
+    ap.add_argument("--min-examples", type=int, default=MIN_EXAMPLES,
+                    help="with --folds: revise only kinds with at least this many claims in a fold's training "
+                         "articles (the component's own setting is nlp/claim_kinds.py MIN_EXAMPLES)")
     args = ap.parse_args(argv)
     if not 0 < args.train_fraction <= 1:
         ap.error("--train-fraction must be in (0, 1]")
     logging.basicConfig(level=logging.INFO)
     logging.getLogger("spacy").setLevel(logging.WARNING)
-    print(json.dumps(train(args.output_root, seed=args.seed, folds=args.folds, train_fraction=args.train_fraction),
-                     indent=2))
+    print(json.dumps(train(args.output_root, seed=args.seed, folds=args.folds, train_fraction=args.train_fraction,
+                           min_examples=args.min_examples), indent=2))
 
 
 if __name__ == "__main__":
