@@ -704,7 +704,7 @@ class ActorRecognizer:
             return None  # "de minister van Financiën": a portfolio, not an actor
         if norm(surface) in self.reject or all(norm(w) in self.reject for w in words) or surface in self.currency_codes:
             return None
-        if any(w in ("Act", "Wet") and k > 0 and words[k + 1:k + 2] and words[k + 1].lower() in ("on", "of", "for", "op")
+        if any(w in ("Act", "Wet") and k > 0 and words[k + 1].lower() in ("on", "of", "for", "op")
                for k, w in enumerate(words[:-1])):
             return None  # "Federal Act on Data Protection": a law
         if self.lang == "nl" and _DUTCH_PLACE_ADJECTIVE.fullmatch(words[-1]) and len(words) <= 2 \
@@ -984,6 +984,8 @@ class ActorRecognizer:
 
         orgs = [(gi, g) for gi, g in enumerate(actors) if gi not in merged and g["type"] != "person"]
         for gi, g in orgs:
+            if gi in merged:
+                continue  # joined to another one above: its mentions went there
             shorts = self._short_forms(g)
             for hj, h in enumerate(actors):
                 if hj != gi and hj not in merged and joinable(h) and (
@@ -1217,8 +1219,11 @@ class ActorRecognizer:
 
 def _abbreviates(short: list[str], full: list[str]) -> bool:
     """"PwC Business Solutions" for "PricewaterhouseCoopers Business Solutions": the same words after a first one
-    whose letters are, in order, letters of the other's first word (same first letter, shorter)."""
+    written as an abbreviation (a capital after its first letter: "PwC", "MS") whose letters are, in order, letters
+    of the other's first word (same first letter, shorter). "Kent Police" is no abbreviation of "Kensington Police"."""
     if len(short) != len(full) or len(short) < 2 or short[1:] != full[1:]:
+        return False
+    if not any(ch.isupper() for ch in short[0][1:]):
         return False
     a, b = short[0].lower(), full[0].lower()
     if len(a) >= len(b) or a[:1] != b[:1] or not a.isalpha():

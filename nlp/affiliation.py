@@ -46,9 +46,8 @@ class AffiliationCues:
             re.I)
         poss = "|".join(t.get("possessives", [])) or "(?!)"
         possessive = re.compile(rf"(?<![\w])(?:{poss})\s+(?:[^\s,;.:]+\s+){{0,3}}?[^\s,;.:]+\s*,?\s+\Z", re.I)
-        pposs = "|".join(t.get("person_possessives", []))
-        person_possessive = re.compile(rf"(?<![\w])(?:{pposs})\s+(?:[^\s,;.:]+\s+){{0,2}}?[^\s,;.:]+\s*,\s+\Z", re.I) \
-            if pposs else None
+        pposs, reps = "|".join(t.get("person_possessives", [])), "|".join(t.get("person_representatives", []))
+        person_possessive = re.compile(rf"(?<![\w])(?:{pposs})\s+(?:{reps})\s*,\s+\Z", re.I) if pposs and reps else None
         return cls(
             after=after,
             possessive=possessive,
@@ -60,18 +59,18 @@ class AffiliationCues:
 
 
 def affiliations(text: str, parties: list[Party], cues: AffiliationCues) -> dict[str, Party]:
-    """Person name -> the organisation party they speak for (first mention that says so)."""
+    """Person name -> the party they speak for (first mention that says so): an organisation, or the person a
+    lawyer or spokesperson represents ("his lawyer, X")."""
     out: dict[str, Party] = {}
     orgs = [p for p in parties if p.type in ORG_TYPES]
-    if not orgs:
-        return out
     for p in parties:
         if p.type != "person" or p.anaphor or p.name in out:
             continue
-        org = _after(text, p, orgs, cues) or _compound_title(text, p, orgs) or _named_possessive(text, p, orgs) \
-            or _possessive(text, p, orgs, cues) or _title(text, p, orgs, cues) or _topic_title(text, p, parties, cues) \
+        org = (orgs and (_after(text, p, orgs, cues) or _compound_title(text, p, orgs)
+                         or _named_possessive(text, p, orgs, cues) or _possessive(text, p, orgs, cues)
+                         or _title(text, p, orgs, cues) or _topic_title(text, p, parties, cues))) \
             or _person_possessive(text, p, parties, cues)
-        if org is not None:
+        if org:
             out[p.name] = org
     return out
 
@@ -119,10 +118,18 @@ def _possessive(text: str, p: Party, orgs: list[Party], cues: AffiliationCues) -
     return _topic_or_last(text, [o for o in orgs if o.end <= p.start and o.type in ("ngo", "company", "government")])
 
 
-def _named_possessive(text: str, p: Party, orgs: list[Party]) -> Party | None:
-    """"Evigminne's founder, Tor Aasen, said": the organisation named with a possessive right before the post."""
-    return next((o for o in reversed(orgs) if o.end <= p.start and re.fullmatch(
-        r"['’]s?\s+(?:[^\s,;.:'’]+\s+){0,3}?[^\s,;.:'’]+\s*,\s+", text[o.end:p.start])), None)
+_NAMED_POST = re.compile(r"['’]s?\s+((?:[^\s,;.:'’]+\s+){0,3}?[^\s,;.:'’]+)\s*,\s+")
+
+
+def _named_possessive(text: str, p: Party, orgs: list[Party], cues: AffiliationCues) -> Party | None:
+    """"Evigminne's founder, Tor Aasen, said": the organisation named with a possessive right before a post of it
+    (not "Meta's fiercest critic, Max Schrems")."""
+    for o in reversed(orgs):
+        if o.end > p.start or p.start - o.end > 60:
+            continue
+        m = _NAMED_POST.fullmatch(text, o.end, p.start)
+        return o if m and cues.topic_title is not None and cues.topic_title.search(m.group(1) + " ") else None
+    return None
 
 
 def _person_possessive(text: str, p: Party, parties: list[Party], cues: AffiliationCues) -> Party | None:

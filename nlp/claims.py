@@ -171,6 +171,8 @@ class ClaimExtractor:
         self.ruling_object_def_re = re.compile(
             rf"(?<![\w])(?:the|de|het|this|that|its|die|dat|deze|dit)\s+(?:{'|'.join(nouns)})(?![\w])", re.I) if nouns else None
         self.ruling_object_before_re = owner_before_re(nouns)
+        # "upheld the lower court's decision", "dismissed the bid to have the fine quashed": nothing undone
+        self.undone_refused_re = words_re(roles.get("undone_refused", []))
         verbs, objects = "|".join(roles.get("undone_verbs", [])), "|".join(roles.get("undone_objects", []))
         self.undone_decision_re = re.compile(
             rf"(?<![\w])(?:{verbs})(?![\w])(?:\W+\w+){{0,10}}?\W+(?:{objects})(?![\w])"
@@ -524,8 +526,10 @@ class ClaimExtractor:
                   main_target: Party | None, earlier: list[dict], continued: Party | None) -> list[dict]:
         """Violations a regulator or court found, stated as a shortcoming without a violation word: the finder is
         the subject of a finding verb ("the AEPD concluded that ...", "ontdekte de AP dat ..."), the sentence's
-        source ("..., the agency said", "volgens de toezichthouder ..."), or, in a sentence that opens with a
-        continuation word ("Ook ...", "Also ..."), the finder of the sentence before."""
+        source ("..., the agency said", "volgens de toezichthouder ..."), the finder of the sentence before when this
+        one opens with a continuation word ("Ook ...", "Also ...") or with the party found against ("The company had
+        not trained its staff either"; not "... did not respond"), or the deciding body after "According to the
+        decision, ..." / "Volgens het besluit ..."."""
         if self.shortcoming_re is None:
             return []
         sent = text[ss:se]
@@ -567,11 +571,13 @@ class ClaimExtractor:
         if finder is None and speaker is None and not others_speak and self.decision_source_re is not None \
                 and (src := self.decision_source_re.match(text, ss, se)) is not None:
             # "According to the decision, the municipality did not ...": the body that decided, named before
+            # (or the last decision's body when it was named in the last few sentences, not anywhere before)
             finder = continued or next((c["_claimant_party"] for c in reversed(earlier)
-                                        if c.get("_claimant_party") is not None
+                                        if c.get("_claimant_party") is not None and c["end"] >= ss - 400
                                         and c["_claimant_party"].type in _FINDERS), None)
             lo = src.end()
         if finder is None and continued is not None and speaker is None and not others_speak \
+                and not _NO_COMMENT.search(text, ss, se) \
                 and self._opens_with_last_target(text, ss, se, parties, earlier, continued):
             # "... had not assessed the risks, the regulator found. The company had not trained its staff either.":
             # the next sentence about the same party goes on with the finding
@@ -1012,7 +1018,8 @@ class ClaimExtractor:
                               and (c["kind"] in _BROUGHT or c["kind"] in ("order", "other"))
                               and c["_claimant_party"].type not in ("court", "regulator", "government", UNNAMED)), None)
                 target = asked or target
-        if kind == "court_ruling" and self.undone_decision_re is not None and self.undone_decision_re.search(clause):
+        if kind == "court_ruling" and self.undone_decision_re is not None and self.undone_decision_re.search(clause) \
+                and not (self.undone_refused_re is not None and self.undone_refused_re.search(clause)):
             # "the tribunal overturned the £7.5m fine", "heeft de boete die de AP oplegde verlaagd": the body whose
             # fine or decision it undid
             decider = next((p for p in reversed(parties) if sent[0] <= p.start < b and p.type == "regulator"), None) \
@@ -1307,6 +1314,9 @@ _NO_NEED = re.compile(r"(?<![\w])(?:(?:does|do|did) not need|doesn['’]t need|d
 _DECISION_OBJECTED = re.compile(r"besluit|beslissing|bedrag|boete|aangetekend|ontwerp|decision|fine|amount|draft",
                                 re.I)
 _FINDERS = ("regulator", "court")
+# "TikTok did not respond to a request for comment", "Meta heeft nog niet gereageerd": silence, not a shortcoming found
+_NO_COMMENT = re.compile(r"(?<![\w])(?:not|n't|never|niet|nog niet|geen) (?:\w+ ){0,2}(?:respond\w*|comment\w*|repl\w+|"
+                         r"react\w*|reageer\w*|gereageerd|reageren|commentaar|decided|besloten)(?![\w])", re.I)
 # a finding is said of a party's conduct: not a rule stated in general ("Een arbeidsovereenkomst geeft ...",
 # "The law obliges ..."), a counterfactual ("Zonder die omstandigheid was ...") or a suspicion
 _GENERAL_FINDING = re.compile(r"(?:een|a|an|the law|de wet|zonder|without|niet|not)(?![\w])", re.I)

@@ -1062,3 +1062,9 @@ def test_a_title_word_inside_a_name_a_currency_and_a_federal_act_are_no_people_o
     actors = by_name(doc)
     assert set(actors) == {"Kofiwaa Specialist Hospital"}, actors
     assert actors["Kofiwaa Specialist Hospital"]["type"] == "other"
+
+
+def test_two_names_that_share_letters_are_not_abbreviations_of_each_other(en_ner):
+    en_ner.get_pipe("test_actors_fake_ner").spans = [("Kent Police", "ORG"), ("Kensington Police", "ORG")]
+    doc = en_ner("Kent Police said it would review the footage, while Kensington Police declined to comment.")
+    assert {"Kent Police", "Kensington Police"} <= set(by_name(doc)), by_name(doc)

@@ -2438,3 +2438,27 @@ def test_a_post_named_with_a_possessive_speaks_for_its_owner(pipes, text, kind, 
     actors = ACTORS + [("Evigminne", "company"), ("Jan Peeters", "person")]
     got = [c for c in run(pipes, "en", text, actors=actors) if c["kind"] == kind]
     assert got and got[0]["claimant"] == claimant, got
+
+
+@pytest.mark.parametrize("text", [
+    "The CNIL fined Uber €60 million. The Conseil d'État upheld the lower court's decision against Uber.",
+    "The CNIL fined Uber €60 million. The Conseil d'État dismissed Uber's bid to have the fine quashed.",
+])
+def test_a_court_that_keeps_a_fine_rules_against_the_company_not_the_regulator(pipes, text):
+    got = [c for c in run(pipes, "en", text, actors=ACTORS + [("Conseil d'État", "court")]) if c["kind"] == "court_ruling"]
+    assert len(got) == 1 and got[0]["target"] != "CNIL", got
+
+
+def test_silence_after_a_finding_is_no_further_finding(pipes):
+    text = "The CNIL found that Uber had not protected its drivers' data. Uber did not respond to a request for comment."
+    got = [c["text"] for c in run(pipes, "en", text) if c["kind"] == "violation"]
+    assert len(got) == 1 and "respond" not in got[0], got
+
+
+@pytest.mark.parametrize("text,not_for", [
+    ("Max Schrems has sued Meta. Meta had no legal basis for the tracking, his wife, Jan Peeters, said.", "Max Schrems"),
+    ("Meta's fiercest critic, Max Schrems, said Meta had no legal basis for the tracking.", "Meta"),
+])
+def test_a_relative_or_a_critic_speaks_for_no_one_else(pipes, text, not_for):
+    got = [c for c in run(pipes, "en", text, actors=ACTORS + [("Jan Peeters", "person")]) if c["kind"] == "legal_basis"]
+    assert got and got[0]["claimant"] != not_for, got
