@@ -975,26 +975,30 @@ class ActorRecognizer:
                     shorts.add(short)
         return shorts
 
+    @staticmethod
+    def _joinable(h: dict) -> bool:
+        """Whether a group may join a longer organisation name as a short form of it: not a knowledge-base actor, and
+        no person unless only the tagger said so (a short form NER took for a person, "Schufa" after "Schufa
+        Holding", is still the organisation)."""
+        return not h["kb"] and (h["type"] != "person" or h.get("typed_by") == "label")
+
     def _merge_short_forms(self, actors: list[dict], merged: set[int]) -> None:
         """Join to an organisation the groups that are its name without the legal form ("Luka Inc." ... "Luka
-        said") or its initials ("British Airways" ... "BA"): one actor, not two. An acronym joins only when one
-        organisation in the story has those initials."""
-        def joinable(h: dict) -> bool:
-            return not h["kb"] and (h["type"] != "person" or h.get("typed_by") == "label")
-
+        said"), an abbreviation of its first word ("PwC Business Solutions") or its initials ("British Airways" ...
+        "BA"): one actor, not two. An acronym joins only when one organisation in the story has those initials."""
         orgs = [(gi, g) for gi, g in enumerate(actors) if gi not in merged and g["type"] != "person"]
         for gi, g in orgs:
             if gi in merged:
                 continue  # joined to another one above: its mentions went there
             shorts = self._short_forms(g)
             for hj, h in enumerate(actors):
-                if hj != gi and hj not in merged and joinable(h) and (
+                if hj != gi and hj not in merged and self._joinable(h) and (
                         h["name"] in shorts or _abbreviates(h["name"].split(), g["name"].split())):
                     g["mentions"].extend(h["mentions"])
                     merged.add(hj)
         for hj, h in enumerate(actors):
             name = h["name"]
-            if hj in merged or not joinable(h) or not (2 <= len(name) <= 5 and name.isalpha() and name.isupper()):
+            if hj in merged or not self._joinable(h) or not (2 <= len(name) <= 5 and name.isalpha() and name.isupper()):
                 continue
             owners = [gi for gi, g in orgs if gi != hj and gi not in merged and self._initials(g["name"]) == name]
             if len(owners) == 1:
@@ -1102,8 +1106,7 @@ class ActorRecognizer:
             # "Havenzicht" after "Woonstichting Havenzicht": the word saying what the body is may be left out
             undescribed = gw[1:] if len(gw) >= 2 and self._descriptor_word(gw[0].lower()) else None
             for hj, h in enumerate(actors):
-                # a short form NER took for a person ("Schufa" after "Schufa Holding") is still the organisation
-                if hj == gi or hj in merged or h["kb"] or (h["type"] == "person" and h.get("typed_by") != "label"):
+                if hj == gi or hj in merged or not self._joinable(h):
                     continue
                 hw = h["name"].split()
                 # "Atlântico" after "Grupo Hospitalar Atlântico": the last, naming word of a longer name

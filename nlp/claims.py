@@ -1315,7 +1315,7 @@ _DECISION_OBJECTED = re.compile(r"besluit|beslissing|bedrag|boete|aangetekend|on
                                 re.I)
 _FINDERS = ("regulator", "court")
 # "TikTok did not respond to a request for comment", "Meta heeft nog niet gereageerd": silence, not a shortcoming found
-_NO_COMMENT = re.compile(r"(?<![\w])(?:not|n't|never|niet|nog niet|geen) (?:\w+ ){0,2}(?:respond\w*|comment\w*|repl\w+|"
+_NO_COMMENT = re.compile(r"(?<![\w])(?:not|n't|never|niet|geen) (?:\w+ ){0,2}(?:respond\w*|comment\w*|repl\w+|"
                          r"react\w*|reageer\w*|gereageerd|reageren|commentaar|decided|besloten)(?![\w])", re.I)
 # a finding is said of a party's conduct: not a rule stated in general ("Een arbeidsovereenkomst geeft ...",
 # "The law obliges ..."), a counterfactual ("Zonder die omstandigheid was ...") or a suspicion
