@@ -311,7 +311,7 @@ class ClaimExtractor:
                 topic = sent_claims[-1]["_claimant_party"]
             if topic is not None:
                 prev_topic = topic
-        self._person_lawsuits(claims)
+        self._person_lawsuits(text, claims)
         self._authority_lawsuits(claims, parties, main_target)
         self._lawsuits_as_class_action(text, claims)
         _court_orders(claims, parties, sentences)
@@ -319,6 +319,7 @@ class ClaimExtractor:
         for c in claims:
             c.pop("_claimant_party", None)
             c.pop("_target_party", None)
+            c.pop("_holding", None)
             if 0 <= c["start"] < c["end"] <= len(text) and text[c["start"]:c["end"]] == c["text"]:
                 out.append(c)
         return out
@@ -469,10 +470,18 @@ class ClaimExtractor:
                 # "... switched to legitimate interest, which the court rejected": the court denies the basis just named
                 main = _Hit(main.start, main.end, "legal_basis", self.kinds["legal_basis"].priority, "@anaphoric")
                 group = [main]
+            # "The judges held that such order data falls under Article 9(1)": what a court holds an article to say
+            # is an article citation (parties as for a ruling: the court against the party the case is about)
+            holding = main.kind == "court_ruling" and "article_citation" in self.kinds \
+                and self._holding_cites(text, a, b, sent_cits)
             # citations after the last clause of the sentence belong to it ("..., which covers Articles 44 to 49")
             seg_next = groups[gi + 1][0][0] if gi + 1 < len(groups) else se
             claim = self._claim(doc, text, (a, b), (ss, se), main, group, parties, sent_cits, money, speaker,
                                 prev_topic, enforcer, main_target, doc_claims + out, out, seg_next)
+            if claim and holding:
+                cited = next(c for c in sent_cits if a <= c.start < b and not c.law_only)
+                claim.update(kind="article_citation", _holding=True, polarity=self._polarity(
+                    text, a, b, _Hit(cited.start, cited.end, "article_citation", 10, None), None))
             if claim and main.definite and all(h.definite or h.kind != main.kind for h in group) and any(
                     c["kind"] == claim["kind"] and c["target"] == claim["target"] and claim["claimant"] in (None, c["claimant"])
                     and claim["status"] in (None, c["status"]) for c in doc_claims):
@@ -692,17 +701,29 @@ class ClaimExtractor:
             out["status"] = "imposed"
         return out
 
-    def _person_lawsuits(self, claims: list[dict]) -> None:
+    def _person_lawsuits(self, text: str, claims: list[dict]) -> None:
         """A lawsuit a person brings ("Paxton sued Meta", "Schrems sued the company in Vienna", "A competing pharmacist
         took him to court") is not a complaint to a regulator: it gets the lexicon's person_lawsuit_kind (English:
-        `other`, status filed)."""
+        `other`, status filed). So does one that an unnamed group brings ("several owners have filed lawsuits")
+        unless the story speaks of a collective action (then `_lawsuits_as_class_action` makes it one), and a person
+        or group "going to court" that no decision was taken against before ("De patiënt stapte naar de rechter"; a
+        fined company going there appeals). An association's lawsuit stays a complaint (the corpus convention)."""
         kind = self.person_lawsuit_kind
         if not kind or self.lawsuit_re is None:
             return
+        collective = self._collective_story(text)
         for c in claims:
             party = c.get("_claimant_party")
-            if c["kind"] == "complaint" and (party is None or party.type in ("person", "court")) \
-                    and self.lawsuit_re.search(c["text"]):
+            if c["kind"] == "appeal" and (party is None or party.type in ("person", UNNAMED)) \
+                    and self.lawsuit_re.search(c["text"]) and (party is None or not any(
+                        e["kind"] in _ENFORCEMENT and e.get("target") == party.name and e["start"] < c["start"]
+                        for e in claims)):
+                c["kind"] = kind
+                c["status"] = self._status(c["text"], kind) or "filed"
+                continue
+            plaintiff = party is None or party.type in ("person", "court") or (
+                not collective and party.type in (UNNAMED, "other"))
+            if c["kind"] == "complaint" and plaintiff and self.lawsuit_re.search(c["text"]):
                 if party is not None and party.type == "court":
                     # "bepaald in een zaak die de vrouw had aangespannen": a court brings no lawsuit
                     c.update(claimant=None, _claimant_party=None)
@@ -754,14 +775,16 @@ class ClaimExtractor:
             c.update(kind=self.person_lawsuit_kind, status="filed",
                      target=target.name if target is not None else None, _target_party=target)
 
+    def _collective_story(self, text: str) -> bool:
+        """Whether a story speaks of a class action or of claims for a whole group."""
+        ca = self.kinds.get("class_action")
+        return ca is not None and bool((ca.triggers is not None and ca.triggers.search(text))
+                                       or (self.group_cue_re is not None and self.group_cue_re.search(text)))
+
     def _lawsuits_as_class_action(self, text: str, claims: list[dict]) -> None:
         """A lawsuit in a story that also calls the case a class action ("Should the judge allow the case to go forward
         as a class action") or brings it for a whole group ("namens ruim een miljoen gebruikers") is that class action."""
-        ca = self.kinds.get("class_action")
-        if ca is None or self.lawsuit_re is None:
-            return
-        if not ((ca.triggers is not None and ca.triggers.search(text))
-                or (self.group_cue_re is not None and self.group_cue_re.search(text))):
+        if self.lawsuit_re is None or not self._collective_story(text):
             return
         for c in claims:
             party = c.get("_claimant_party")
@@ -832,6 +855,14 @@ class ClaimExtractor:
         if any(seg[0] <= c.start < seg[1] and not c.law_only for c in citations):
             return True
         return self._status(seg_text, kind) is not None
+
+    def _holding_cites(self, text: str, a: int, b: int, citations) -> bool:
+        """Whether a court's clause holds what an article says: it cites an article (not only a law, not an Art. 6
+        basis) and decides nothing about the case (no status: upheld, annulled, dismissed, ordered ...)."""
+        cited = [c for c in citations if a <= c.start < b and not c.law_only]
+        if not cited or any(self.finder.basis_of(art) for c in cited for art in c.articles):
+            return False
+        return self._status(text[a:b], "court_ruling") is None
 
     def _describes_law(self, sentence: str) -> bool:
         """Whether a sentence states what an article provides in general (the article_citation kind's generic forms)."""
@@ -1176,10 +1207,10 @@ class ClaimExtractor:
             target = min((p for p in parties if p.name == owner), key=lambda p: abs(p.start - main.start), default=target)
         if claimant is not None and claimant.anaphor and claimant.type == "court" \
                 and not re.search(r"\s[A-Z]", text[claimant.start:claimant.end]) and not any(
-                c["kind"] == "court_ruling" and c["claimant"] == claimant.name for c in earlier):
+                _rules(c) and c["claimant"] == claimant.name for c in earlier):
             # a bare "the court", "the judges": the court that decides in the story, not one only mentioned since
             # (the national court that referred the questions); "het Europese Hof" names its court
-            claimant = next((c["_claimant_party"] for c in reversed(earlier) if c["kind"] == "court_ruling"
+            claimant = next((c["_claimant_party"] for c in reversed(earlier) if _rules(c)
                              and c.get("_claimant_party") is not None and c["_claimant_party"].type == "court"), claimant)
         if kind == "order" and claimant is not None and claimant.type == "court":
             kind = "court_ruling"  # what a court orders ("ordered the Commission to pay damages") is its ruling
@@ -1331,6 +1362,11 @@ _OBLIGATION = re.compile(r"(?<![\w])(?:moet|moeten|(?:mag|mogen)\s+(?:\S+\s+){0,
 _DUTY_MODAL = re.compile(r"(?:moet|moeten|must|has to|have to)(?![\w])", re.I)
 _BROUGHT = {"complaint", "class_action", "cease_and_desist", "objection", "appeal"}
 _ENFORCEMENT = {"fine", "order", "reprimand", "investigation", "court_ruling"}
+
+
+def _rules(claim: dict) -> bool:
+    """A court's ruling, or its holding on what an article says (an article_citation made from a ruling clause)."""
+    return claim["kind"] == "court_ruling" or bool(claim.get("_holding"))
 
 _STATUS_FOR = {
     "fine": {"imposed", "proposed", "considered", "announced", "upheld", "annulled", "rejected", "pending"},

@@ -2462,3 +2462,63 @@ def test_silence_after_a_finding_is_no_further_finding(pipes):
 def test_a_relative_or_a_critic_speaks_for_no_one_else(pipes, text, not_for):
     got = [c for c in run(pipes, "en", text, actors=ACTORS + [("Jan Peeters", "person")]) if c["kind"] == "legal_basis"]
     assert got and got[0]["claimant"] != not_for, got
+
+
+# ---- a court's holding on what an article says (the corpus convention: article_citation) -----------------------
+@pytest.mark.parametrize("lang,text,polarity", [
+    ("en", "The CJEU held that such order data falls under Article 9(1) GDPR.", "affirm"),
+    ("en", "The judges at the Court of Justice of the European Union held that Article 82 covers the anxiety the "
+           "tenants described.", "affirm"),
+    ("nl", "De rechtbank Amsterdam oordeelt dat die blokkades geautomatiseerde besluiten zijn in de zin van artikel 22 "
+           "van de AVG.", "affirm"),
+    ("en", "The CJEU held that the exclusion in Article 2(2)(a) of the GDPR does not cover the committee.", "deny"),
+])
+def test_a_courts_holding_on_an_article_is_an_article_citation(pipes, lang, text, polarity):
+    c = only(run(pipes, lang, text), "article_citation")
+    assert c["claimant"] in ("Court of Justice of the European Union", "Rechtbank Amsterdam")
+    assert c["polarity"] == polarity and c["articles"]
+    assert "court_ruling" not in kinds(run(pipes, lang, text))
+
+
+def test_a_court_deciding_the_case_under_an_article_still_rules(pipes):
+    # a decision (upheld, annulled ...) is the court's ruling even where it names an article
+    text = "The CJEU upheld the €150 million fine that the CNIL imposed on Meta under Article 83 GDPR."
+    assert "court_ruling" in kinds(run(pipes, "en", text))
+    # and a bare "the court" after a holding is the court that held it
+    text = ("The CJEU held that such order data falls under Article 9(1) GDPR. The Rechtbank Amsterdam had asked the "
+            "question. The court also ruled that Meta must stop.")
+    rulings = [c for c in run(pipes, "en", text) if c["kind"] == "court_ruling"]
+    assert rulings and rulings[-1]["claimant"] == "Court of Justice of the European Union", rulings
+
+
+# ---- objections and lawsuits without the usual nouns (dev batches, 2026-12-02) --------------------------------
+@pytest.mark.parametrize("text", [
+    "Tenants who do not want a sensor can object, Meta said.",
+    "Max Schrems objected under Article 21 of the GDPR to any further processing by Meta.",
+])
+def test_the_verb_object_on_its_own_is_an_objection(pipes, text):
+    assert "objection" in kinds(run(pipes, "en", text))
+
+
+@pytest.mark.parametrize("text", [
+    "Meta has objected to the fine the CNIL imposed.",   # a party contesting a decision: not an objection to processing
+    "Meta said it would consider the object detection results.",
+])
+def test_objecting_to_a_decision_or_a_noun_object_is_no_objection(pipes, text):
+    assert "objection" not in kinds(run(pipes, "en", text))
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("en", "Max Schrems went to court to claim damages from Meta."),
+    ("nl", "Meta weigerde zijn gegevens te wissen. Max Schrems stapte daarop naar de rechter."),
+    ("en", "Several owners have filed lawsuits of their own against Meta."),
+])
+def test_going_to_court_on_ones_own_is_a_lawsuit(pipes, lang, text):
+    c = only(run(pipes, lang, text), "other")
+    assert c["status"] == "filed" and c["claimant"] in ("Max Schrems", "owners")
+
+
+def test_a_fined_company_going_to_court_appeals(pipes):
+    text = "De AP legde Uber een boete van 290 miljoen euro op. Uber stapte naar de rechter."
+    claims = run(pipes, "nl", text)
+    assert "other" not in kinds(claims)
