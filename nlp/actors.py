@@ -801,6 +801,19 @@ class ActorRecognizer:
             return typ[0] if typ is not None else None
         return None
 
+    def _tagged_surnames(self, doc, actors: list[dict]) -> set[str]:
+        """Names of two or three capitalised words, not in the knowledge base, whose last word the name tagger calls a
+        person where it stands alone elsewhere in the story ("Sanne Pijnenburg" ... "Volgens Pijnenburg"): a person's
+        full name, whatever label the full name got."""
+        alone = {e.text for e in doc.ents if self.ner_labels.get(e.label_) == "person" and " " not in e.text}
+        out = set()
+        for g in actors:
+            words = g["name"].split()
+            if not g["kb"] and 2 <= len(words) <= 3 and words[-1] in alone and all(w[:1].isupper() for w in words) \
+                    and not any(_CAMEL.search(w) for w in words):
+                out.add(g["name"])
+        return out
+
     def _type_from_context(self, doc, m: dict) -> str | None:
         """Type from words inside the name, a descriptor/title right before it, or an apposition after it."""
         text = doc_text(doc)
@@ -1039,6 +1052,7 @@ class ActorRecognizer:
 
     def _finish(self, doc, actors: list[dict], free, take) -> list[dict]:
         text = doc_text(doc)
+        surname_of = self._tagged_surnames(doc, actors)
         for g in actors:
             if g["kb"]:
                 continue
@@ -1058,6 +1072,8 @@ class ActorRecognizer:
                 typ = "person" if "person" in g["labels"] else "company"
                 if typ == "person" and len(g["name"].split()) == 1 and _CAMEL.search(g["name"]):
                     typ = "company"  # "VoetbalTV", "FitPuls": brand names, never a person's name
+                if typ == "company" and g["name"] in surname_of:
+                    typ = "person"  # "Sanne Pijnenburg" tagged an organisation, "Volgens Pijnenburg" a person
                 if typ == "person":
                     typ = self._not_a_person(g["name"]) or typ
             elif typ == "regulator" and self._plain_person_name(g["name"]) and any(

@@ -1068,3 +1068,34 @@ def test_two_names_that_share_letters_are_not_abbreviations_of_each_other(en_ner
     en_ner.get_pipe("test_actors_fake_ner").spans = [("Kent Police", "ORG"), ("Kensington Police", "ORG")]
     doc = en_ner("Kent Police said it would review the footage, while Kensington Police declined to comment.")
     assert {"Kent Police", "Kensington Police"} <= set(by_name(doc)), by_name(doc)
+
+
+def test_a_full_name_tagged_an_organisation_is_a_person_when_its_surname_alone_is_one(nl_ner):
+    nl_ner.get_pipe("test_actors_fake_ner").spans = [("Sanne Pijnenburg", "ORG"), ("Pijnenburg", "PERSON")]
+    doc = nl_ner("De advocaat van de oud-medewerker, Sanne Pijnenburg, spreekt van een belangrijke uitspraak. "
+                 "Volgens Pijnenburg gaat het om veel zaken.")
+    actors = by_name(doc)
+    assert actors["Sanne Pijnenburg"]["type"] == "person", actors
+    assert len(actors["Sanne Pijnenburg"]["mentions"]) == 2
+
+
+def test_an_organisation_whose_last_word_is_not_a_tagged_surname_stays_one(nl_ner):
+    nl_ner.get_pipe("test_actors_fake_ner").spans = [("Kraanwater Diensten", "ORG"), ("Pijnenburg", "PERSON")]
+    doc = nl_ner("Kraanwater Diensten weigert de gegevens te wissen. Volgens Pijnenburg is dat onterecht.")
+    assert by_name(doc)["Kraanwater Diensten"]["type"] == "company", by_name(doc)
+
+
+@pytest.mark.parametrize("name,typ", [
+    ("Lucerne City Council", "government"), ("Gambling Commission", "regulator"), ("Tika Data Trust", "ngo"),
+    ("Patients' Voice Ireland", "ngo"), ("Renters Collective Australia", "ngo"), ("AZ Scheldeland", "other"),
+])
+def test_words_inside_a_name_type_it(en_ner, name, typ):
+    en_ner.get_pipe("test_actors_fake_ner").spans = [(name, "ORG")]
+    doc = en_ner(f"On Monday {name} published a short statement about the data.")
+    assert by_name(doc)[name]["type"] == typ, by_name(doc)
+
+
+def test_a_research_leader_is_a_person(nl_ner):
+    nl_ner.get_pipe("test_actors_fake_ner").spans = [("Tessa Oudshoorn", "ORG")]
+    doc = nl_ner("Dat zegt onderzoeksleider Tessa Oudshoorn van het instituut.")
+    assert by_name(doc)["Tessa Oudshoorn"]["type"] == "person", by_name(doc)
