@@ -1053,6 +1053,7 @@ class ActorRecognizer:
     def _finish(self, doc, actors: list[dict], free, take) -> list[dict]:
         text = doc_text(doc)
         surname_of = self._tagged_surnames(doc, actors)
+        last_words = {g["name"].split()[-1] for g in actors if " " in g["name"]}
         for g in actors:
             if g["kb"]:
                 continue
@@ -1074,6 +1075,10 @@ class ActorRecognizer:
                     typ = "company"  # "VoetbalTV", "FitPuls": brand names, never a person's name
                 if typ == "company" and g["name"] in surname_of:
                     typ = "person"  # "Sanne Pijnenburg" tagged an organisation, "Volgens Pijnenburg" a person
+                elif typ == "person" and " " not in g["name"] and g["name"] not in last_words:
+                    # one word the tagger calls a person, no title, no full name it shortens ("Premom", "Dacia"):
+                    # stories name people in full, so it is a firm or a brand
+                    typ = "company"
                 if typ == "person":
                     typ = self._not_a_person(g["name"]) or typ
             elif typ == "regulator" and self._plain_person_name(g["name"]) and any(

@@ -1099,3 +1099,13 @@ def test_a_research_leader_is_a_person(nl_ner):
     nl_ner.get_pipe("test_actors_fake_ner").spans = [("Tessa Oudshoorn", "ORG")]
     doc = nl_ner("Dat zegt onderzoeksleider Tessa Oudshoorn van het instituut.")
     assert by_name(doc)["Tessa Oudshoorn"]["type"] == "person", by_name(doc)
+
+
+def test_one_word_the_tagger_calls_a_person_without_a_title_or_full_name_is_a_firm(en_ner):
+    en_ner.get_pipe("test_actors_fake_ner").spans = [("Premom", "PERSON"), ("Maya Lindqvist", "PERSON"),
+                                                     ("Lindqvist", "PERSON")]
+    doc = en_ner("The regulator fined Premom over its ovulation data. Maya Lindqvist, who uses the app, complained. "
+                 "Lindqvist said she felt misled.")
+    actors = by_name(doc)
+    assert actors["Premom"]["type"] == "company", actors
+    assert actors["Maya Lindqvist"]["type"] == "person" and len(actors["Maya Lindqvist"]["mentions"]) == 2, actors
