@@ -2522,3 +2522,11 @@ def test_a_fined_company_going_to_court_appeals(pipes):
     text = "De AP legde Uber een boete van 290 miljoen euro op. Uber stapte naar de rechter."
     claims = run(pipes, "nl", text)
     assert "other" not in kinds(claims)
+
+
+def test_de_vereniging_points_back_to_the_nearest_association_of_either_type(pipes):
+    actors = ACTORS + [("Universiteit Utrecht", "other")]
+    text = ("De Universiteit Utrecht onderzocht het datalek. Bits of Freedom noemt het lek onacceptabel. "
+            "De vereniging dient een klacht in tegen Meta.")
+    c = only(run(pipes, "nl", text, actors=actors), "complaint")
+    assert c["claimant"] == "Bits of Freedom", c
