@@ -5,7 +5,8 @@ claim components; the test split is never read) that match a gold claim (kind an
 `privnews eval` matches them). For each such claim and role, every candidate (`nlp.claim_roles.candidates`) is
 right or wrong by the evaluator's own test (`nlp.evaluate._same_party`: a gold actor by any of its names, a group by
 its words). The scorer is trained with a softmax over each claim's candidates (torch, full determinism: fixed seed,
-fixed order) on the claims whose right answer is among the candidates, and written as JSON weights.
+fixed order; full-batch, so seconds) on the claims whose right answer is among the candidates, and written as JSON
+weights.
 
     python -m models.training.train_claim_roles [--output models/claim-roles/weights.json] [--folds 5]
 
@@ -17,7 +18,6 @@ import argparse
 import hashlib
 import json
 import logging
-import random
 import time
 from pathlib import Path
 
@@ -26,7 +26,7 @@ from nlp.claim_roles import DEFAULT_MODEL, MODELS_DIR, ROLES, claim_features, re
 
 logger = logging.getLogger(__name__)
 
-EPOCHS, LEARNING_RATE, L2, BATCH = 30, 0.05, 1e-3, 64
+STEPS, LEARNING_RATE, L2 = 300, 0.05, 1e-3
 
 
 def role_rows(doc: dict, pred: dict, role: str) -> list[tuple[list[dict], list[bool], bool]]:
@@ -54,37 +54,40 @@ def role_rows(doc: dict, pred: dict, role: str) -> list[tuple[list[dict], list[b
     return rows
 
 
-def fit(rows: list[tuple[list[dict], list[bool], bool]], seed: int = 0) -> dict[str, float]:
-    """Weights maximising the log-probability of the right candidates (softmax over each claim's candidates)."""
+def fit(rows: list[tuple[list[dict], list[bool], bool]], seed: int = 0, l2: float = L2) -> dict[str, float]:
+    """Weights maximising the mean log-probability of the right candidates (a softmax over each claim's candidates)
+    minus an L2 penalty: full-batch Adam over one sparse matrix of every candidate's features. The objective is
+    convex and every step sees all claims, so the result depends on the data only (`seed` is kept for the record)."""
     import torch
 
     torch.manual_seed(seed)
     usable = [(f, y) for f, y, _ in rows if any(y)]
     vocab = sorted({k for feats, _ in usable for f in feats for k in f})
     index = {k: i for i, k in enumerate(vocab)}
-
-    def tensor(feats: list[dict]):
-        x = torch.zeros(len(feats), len(vocab))
-        for i, f in enumerate(feats):
+    row, col, val, claim_of, right = [], [], [], [], []
+    for ci, (feats, ys) in enumerate(usable):
+        for f, y in zip(feats, ys):
             for k, v in f.items():
-                x[i, index[k]] = v
-        return x
-    data = [(tensor(f), torch.tensor(y)) for f, y in usable]
+                row.append(len(claim_of))
+                col.append(index[k])
+                val.append(v)
+            claim_of.append(ci)
+            right.append(y)
+    x = torch.sparse_coo_tensor([row, col], val, (len(claim_of), len(vocab)), check_invariants=True).coalesce()
+    claim_of_t, right_t, n = torch.tensor(claim_of), torch.tensor(right), len(usable)
+
+    def per_claim_logsumexp(scores):
+        top = torch.full((n,), -1e30).scatter_reduce(0, claim_of_t, scores, "amax", include_self=True)
+        return top + torch.log(torch.zeros(n).index_add(0, claim_of_t, torch.exp(scores - top[claim_of_t])))
     w = torch.zeros(len(vocab), requires_grad=True)
     optimizer = torch.optim.Adam([w], lr=LEARNING_RATE)
-    for epoch in range(EPOCHS):
-        order = list(range(len(data)))
-        random.Random(seed + epoch).shuffle(order)
-        for start in range(0, len(order), BATCH):
-            loss = torch.zeros(())
-            for j in order[start:start + BATCH]:
-                x, y = data[j]
-                s = x @ w
-                loss = loss - (torch.logsumexp(s[y], 0) - torch.logsumexp(s, 0))
-            loss = loss / BATCH + L2 * (w ** 2).sum()
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
+    for _ in range(STEPS):
+        s = torch.sparse.mm(x, w.unsqueeze(1)).squeeze(1)
+        right_s = torch.where(right_t, s, torch.full_like(s, -1e30))
+        loss = (per_claim_logsumexp(s) - per_claim_logsumexp(right_s)).mean() + l2 * (w ** 2).sum()
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
     return {k: round(float(v), 6) for k, v in zip(vocab, w.detach()) if abs(float(v)) > 1e-6}
 
 
