@@ -1266,9 +1266,15 @@ class ClaimExtractor:
             return inverted
         named_before = any(sent[0] <= p.start < cue_pos for p in parties)
         # "Within weeks it told regulators it planned to switch to consent": a pronoun for the last topic
-        if prev_topic is not None and prev_topic.type in ("company", "government", "other") and not named_before \
-                and re.search(r"(?<![\w])(?:it|they|het|zij|ze|hij|he|she)(?![\w])", text[sent[0]:cue_pos], re.I):
+        pronoun = not named_before and re.search(r"(?<![\w])(?:it|they|het|zij|ze|hij|he|she)(?![\w])",
+                                                 text[sent[0]:cue_pos], re.I)
+        if pronoun and prev_topic is not None and prev_topic.type in ("company", "government", "other"):
             return prev_topic
+        if pronoun and main_target is not None and main_target.type in ("company", "government", "other") \
+                and (prev_topic is None or prev_topic.type in ("regulator", "court")):
+            # "It said it could rely on its legitimate interest" after the regulator spoke: a regulator relies on
+            # no basis of its own, so the pronoun is the processor the story is about
+            return main_target
         # "..., relying on its legitimate interest" with no party named in the sentence: the basis is the processor's
         # own, and the processor is the story's subject (a regulator relies on no basis of its own)
         if main_target is not None and main_target.type in ("company", "government", "other") and not named_before \

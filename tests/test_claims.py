@@ -2530,3 +2530,10 @@ def test_de_vereniging_points_back_to_the_nearest_association_of_either_type(pip
             "De vereniging dient een klacht in tegen Meta.")
     c = only(run(pipes, "nl", text, actors=actors), "complaint")
     assert c["claimant"] == "Bits of Freedom", c
+
+
+def test_a_pronoun_relying_on_a_basis_after_the_regulator_spoke_is_the_processor(pipes):
+    text = ("The ICO reprimanded TikTok over its age checks. It said it could rely on its legitimate interest "
+            "when it checked the ages of users.")
+    lb = only(run(pipes, "en", text), "legal_basis")
+    assert (lb["claimant"], lb["target"], lb["polarity"]) == ("TikTok", "TikTok", "affirm"), lb
