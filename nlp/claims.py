@@ -1157,11 +1157,18 @@ class ClaimExtractor:
             target = claimant  # a company (or its spokesperson) naming the basis of its own processing
         if kind == "article_citation" and claimant is not None and claimant.type == "company":
             target = claimant  # a company saying what the law requires of itself
+        if kind in ("legal_basis", "article_citation") and target is None and claimant is not None \
+                and claimant.type in ("company", "government", "other"):
+            # a processor speaking of a basis speaks of its own (690 dev claims: 674 with itself as target, none
+            # without a target)
+            target = claimant
         if no_need and (claimant is None or claimant.type not in ("company", "government", "other")):
             claimant = self_claimer  # "X says ..., and that it does not need consent": the company speaking
         if no_need and claimant is not None and claimant.type in ("company", "government", "other"):
             target = claimant  # "says it does not need customers' consent": about its own processing
-        elif kind == "legal_basis" and polarity == "deny" and claimant is not None and target is not None and claimant.name == target.name:
+        elif kind == "legal_basis" and polarity == "deny" and claimant is not None and target is not None \
+                and claimant.name == target.name and claimant.type not in ("company", "government", "other"):
+            # (a processor denying a basis denies its own: 40 of its 44 dev denials have itself as target)
             target = self._fallback_target(earlier, kind, claimant, main_target, at=main.start)
         # a non-company discussing a basis the target claimed for itself contests it
         if kind == "legal_basis" and polarity == "affirm" and claimant is not None and target is not None \

@@ -2537,3 +2537,9 @@ def test_a_pronoun_relying_on_a_basis_after_the_regulator_spoke_is_the_processor
             "when it checked the ages of users.")
     lb = only(run(pipes, "en", text), "legal_basis")
     assert (lb["claimant"], lb["target"], lb["polarity"]) == ("TikTok", "TikTok", "affirm"), lb
+
+
+def test_a_processor_denying_a_basis_denies_its_own(pipes):
+    text = "De AP onderzocht Uber. Volgens Uber vragen klanten dus niet om toestemming."
+    lb = only(run(pipes, "nl", text), "legal_basis")
+    assert (lb["claimant"], lb["target"]) == ("Uber", "Uber"), lb
