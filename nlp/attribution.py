@@ -69,6 +69,7 @@ class Cues:
     relation_before: re.Pattern | None = None  # "dochter van", "its owner": a party named to describe another
     recipient_before: re.Pattern | None = None  # "transferred the data to X", "deelde de gegevens met X": a recipient
     cause_before: re.Pattern | None = None
+    medium_after: re.Pattern | None = None  # "WhatsApp group", "Facebook-pagina": a platform used as a medium
     decision_owner: re.Pattern | None = None  # "het vonnis van (de) ", "the decision of (the) ": whose decision it is
     against_before: re.Pattern | None = None  # "tegen", "against": the party a step is taken against, nothing else
     object_after_verb: bool = False  # a party right after the trigger verb is its object ("fined Meta"); not in
@@ -132,6 +133,8 @@ class Cues:
             relation_before=ends_with_re(roles.get("relation_before", [])),
             recipient_before=ends_with_re(roles.get("recipient_before", [])),
             cause_before=words_re(roles.get("cause_before", [])),
+            medium_after=re.compile(r"[\s-](?:" + "|".join(roles["medium_after"]) + r")(?![\w])", re.I)
+            if roles.get("medium_after") else None,
             decision_owner=owner_before_re(roles.get("decision_objects", []), definite=True),
         )
 
@@ -201,7 +204,8 @@ def collect_parties(text: str, actors, cues: Cues) -> list[Party]:
     last_end = -1
     for p in named:  # drop nested mentions ("noyb" inside "privacyorganisatie noyb")
         if p.start >= last_end:
-            aside = _describes_another(text, p.start, cues) or _receives_data(text, p.start, cues)
+            aside = _describes_another(text, p.start, cues) or _receives_data(text, p.start, cues) \
+                or bool(cues.medium_after is not None and cues.medium_after.match(text, p.end))
             parties.append(replace(p, aside=True) if aside else p)
             last_end = p.end
     taken = [(p.start, p.end) for p in parties]

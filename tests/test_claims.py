@@ -2543,3 +2543,11 @@ def test_a_processor_denying_a_basis_denies_its_own(pipes):
     text = "De AP onderzocht Uber. Volgens Uber vragen klanten dus niet om toestemming."
     lb = only(run(pipes, "nl", text), "legal_basis")
     assert (lb["claimant"], lb["target"]) == ("Uber", "Uber"), lb
+
+
+def test_a_platform_named_as_the_medium_is_no_party(pipes):
+    actors = ACTORS + [("WhatsApp", "company")]
+    text = ("The CNIL fined Uber €60 million. Staff had shared the footage in a WhatsApp group. "
+            "The CNIL said the company had no valid legal basis for the cameras.")
+    lb = only(run(pipes, "en", text, actors=actors), "legal_basis")
+    assert lb["target"] == "Uber", lb
