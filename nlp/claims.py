@@ -198,6 +198,10 @@ class ClaimExtractor:
                                              re.I) if lex.get("roles", {}).get("enforcer_titles") else None)
         self.authority_lawsuit_re = words_re(lex.get("kinds", {}).get("complaint", {}).get("authority_lawsuits", []))
         self.group_cue_re = words_re(ca.get("group_cues", []))
+        # "asks the CNIL to order Cantinéo to ...", "wil dat de toezichthouder een boete oplegt": a fine or order
+        # someone asks a regulator for is the asker's proposal
+        req = lex.get("roles", {}).get("request_before", [])
+        self.request_re = re.compile(r"(?<![\w])(?:" + "|".join(req) + r")", re.I) if req else None
         # the kind of a lawsuit a person brings on their own ("Schrems sued the company"); none: stays a complaint
         self.person_lawsuit_kind = lex.get("kinds", {}).get("complaint", {}).get("person_lawsuit_kind")
         self.owners: dict[str, str] = dict(data.get("owners", {}))
@@ -478,6 +482,8 @@ class ClaimExtractor:
             seg_next = groups[gi + 1][0][0] if gi + 1 < len(groups) else se
             claim = self._claim(doc, text, (a, b), (ss, se), main, group, parties, sent_cits, money, speaker,
                                 prev_topic, enforcer, main_target, doc_claims + out, out, seg_next)
+            if claim and claim["kind"] in ("fine", "order") and self.request_re is not None:
+                self._requested(text, (ss, se), claim, parties, doc_claims + out, main)
             if claim and holding:
                 cited = next(c for c in sent_cits if a <= c.start < b and not c.law_only)
                 claim.update(kind="article_citation", _holding=True, polarity=self._polarity(
@@ -855,6 +861,41 @@ class ClaimExtractor:
         if any(seg[0] <= c.start < seg[1] and not c.law_only for c in citations):
             return True
         return self._status(seg_text, kind) is not None
+
+    def _requested(self, text: str, sent: tuple[int, int], claim: dict, parties: list[Party], earlier: list[dict],
+                   main: _Hit) -> None:
+        """A fine or order that a party asks a regulator for ("noyb asks the CNIL to order Cantinéo to stop", "The
+        complaint asks Datatilsynet to impose a fine", "Ook wil de organisatie dat de toezichthouder een boete
+        oplegt") is the asker's proposal: the asker is the claimant, the status `proposed`. The asker is the last
+        party before the request words (not a court; a regulator asking a court keeps its claim), else, for a
+        company or the target itself, the party of the last complaint."""
+        lo = max(sent[0], main.start - 120)
+        cue = None
+        # the trigger may hold the request ("asks the CNIL to order"): cues up to its end
+        for m in self.request_re.finditer(text, lo, main.end):
+            cue = m
+        if cue is None or re.search(r"[.;]", text[cue.end():max(cue.end(), main.start)]):
+            return
+        asker = next((p for p in reversed(parties) if sent[0] <= p.start < cue.start() and p.type != "court"), None)
+        if asker is not None and asker.type == "regulator":
+            return  # "The commissioner is asking the court to impose penalties": the regulator's own step
+        askers = ("ngo", "person", "other", UNNAMED)
+        if asker is None or asker.type not in askers:
+            # "The complaint asks Datatilsynet to ...": the complainant
+            asker = next((c["_claimant_party"] for c in reversed(earlier) if c["kind"] == "complaint"
+                          and c.get("_claimant_party") is not None), None)
+        if asker is None or asker.type not in askers:
+            return
+        if asker.name == claim.get("target"):
+            # "noyb also wants the regulator to impose a fine": the asker is no target; the fine would hit the
+            # party the story's claims are against
+            target = next((c["_target_party"] for c in reversed(earlier) if c.get("_target_party") is not None
+                           and c["_target_party"].name != asker.name
+                           and c["_target_party"].type in ("company", "government", "other")), None)
+            if target is None:
+                return
+            claim.update(target=target.name, _target_party=target)
+        claim.update(claimant=asker.name, _claimant_party=asker, status="proposed")
 
     def _holding_cites(self, text: str, a: int, b: int, citations) -> bool:
         """Whether a court's clause holds what an article says: it cites an article (not only a law, not an Art. 6

@@ -2551,3 +2551,19 @@ def test_a_platform_named_as_the_medium_is_no_party(pipes):
             "The CNIL said the company had no valid legal basis for the cameras.")
     lb = only(run(pipes, "en", text, actors=actors), "legal_basis")
     assert lb["target"] == "Uber", lb
+
+
+@pytest.mark.parametrize("lang,text,kind", [
+    ("en", "noyb filed a complaint against Meta. noyb asks the CNIL to order Meta to stop the transfers.", "order"),
+    ("en", "noyb filed a complaint against Meta. noyb also wants the regulator to impose a fine on Meta.", "fine"),
+    ("nl", "Bits of Freedom diende een klacht in tegen Meta. Ook wil de organisatie dat de toezichthouder een boete "
+           "oplegt.", "fine"),
+])
+def test_a_fine_or_order_someone_asks_a_regulator_for_is_their_proposal(pipes, lang, text, kind):
+    c = only(run(pipes, lang, text), kind)
+    assert c["claimant"] in ("noyb", "Bits of Freedom") and c["target"] == "Meta" and c["status"] == "proposed", c
+
+
+def test_a_regulator_asking_a_court_for_a_fine_keeps_its_claim(pipes):
+    c = only(run(pipes, "en", "The ICO is asking the court to impose a fine on TikTok."), "fine")
+    assert c["claimant"] == "Information Commissioner's Office", c
