@@ -40,6 +40,7 @@ logger = logging.getLogger(__name__)
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 DEFAULT_KB = MODELS_DIR / "kb" / "actors.jsonl"
 DEFAULT_CUES = MODELS_DIR / "patterns" / "actor_cues.toml"
+STATISTICS_COMMON = MODELS_DIR / "patterns" / "statistics_common.toml"
 ACTOR_TYPES = ("company", "regulator", "ngo", "person", "court", "government", "other")
 
 if not Doc.has_extension("actors"):
@@ -256,7 +257,8 @@ class ActorRecognizer:
         self.company_last_words = {w.lower() for w in c["names"].get("company_last_words", [])}
         self.leading_particles = set(c["names"].get("leading_particles", []))
         self.government_of = {w.lower() for w in c["names"].get("government_of", [])}
-        self.currency_codes = set(c["names"].get("currency_codes", []))
+        # the statistics lexicon's ISO codes ("... Authority SEK 2.5 million"): one list for both components
+        self.currency_codes = set(load_cues(STATISTICS_COMMON)["currency_codes"]["codes"])
         self.place_body_words = {w.lower() for w in c["names"].get("place_body_words", [])}
         last_words = [w.lower() for w in c["reject"].get("last_words", [])]
         self.reject_last = {w for w in last_words if not w.startswith("*")}

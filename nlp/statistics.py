@@ -613,6 +613,7 @@ class StatisticsExtractor:
             elif idx > 0 and toks[idx - 1].text in ("\"", "“", "'", "(", "‘", ":", "«", "„"):
                 sent_starts.add(idx)
         mentions = _actor_mentions(actors)
+        symbol_starts = self.parser.r.currency_symbols.firsts  # "€", "₱", "US$" ...: a symbol opens an amount
         out: list[dict] = []
         i = 0
         n = len(toks)
@@ -620,7 +621,7 @@ class StatisticsExtractor:
         while i < n:
             qs = []
             t = toks[i]
-            if (t.kind in ("num", "word") or t.text in ("€", "$", "£", "¥")) and self.parser.can_start(toks, i):
+            if (t.kind in ("num", "word") or t.low in symbol_starts) and self.parser.can_start(toks, i):
                 try:
                     qs = self.parser.read_at(toks, i, pos_at, sent_starts)
                 except (ValueError, OverflowError, IndexError):

@@ -1109,3 +1109,10 @@ def test_one_word_the_tagger_calls_a_person_without_a_title_or_full_name_is_a_fi
     actors = by_name(doc)
     assert actors["Premom"]["type"] == "company", actors
     assert actors["Maya Lindqvist"]["type"] == "person" and len(actors["Maya Lindqvist"]["mentions"]) == 2, actors
+
+
+def test_a_currency_code_of_the_statistics_lexicon_ends_a_name(en_ner):
+    # one list for both components (statistics_common.toml [currency_codes]); THB came with the Asian stories
+    en_ner.get_pipe("test_actors_fake_ner").spans = [("Personal Data Protection Committee THB", "ORG")]
+    doc = en_ner("The fine of the Personal Data Protection Committee THB 7 million was the first.")
+    assert "Personal Data Protection Committee" in by_name(doc), by_name(doc)

@@ -31,6 +31,12 @@ POSITIVE = [
     ("en", "The commission fined the firm 3.2 billion won and each pupil may claim 300,000 won.",
      [(3_200_000_000, "KRW", "="), (300_000, "KRW", "=")]),
     ("nl", "De toezichthouder legde een boete op van 3,2 miljard won.", [(3_200_000_000, "KRW", "=")]),
+    # currencies beyond Europe: words, codes and signs
+    ("nl", "De PDPC legde een boete op van 7 miljoen baht.", [(7_000_000, "THB", "=")]),
+    ("nl", "Gebruikers kregen zo'n 7.000 Keniaanse shilling.", [(7_000, "KES", "~")]),
+    ("en", "The commission fined the lender 10 million naira.", [(10_000_000, "NGN", "=")]),
+    ("en", "The regulator fined the firm SAR 5 million and the bank ₱2 million.",
+     [(5_000_000, "SAR", "="), (2_000_000, "PHP", "=")]),
     # a count of the things named before, and adjectives joined by "and" before the counted noun
     ("en", "Regulators received complaints about the app; 23 of them came from parents.", [(23, "count", "=")]),
     ("nl", "De AP kreeg klachten over de app; 23 daarvan kwamen van ouders.", [(23, "count", "=")]),
