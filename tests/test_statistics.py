@@ -31,6 +31,9 @@ POSITIVE = [
     ("en", "The commission fined the firm 3.2 billion won and each pupil may claim 300,000 won.",
      [(3_200_000_000, "KRW", "="), (300_000, "KRW", "=")]),
     ("nl", "De toezichthouder legde een boete op van 3,2 miljard won.", [(3_200_000_000, "KRW", "=")]),
+    # shares with any denominator up to twenty
+    ("nl", "Een op de twaalf klanten klaagde bij de AP.", [(8.3, "percent", "=")]),
+    ("en", "One in fifteen customers complained to the regulator.", [(6.7, "percent", "=")]),
     # currencies beyond Europe: words, codes and signs
     ("nl", "De PDPC legde een boete op van 7 miljoen baht.", [(7_000_000, "THB", "=")]),
     ("nl", "Gebruikers kregen zo'n 7.000 Keniaanse shilling.", [(7_000, "KES", "~")]),
