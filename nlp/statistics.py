@@ -282,8 +282,9 @@ class StatisticsParser:
             return True
         return False
 
-    def _name_number(self, toks: list[Tok], i: int, sent_starts: set[int]) -> bool:
-        """'Windows 11', 'iPhone 15', 'Galaxy S 24': a bare number right after a capitalised name word."""
+    def _name_number(self, toks: list[Tok], i: int, sent_starts: set[int], actor_ends: frozenset[int] = frozenset()) -> bool:
+        """'Windows 11', 'iPhone 15', 'Galaxy S 24': a bare number right after a capitalised name word that is not
+        the end of an actor's mention (`actor_ends`: character offsets where mentions end)."""
         if i == 0:
             return False
         prev = toks[i - 1]
@@ -295,6 +296,10 @@ class StatisticsParser:
             return False
         if prev.text in self.r.currency_codes or prev.low in self.r.months:
             return prev.low in self.r.months and _day_or_year(toks[i].text)
+        if self.lang == "nl" and prev.end in actor_ends:
+            # "legde Elbhafen 37 stadionverboden op": after an inverted verb the actor is the subject (English has
+            # no such order, and "NHS 111" is a service's name)
+            return False
         return True
 
     # ------------------------------------------------------------ count nouns
@@ -371,7 +376,8 @@ class StatisticsParser:
         return k
 
     # ------------------------------------------------------------ main reader
-    def read_at(self, toks: list[Tok], i: int, pos_at: dict[int, str], sent_starts: set[int]) -> list[Quantity]:
+    def read_at(self, toks: list[Tok], i: int, pos_at: dict[int, str], sent_starts: set[int],
+                actor_ends: frozenset[int] = frozenset()) -> list[Quantity]:
         n = len(toks)
         start_i = i
         comparator = "="
@@ -400,7 +406,7 @@ class StatisticsParser:
                         i += 1
                 else:
                     return []
-        first = self._read_simple(toks, i, pos_at, sent_starts, start_i, comparator)
+        first = self._read_simple(toks, i, pos_at, sent_starts, start_i, comparator, actor_ends)
         if first is None:
             return []
         # ranges: "X en/and/tot/to/- Y"
@@ -408,7 +414,7 @@ class StatisticsParser:
         jm = self.r.range_joiners.match(toks, j) if j < n else None
         if jm and (ranged or toks[j].text in ("-", "–", "tot", "to")):
             k = j + jm[0]
-            second = self._read_simple(toks, k, pos_at, sent_starts, k, "=")
+            second = self._read_simple(toks, k, pos_at, sent_starts, k, "=", actor_ends)
             if second is not None and second.value > 0 and (
                     toks[j].text not in ("-", "–") or toks[j].space_before == toks[k].space_before or True):
                 if first.unit is None and second.unit is not None:
@@ -452,7 +458,7 @@ class StatisticsParser:
         return nr is not None
 
     def _read_simple(self, toks: list[Tok], i: int, pos_at: dict[int, str], sent_starts: set[int],
-                     start_i: int, comparator: str) -> Quantity | None:
+                     start_i: int, comparator: str, actor_ends: frozenset[int] = frozenset()) -> Quantity | None:
         n = len(toks)
         if i >= n:
             return None
@@ -507,7 +513,7 @@ class StatisticsParser:
                 return None
             if self._negative_context_before(toks, start_i):
                 return None
-            if nr.has_digits and not nr.has_scale and self._name_number(toks, num_i, sent_starts):
+            if nr.has_digits and not nr.has_scale and self._name_number(toks, num_i, sent_starts, actor_ends):
                 return None
             if not nr.has_digits and nr.value < self.r.lex.min_word_count and not nr.has_scale:
                 return None
@@ -616,6 +622,7 @@ class StatisticsExtractor:
                 sent_starts.add(idx)
         mentions = _actor_mentions(actors)
         symbol_starts = self.parser.r.currency_symbols.firsts  # "€", "₱", "US$" ...: a symbol opens an amount
+        actor_ends = frozenset(end for _, end, _, _ in mentions)
         out: list[dict] = []
         i = 0
         n = len(toks)
@@ -625,7 +632,7 @@ class StatisticsExtractor:
             t = toks[i]
             if (t.kind in ("num", "word") or t.low in symbol_starts) and self.parser.can_start(toks, i):
                 try:
-                    qs = self.parser.read_at(toks, i, pos_at, sent_starts)
+                    qs = self.parser.read_at(toks, i, pos_at, sent_starts, actor_ends)
                 except (ValueError, OverflowError, IndexError):
                     qs = []
             if not qs:

@@ -333,3 +333,11 @@ def test_a_number_of_its_things_is_a_count_but_an_article_of_a_law_is_not():
     doc = build_nlp("nl")("Het bedrijf schond de artikelen 13 en 15 van de AVG in 62 van zijn winkels.")
     got = {s["value"] for s in doc._.statistics}
     assert 13 not in got and 15 not in got, got
+
+
+def test_a_number_after_an_actor_that_is_the_subject_is_a_count():
+    actors = [{"name": "Elbhafen", "type": "other", "mentions": [{"start": 20, "end": 28}]}]
+    text = "Vorig seizoen legde Elbhafen 37 stadionverboden op."
+    assert [(s["value"], s["unit"]) for s in extract_statistics(text, "nl", actors=actors)] == [(37, "count")]
+    # without the actor it reads like a model name ("Windows 11"), and so in English ("NHS 111 services")
+    assert extract_statistics(text, "nl") == []
