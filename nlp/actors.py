@@ -55,6 +55,8 @@ _ACRONYM = re.compile(r"[A-ZÀ-Þ][A-Za-zÀ-ÿ0-9&.\-]{1,11}")
 # a subsidiary's name after its parent's: " France Logistique" (a country word and one or two more words)
 _SUBSIDIARY = re.compile(r"(?: (?:[A-Z][\w'’&-]*)){2,3}(?![\w'’-])")
 _CAMEL = re.compile(r"[a-z][A-Z]")
+# a surname particle right before a one-word name: the tagger dropped it ("Willem de Vries" tagged "Vries")
+_PARTICLE_BEFORE = re.compile(r"(?<![\w])(?:de|van|der|den|von|ter|ten|te|du|le|la|da|di|dos|das|del)\s+\Z")
 # a web shop or service known by its domain name, written in lower case ("notebooksbilliger.de")
 _DOMAIN_NAME = re.compile(r"[a-z0-9][a-z0-9-]{2,}\.(?:de|nl|be|fr|com|eu|io|net|at|ch|it|es|pl|se|dk|uk)")
 _LEFT = r"(?<![\w@/.\-])"
@@ -1077,7 +1079,9 @@ class ActorRecognizer:
                     typ = "company"  # "VoetbalTV", "FitPuls": brand names, never a person's name
                 if typ == "company" and g["name"] in surname_of:
                     typ = "person"  # "Sanne Pijnenburg" tagged an organisation, "Volgens Pijnenburg" a person
-                elif typ == "person" and " " not in g["name"] and g["name"] not in last_words:
+                elif typ == "person" and " " not in g["name"] and g["name"] not in last_words \
+                        and not any(_PARTICLE_BEFORE.search(text, max(0, m["start"] - 5), m["start"])
+                                    for m in g["mentions"]):
                     # one word the tagger calls a person, no title, no full name it shortens ("Premom", "Dacia"):
                     # stories name people in full, so it is a firm or a brand
                     typ = "company"

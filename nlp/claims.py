@@ -201,7 +201,7 @@ class ClaimExtractor:
         # "asks the CNIL to order Cantinéo to ...", "wil dat de toezichthouder een boete oplegt": a fine or order
         # someone asks a regulator for is the asker's proposal
         req = lex.get("roles", {}).get("request_before", [])
-        self.request_re = re.compile(r"(?<![\w])(?:" + "|".join(req) + r")", re.I) if req else None
+        self.request_re = words_re(req)
         # the kind of a lawsuit a person brings on their own ("Schrems sued the company"); none: stays a complaint
         self.person_lawsuit_kind = lex.get("kinds", {}).get("complaint", {}).get("person_lawsuit_kind")
         self.owners: dict[str, str] = dict(data.get("owners", {}))
@@ -874,7 +874,13 @@ class ClaimExtractor:
         # the trigger may hold the request ("asks the CNIL to order"): cues up to its end
         for m in self.request_re.finditer(text, lo, main.end):
             cue = m
-        if cue is None or re.search(r"[.;]", text[cue.end():max(cue.end(), main.start)]):
+        if cue is None:
+            return
+        between = text[cue.end():max(cue.end(), main.start)]
+        if re.search(r"[.;,]", between) \
+                or not re.search(r"(?<![\w])(?:to|om|dat|te)(?![\w])", text[cue.end():main.end], re.I):
+            # the step must hang on the request ("asks X to order", "wil dat ... oplegt"): not "After noyb asked it
+            # to act, the AP fined Clearview"
             return
         asker = next((p for p in reversed(parties) if sent[0] <= p.start < cue.start() and p.type != "court"), None)
         if asker is not None and asker.type == "regulator":

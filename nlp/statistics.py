@@ -29,9 +29,10 @@ if not Doc.has_extension("actors"):
     Doc.set_extension("actors", default=None)
 
 MAX_VALUE = 1e15  # larger "numbers" are identifiers, not statistics
-# denominators of "een op de N" / "one in N" shares ("een op de twaalf", "one in fifteen"); other numbers after
-# "op"/"in" are more often scores or places ("7 op 9")
-_RATIO_BASES = frozenset(range(2, 21)) | {25, 30, 40, 50, 100, 1000}
+# denominators of "n op de N" / "n in N" shares; other numbers after "op"/"in" are more often scores ("7 op 9");
+# with a numerator of one ("een op de twaalf", "one in fifteen") any denominator up to twenty is a share
+_RATIO_BASES = frozenset({2, 3, 4, 5, 6, 7, 8, 10, 20, 25, 50, 100, 1000})
+_ONE_IN_BASES = frozenset(range(2, 21)) | {30, 40}
 CLAUSE_END = {".", ";", ":", "!", "?", "(", ")", "\"", "“", "”", "—"}
 
 
@@ -488,7 +489,8 @@ class StatisticsParser:
             rc = self.r.ratio_connectors.match(toks, j)
             if rc:
                 den = self._core(toks, j + rc[0], False)
-                if den is not None and den.value > 0 and nr.value < den.value and den.value in _RATIO_BASES and not (
+                if den is not None and den.value > 0 and nr.value < den.value and (
+                        den.value in _RATIO_BASES or (nr.value == 1 and den.value in _ONE_IN_BASES)) and not (
                         den.has_digits and self._is_year(den)):
                     pct = round(100.0 * nr.value / den.value, 1)
                     return Quantity(pct, "percent", start_i, i, den.end_i, den.end_i, comparator, True)

@@ -1116,3 +1116,15 @@ def test_a_currency_code_of_the_statistics_lexicon_ends_a_name(en_ner):
     en_ner.get_pipe("test_actors_fake_ner").spans = [("Personal Data Protection Committee THB", "ORG")]
     doc = en_ner("The fine of the Personal Data Protection Committee THB 7 million was the first.")
     assert "Personal Data Protection Committee" in by_name(doc), by_name(doc)
+
+
+def test_a_surname_whose_particle_the_tagger_dropped_stays_a_person(nl_ner):
+    nl_ner.get_pipe("test_actors_fake_ner").spans = [("Vries", "PERSON")]
+    doc = nl_ner("De boete is te hoog, zei Willem de Vries van de ondernemersvereniging.")
+    assert by_name(doc)["Vries"]["type"] == "person", by_name(doc)
+
+
+def test_a_trust_bank_is_a_company(en_ner):
+    en_ner.get_pipe("test_actors_fake_ner").spans = [("Harbour Trust Bank", "ORG")]
+    doc = en_ner("On Monday Harbour Trust Bank published a short statement about the data.")
+    assert by_name(doc)["Harbour Trust Bank"]["type"] == "company", by_name(doc)

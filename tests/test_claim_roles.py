@@ -122,3 +122,10 @@ def test_a_saved_pipeline_keeps_only_the_models_location_and_loads_it_again(tmp_
     roles = nlp.get_pipe("privnews_claim_roles")
     before = roles.weights
     assert roles.from_bytes(roles.to_bytes()).weights == before
+
+
+def test_training_on_rows_without_a_right_candidate_learns_nothing():
+    from models.training.train_claim_roles import fit
+
+    assert fit([]) == {}
+    assert fit([([{"is_rule": 1.0}, {"is_rule": 0.0}], [False, False], False)]) == {}

@@ -2567,3 +2567,8 @@ def test_a_fine_or_order_someone_asks_a_regulator_for_is_their_proposal(pipes, l
 def test_a_regulator_asking_a_court_for_a_fine_keeps_its_claim(pipes):
     c = only(run(pipes, "en", "The ICO is asking the court to impose a fine on TikTok."), "fine")
     assert c["claimant"] == "Information Commissioner's Office", c
+
+
+def test_a_request_the_regulator_acted_on_leaves_the_regulator_the_claimant(pipes):
+    text = "After noyb asked it to act in 2022, the CNIL fined Meta €60 million."
+    assert only(run(pipes, "en", text), "fine")["claimant"] == "CNIL"

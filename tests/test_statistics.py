@@ -341,3 +341,8 @@ def test_a_number_after_an_actor_that_is_the_subject_is_a_count():
     assert [(s["value"], s["unit"]) for s in extract_statistics(text, "nl", actors=actors)] == [(37, "count")]
     # without the actor it reads like a model name ("Windows 11"), and so in English ("NHS 111 services")
     assert extract_statistics(text, "nl") == []
+
+
+def test_a_score_is_no_share_but_one_in_twelve_is():
+    assert (9, "count", "=") in facts("7 op 9 ziekenhuizen deden mee.", "nl")
+    assert facts("Een op de twaalf klanten klaagde.", "nl") == [(8.3, "percent", "=")]

@@ -63,6 +63,8 @@ def fit(rows: list[tuple[list[dict], list[bool], bool]], seed: int = 0, l2: floa
     torch.manual_seed(seed)
     usable = [(f, y) for f, y, _ in rows if any(y)]
     vocab = sorted({k for feats, _ in usable for f in feats for k in f})
+    if not usable or not vocab:
+        return {}  # nothing to learn from (a tiny corpus or fold): the rules' choices stand
     index = {k: i for i, k in enumerate(vocab)}
     row, col, val, claim_of, right = [], [], [], [], []
     for ci, (feats, ys) in enumerate(usable):
@@ -73,8 +75,10 @@ def fit(rows: list[tuple[list[dict], list[bool], bool]], seed: int = 0, l2: floa
                 val.append(v)
             claim_of.append(ci)
             right.append(y)
-    x = torch.sparse_coo_tensor([row, col], val, (len(claim_of), len(vocab)), check_invariants=True).coalesce()
-    claim_of_t, right_t, n = torch.tensor(claim_of), torch.tensor(right), len(usable)
+    x = torch.sparse_coo_tensor(torch.tensor([row, col], dtype=torch.long), torch.tensor(val, dtype=torch.float32),
+                                (len(claim_of), len(vocab)), check_invariants=True).coalesce()
+    claim_of_t = torch.tensor(claim_of, dtype=torch.long)
+    right_t, n = torch.tensor(right, dtype=torch.bool), len(usable)
 
     def per_claim_logsumexp(scores):
         top = torch.full((n,), -1e30).scatter_reduce(0, claim_of_t, scores, "amax", include_self=True)
