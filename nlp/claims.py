@@ -476,18 +476,17 @@ class ClaimExtractor:
                 group = [main]
             # "The judges held that such order data falls under Article 9(1)": what a court holds an article to say
             # is an article citation (parties as for a ruling: the court against the party the case is about)
-            holding = main.kind == "court_ruling" and "article_citation" in self.kinds \
-                and self._holding_cites(text, a, b, sent_cits)
+            held = self._held_citation(text, a, b, sent_cits) \
+                if main.kind == "court_ruling" and "article_citation" in self.kinds else None
             # citations after the last clause of the sentence belong to it ("..., which covers Articles 44 to 49")
             seg_next = groups[gi + 1][0][0] if gi + 1 < len(groups) else se
             claim = self._claim(doc, text, (a, b), (ss, se), main, group, parties, sent_cits, money, speaker,
                                 prev_topic, enforcer, main_target, doc_claims + out, out, seg_next)
             if claim and claim["kind"] in ("fine", "order") and self.request_re is not None:
                 self._requested(text, (ss, se), claim, parties, doc_claims + out, main)
-            if claim and holding:
-                cited = next(c for c in sent_cits if a <= c.start < b and not c.law_only)
+            if claim and held is not None:
                 claim.update(kind="article_citation", _holding=True, polarity=self._polarity(
-                    text, a, b, _Hit(cited.start, cited.end, "article_citation", 10, None), None))
+                    text, a, b, _Hit(held.start, held.end, "article_citation", 10, None), None))
             if claim and main.definite and all(h.definite or h.kind != main.kind for h in group) and any(
                     c["kind"] == claim["kind"] and c["target"] == claim["target"] and claim["claimant"] in (None, c["claimant"])
                     and claim["status"] in (None, c["status"]) for c in doc_claims):
@@ -877,8 +876,7 @@ class ClaimExtractor:
         if cue is None:
             return
         between = text[cue.end():max(cue.end(), main.start)]
-        if re.search(r"[.;,]", between) \
-                or not re.search(r"(?<![\w])(?:to|om|dat|te)(?![\w])", text[cue.end():main.end], re.I):
+        if re.search(r"[.;,]", between) or not _REQUEST_LINK.search(text, cue.end(), main.end):
             # the step must hang on the request ("asks X to order", "wil dat ... oplegt"): not "After noyb asked it
             # to act, the AP fined Clearview"
             return
@@ -903,13 +901,14 @@ class ClaimExtractor:
             claim.update(target=target.name, _target_party=target)
         claim.update(claimant=asker.name, _claimant_party=asker, status="proposed")
 
-    def _holding_cites(self, text: str, a: int, b: int, citations) -> bool:
-        """Whether a court's clause holds what an article says: it cites an article (not only a law, not an Art. 6
-        basis) and decides nothing about the case (no status: upheld, annulled, dismissed, ordered ...)."""
+    def _held_citation(self, text: str, a: int, b: int, citations) -> Citation | None:
+        """The first citation of a court's clause that holds what an article says, if it is one: the clause cites an
+        article (not only a law, not an Art. 6 basis) and decides nothing about the case (no status: upheld,
+        annulled, dismissed, ordered ...)."""
         cited = [c for c in citations if a <= c.start < b and not c.law_only]
         if not cited or any(self.finder.basis_of(art) for c in cited for art in c.articles):
-            return False
-        return self._status(text[a:b], "court_ruling") is None
+            return None
+        return cited[0] if self._status(text[a:b], "court_ruling") is None else None
 
     def _describes_law(self, sentence: str) -> bool:
         """Whether a sentence states what an article provides in general (the article_citation kind's generic forms)."""
@@ -1422,11 +1421,14 @@ _OBLIGATION = re.compile(r"(?<![\w])(?:moet|moeten|(?:mag|mogen)\s+(?:\S+\s+){0,
 _DUTY_MODAL = re.compile(r"(?:moet|moeten|must|has to|have to)(?![\w])", re.I)
 _BROUGHT = {"complaint", "class_action", "cease_and_desist", "objection", "appeal"}
 _ENFORCEMENT = {"fine", "order", "reprimand", "investigation", "court_ruling"}
+# the word that makes a step hang on a request ("asks X to order", "vraagt X om", "wil dat ... oplegt")
+_REQUEST_LINK = re.compile(r"(?<![\w])(?:to|om|dat|te)(?![\w])", re.I)
 
 
 def _rules(claim: dict) -> bool:
     """A court's ruling, or its holding on what an article says (an article_citation made from a ruling clause)."""
     return claim["kind"] == "court_ruling" or bool(claim.get("_holding"))
+
 
 _STATUS_FOR = {
     "fine": {"imposed", "proposed", "considered", "announced", "upheld", "annulled", "rejected", "pending"},

@@ -283,7 +283,8 @@ class StatisticsParser:
             return True
         return False
 
-    def _name_number(self, toks: list[Tok], i: int, sent_starts: set[int], actor_ends: frozenset[int] = frozenset()) -> bool:
+    def _name_number(self, toks: list[Tok], i: int, sent_starts: set[int],
+                     actor_ends: frozenset[int] = frozenset()) -> bool:
         """'Windows 11', 'iPhone 15', 'Galaxy S 24': a bare number right after a capitalised name word that is not
         the end of an actor's mention (`actor_ends`: character offsets where mentions end)."""
         if i == 0:
