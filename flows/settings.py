@@ -62,7 +62,7 @@ class IngestSettings(BaseModel):
     story_window_days: float = 3.0      # only articles published this close together can be one story
     story_lead_chars: int = 300         # characters of text after the title that are embedded
     min_page_chars: int = 200           # page text shorter than this falls back to the feed's content/summary
-    max_entries_per_feed: int = 200     # newest entries taken from one feed per run
+    max_entries_per_feed: int = 500     # newest entries taken from one feed per run (the bundled sample holds ~190)
 
 
 class ScaleSettings(BaseModel):
