@@ -148,6 +148,8 @@ class ClaimExtractor:
         self.judge_titles = re.compile(rf"(?<![\w])(?:{'|'.join(titles)})\s+(?:[A-Z][\w'’-]+\s+)?\Z") if titles else None
         reasons = roles.get("fine_reason", [])
         self.reason_re = re.compile(rf"(?<![\w])(?:{'|'.join(reasons)})(?![\w])", re.I) if reasons else None
+        self.reason_violation_re = words_re(roles.get("reason_violation", []))
+        self.reason_mitigating_re = words_re(roles.get("reason_mitigating", []))
         fwd = lex.get("speech", {}).get("forward", [])
         fwd_ruling = lex.get("speech", {}).get("forward_ruling", [])
         self.forward_ruling = re.compile(rf"\W*(?:{'|'.join(fwd_ruling)})(?![\w])", re.I) if fwd_ruling else None
@@ -509,7 +511,7 @@ class ClaimExtractor:
                         claim["target"] = brought["claimant"]
                         claim["_target_party"] = brought["_claimant_party"]
                     out.append(brought)
-        return self._fine_reasons(text, out)
+        return self._fine_reasons(doc, text, se, out)
 
     def _next_court(self, text: str, ss: int, se: int, nxt: tuple[int, int], parties: list[Party]) -> Party | None:
         """The court a following sentence of the same paragraph opens with ("De rechtbank gaf ...", "Dat staat in een
@@ -647,20 +649,36 @@ class ClaimExtractor:
         return self._claim(doc, text, (a, b), (ss, se), hit, [hit], parties, sent_cits, money, speaker, prev_topic,
                            enforcer, main_target, earlier, [], -1)
 
-    def _fine_reasons(self, text: str, claims: list[dict]) -> list[dict]:
-        """The reason a fine was given, in the fine's own sentence ("..., omdat de app kinderen alleen in het
-        Engels informeerde", "fined X for processing data unlawfully"), is part of the fine, not a violation."""
+    def _fine_reasons(self, doc: Doc, text: str, se: int, claims: list[dict]) -> list[dict]:
+        """The reason a fine was given, in the fine's own sentence ("fined X for processing data unlawfully"), is
+        part of the fine, not a violation; except after a `reason_violation` word ("omdat ..."), where the reason
+        is the sanctioning party's own violation claim, found with or without a violation word."""
         if self.reason_re is None:
             return claims
         out = []
         for c in claims:
             fine = next((f for f in out if f["kind"] == "fine" and f["start"] < c["start"]), None)
-            if c["kind"] == "violation" and fine is not None and self.reason_re.search(
-                    text, max(fine["start"], c["start"] - 20), c["start"] + 12):
+            window = (max(fine["start"], c["start"] - 20), c["start"] + 12) if fine is not None else None
+            if c["kind"] == "violation" and fine is not None and self.reason_re.search(text, *window) and not (
+                    self.reason_violation_re is not None and self.reason_violation_re.search(text, *window)):
                 fine["end"] = max(fine["end"], c["end"])
                 fine["text"] = text[fine["start"]:fine["end"]]
                 continue
             out.append(c)
+        if self.reason_violation_re is not None:
+            for sanction in [c for c in out if c["kind"] in _REASONED and c.get("_claimant_party") is not None
+                             and c["_claimant_party"].type in _FINDERS]:
+                m = self.reason_violation_re.search(text, sanction["start"], se)
+                if m is None or any(c["kind"] in ("violation", "legal_basis") and c["start"] < se and c["end"] > m.start()
+                                    for c in out):
+                    continue
+                if self.reason_mitigating_re is not None and self.reason_mitigating_re.search(text, sanction["start"], m.start()):
+                    continue  # why the sanction is low or left out
+                a, b = _trim(text, m.start(), se)
+                reason = self.sentence_claim(doc, a, b, "violation") if b - a > 15 else None
+                if reason is not None:
+                    reason.update({k: sanction.get(k) for k in ("claimant", "target", "_claimant_party", "_target_party")})
+                    out.append(reason)
         return out
 
     def _ruled_action(self, doc, text, seg, sent, claim, group, main, parties, sent_cits, money, speaker,
@@ -1404,6 +1422,8 @@ _NO_NEED = re.compile(r"(?<![\w])(?:(?:does|do|did) not need|doesn['’]t need|d
 _DECISION_OBJECTED = re.compile(r"besluit|beslissing|bedrag|boete|aangetekend|ontwerp|decision|fine|amount|draft",
                                 re.I)
 _FINDERS = ("regulator", "court")
+# sanctions whose stated reason can be a violation of its own ("reason_violation" in the lexicon)
+_REASONED = ("fine", "reprimand")
 # "TikTok did not respond to a request for comment", "Meta heeft nog niet gereageerd": silence, not a shortcoming found
 _NO_COMMENT = re.compile(r"(?<![\w])(?:not|n't|never|niet|geen) (?:\w+ ){0,2}(?:respond\w*|comment\w*|repl\w+|"
                          r"react\w*|reageer\w*|gereageerd|reageren|commentaar|decided|besloten)(?![\w])", re.I)

@@ -736,13 +736,30 @@ def test_long_attribution_sentence_is_no_second_ruling(pipes):
 
 
 @pytest.mark.parametrize("lang,text", [
-    ("nl", "De AP legde TikTok een boete op van 750.000 euro, omdat de app kinderen onvoldoende informeerde."),
+    ("nl", "De AP legde TikTok een boete op van 750.000 euro wegens het onrechtmatig verwerken van gegevens."),
     ("en", "The CNIL fined Uber €60 million for processing customers' personal data unlawfully."),
 ])
 def test_a_fines_reason_in_its_own_sentence_is_part_of_the_fine(pipes, lang, text):
     claims = run(pipes, lang, text, money=MORE_MONEY)
     assert kinds(claims) == ["fine"]
-    assert claims[0]["text"].endswith(("informeerde", "unlawfully"))
+    assert claims[0]["text"].endswith(("gegevens", "unlawfully"))
+
+
+@pytest.mark.parametrize("text", [
+    "De AP legde TikTok een boete op van 750.000 euro, omdat de app kinderen onvoldoende informeerde.",
+    # plain conduct, no violation word
+    "De AP heeft TikTok een berisping gegeven omdat het bedrijf de camerabeelden drie jaar bewaarde.",
+])
+def test_a_dutch_sanctions_omdat_reason_is_the_regulators_violation(pipes, text):
+    claims = run(pipes, "nl", text, money=MORE_MONEY)
+    v = only(claims, "violation")
+    assert (v["claimant"], v["target"]) == ("Autoriteit Persoonsgegevens", "TikTok"), v
+    assert v["text"].startswith(("de app", "het bedrijf")), v
+
+
+def test_why_a_sanction_is_low_is_no_violation(pipes):
+    text = "De AP legde TikTok een boete op van 750.000 euro. De boete valt lager uit omdat TikTok een kleine aanbieder is."
+    assert "violation" not in kinds(run(pipes, "nl", text, money=MORE_MONEY))
 
 
 def test_a_finding_in_its_own_sentence_stays_a_violation(pipes):
