@@ -206,6 +206,9 @@ class ClaimExtractor:
         self.request_re = words_re(req)
         # the kind of a lawsuit a person brings on their own ("Schrems sued the company"); none: stays a complaint
         self.person_lawsuit_kind = lex.get("kinds", {}).get("complaint", {}).get("person_lawsuit_kind")
+        requests = lex.get("requests", {})
+        self.data_request_re = words_re(requests.get("triggers", []))
+        self.data_request_generic = words_re(requests.get("generic", []))
         self.owners: dict[str, str] = dict(data.get("owners", {}))
         self.products: frozenset[str] = frozenset(data.get("products", []))  # kb ids of products, not platforms
         self._owner_of: dict[str, str] = {}
@@ -318,6 +321,7 @@ class ClaimExtractor:
             if topic is not None:
                 prev_topic = topic
         self._person_lawsuits(text, claims)
+        claims.extend(self._data_requests(doc, text, parties, sentences, claims, main_target))
         self._authority_lawsuits(claims, parties, main_target)
         self._lawsuits_as_class_action(text, claims)
         _court_orders(claims, parties, sentences)
@@ -752,6 +756,47 @@ class ClaimExtractor:
                     c.update(claimant=None, _claimant_party=None)
                 c["kind"] = kind
                 c["status"] = self._status(c["text"], kind) or "filed"  # a lawsuit is brought (the convention)
+
+    def _data_requests(self, doc: Doc, text: str, parties: list[Party], sentences: list[tuple[int, int]],
+                       claims: list[dict], main_target: Party | None) -> list[dict]:
+        """A data subject's own request for access to, a copy of or the erasure of their data ("In January Belkacem
+        asked Logis Val de Lys for a copy of all the data it held about her", "Rusu heeft Dentaris gevraagd al haar
+        gegevens te wissen"): `other`, status sent, the asker against the controller. The asker is the nearest
+        party before the request in its sentence, or the last person before it for "she"/"ze", and must be a person,
+        an NGO or an unnamed group (a regulator asking is an investigation's question; a request to a regulator or
+        court is a complaint or a lawsuit)."""
+        if self.data_request_re is None:
+            return []
+        out: list[dict] = []
+        for ss, se in sentences:
+            m = self.data_request_re.search(text, ss, se)
+            if m is None or (self.data_request_generic is not None and self.data_request_generic.search(text, ss, se)):
+                continue
+            if any(c["start"] < se and c["end"] > ss and c["kind"] in _REQUEST_LIKE for c in claims + out):
+                continue
+            before = [p for p in parties if ss <= p.start and p.end <= m.start() and p.type in _ASKERS]
+            asker = before[-1] if before else None
+            if asker is None and _PRONOUN.search(text, ss, m.start()):
+                # "she": the person the story names most often so far
+                persons = [p.name for p in parties if p.type == "person" and p.end <= ss]
+                asker = max(reversed([p for p in parties if p.type == "person" and p.end <= ss]),
+                            key=lambda p: persons.count(p.name), default=None)
+            if asker is None:
+                continue
+            asked = next((p for p in parties if m.start() <= p.start < se and p.name != asker.name), None)
+            if asked is not None and asked.type in ("regulator", "court"):
+                continue  # a request to an authority to act ("vraagt de AP het bedrijf op te dragen ... te wissen")
+            target = asked
+            if target is None and main_target is not None and main_target.name != asker.name:
+                target = main_target
+            a, b = _trim(text, asker.start if asker.start >= ss else m.start(), se)
+            claim = self.sentence_claim(doc, a, b, "other")
+            if claim is None:
+                continue
+            claim.update(claimant=asker.name, target=target.name if target else None, status="sent",
+                         _claimant_party=asker, _target_party=target)
+            out.append(claim)
+        return out
 
     def _prosecutor(self, text: str, parties: list[Party], enforcer: Party | None) -> Party | None:
         """A person introduced as a prosecutor ("The state's attorney general, Ken Paxton") enforces the law like a
@@ -1422,6 +1467,10 @@ _NO_NEED = re.compile(r"(?<![\w])(?:(?:does|do|did) not need|doesn['’]t need|d
 _DECISION_OBJECTED = re.compile(r"besluit|beslissing|bedrag|boete|aangetekend|ontwerp|decision|fine|amount|draft",
                                 re.I)
 _FINDERS = ("regulator", "court")
+# claims a data subject's request may already be part of (`_data_requests`)
+_REQUEST_LIKE = ("other", "complaint", "objection", "cease_and_desist", "class_action", "appeal", "order")
+_ASKERS = ("person", "ngo", UNNAMED)
+_PRONOUN = re.compile(r"(?<![\w])(?:she|he|ze|zij|hij)(?![\w])", re.I)
 # sanctions whose stated reason can be a violation of its own ("reason_violation" in the lexicon)
 _REASONED = ("fine", "reprimand")
 # "TikTok did not respond to a request for comment", "Meta heeft nog niet gereageerd": silence, not a shortcoming found

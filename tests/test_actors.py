@@ -1128,3 +1128,13 @@ def test_a_trust_bank_is_a_company(en_ner):
     en_ner.get_pipe("test_actors_fake_ner").spans = [("Harbour Trust Bank", "ORG")]
     doc = en_ner("On Monday Harbour Trust Bank published a short statement about the data.")
     assert by_name(doc)["Harbour Trust Bank"]["type"] == "company", by_name(doc)
+
+
+def test_belgian_and_association_roles_make_a_name_tagged_org_a_person(nl_ner):
+    nl_ner.get_pipe("test_actors_fake_ner").spans = [("Luc Peeters", "ORG"), ("Nadia El Amrani", "ORG"),
+                                                     ("Arbeidshof van Antwerpen", "ORG")]
+    doc = nl_ner('"Het staat in het reglement," zegt zaakvoerder Luc Peeters. "Zet het uit," zegt secretaris Nadia '
+                 "El Amrani. Het Arbeidshof van Antwerpen gaf de koerier gelijk.")
+    actors = by_name(doc)
+    assert actors["Luc Peeters"]["type"] == actors["Nadia El Amrani"]["type"] == "person", actors
+    assert actors["Arbeidshof van Antwerpen"]["type"] == "court", actors

@@ -9,8 +9,8 @@ import spacy
 from hypothesis import given, settings, strategies as st
 from spacy.tokens import Doc
 
-from nlp.claim_kinds import (ClaimKindModelMissing, char_span, classify_and_revise, features, model_dir, revise,
-                              sentence_spans, sentence_words)
+from nlp.claim_kinds import (KIND_ADD_THRESHOLDS, ClaimKindModelMissing, char_span, classify_and_revise, features,
+                              model_dir, revise, sentence_spans, sentence_words)
 from nlp.pipeline import EXTRACTOR_VERSION, build_nlp
 
 
@@ -96,6 +96,15 @@ def test_revise_takes_the_parties_of_a_claim_in_the_same_sentence_first():
         ("fine", "CNIL", "Acme"), ("appeal", "Acme", "CNIL"), ("court_ruling", "Acme", "CNIL")]
 
 
+def test_a_kind_of_its_own_threshold_is_added_from_that_score():
+    fine = _claim("fine", 9, 33, TEXT, "CNIL", "Acme")
+    scores = [{"fine": 0.9}, {"violation": 0.4, "appeal": 0.4}, {}]
+    out = revise([fine], [S1, S2, S3], scores, {"fine", "violation", "appeal"}, 0.5, 0.03, _make(TEXT),
+                 {"violation": 0.35})
+    assert [c["kind"] for c in out] == ["fine", "violation"]
+    assert revise([fine], [S1, S2, S3], scores, {"fine", "violation", "appeal"}, 0.5, 0.03, _make(TEXT)) == [fine]
+
+
 def test_revise_leaves_kinds_it_may_not_revise_alone():
     fine = _claim("fine", 9, 33, TEXT, "CNIL", "Acme")
     scores = [{"fine": 0.0, "reprimand": 0.99}, {}, {}]
@@ -176,7 +185,7 @@ def test_the_component_applies_its_classifier_to_the_rule_claims(small_models):
     rule_claims = rules_only(text)._.claims
     strict = build_nlp("nl", skip=("privnews_claim_kinds", "privnews_claim_roles"))
     strict.add_pipe("privnews_claim_kinds", config={"model": str(root / "claim-kinds-nl"), "add_threshold": 2.0,
-                                                    "drop_threshold": -1.0})
+                                                    "drop_threshold": -1.0, "kind_add_thresholds": {}})
     assert strict(text)._.claims == rule_claims
 
     live = build_nlp("nl", skip=("privnews_claim_kinds", "privnews_claim_roles"))
@@ -184,7 +193,7 @@ def test_the_component_applies_its_classifier_to_the_rule_claims(small_models):
     assert pipe.revisable
     doc = live.tokenizer(text)
     expected = classify_and_revise(spacy.load(root / "claim-kinds-nl"), doc, rule_claims, pipe.revisable, 0.5, 0.03,
-                                   pipe.claims_pipe.sentence_claim)
+                                   pipe.claims_pipe.sentence_claim, KIND_ADD_THRESHOLDS)
     assert live(text)._.claims == expected
 
 

@@ -28,8 +28,8 @@ from spacy.training import Example
 from spacy.util import fix_random_seed, load_config, load_model_from_config, minibatch
 
 from models.training.rule_output import GOLD, LEARNED, assign_folds, dev_articles, rule_predictions
-from nlp.claim_kinds import (ADD_THRESHOLD, DROP_THRESHOLD, META_KEY, MIN_EXAMPLES, char_span, classify_and_revise,
-                              document_words, features, model_dir, overlapping, sentence_spans,
+from nlp.claim_kinds import (ADD_THRESHOLD, DROP_THRESHOLD, KIND_ADD_THRESHOLDS, META_KEY, MIN_EXAMPLES, char_span,
+                              classify_and_revise, document_words, features, model_dir, overlapping, sentence_spans,
                               sentence_words)
 
 logger = logging.getLogger(__name__)
@@ -91,7 +91,8 @@ def _kind_counts(docs: list[dict]) -> dict[str, int]:
 def cross_validate(docs: list[dict], tokenized: dict[str, Doc], rules: dict[str, list[dict]], labels: list[str],
                    folds: int, seed: int = 0,
                    min_examples: int = MIN_EXAMPLES, add_threshold: float = ADD_THRESHOLD,
-                   drop_threshold: float = DROP_THRESHOLD, train_fraction: float = 1.0) -> dict:
+                   drop_threshold: float = DROP_THRESHOLD, train_fraction: float = 1.0,
+                   kind_thresholds: dict[str, float] | None = None) -> dict:
     """Claims P/R/F1 on `docs` (one language), rules alone and revised by a model that never saw the article.
     `train_fraction`: train each fold's model on only the first part of its training articles (file order), for a
     learning curve."""
@@ -113,7 +114,8 @@ def cross_validate(docs: list[dict], tokenized: dict[str, Doc], rules: dict[str,
             if fold_of[d["id"]] != k:
                 continue
             revised[d["id"]] = classify_and_revise(model, tokenized[d["id"]], rules[d["id"]], revisable,
-                                                   add_threshold, drop_threshold, lexicon.sentence_claim)
+                                                   add_threshold, drop_threshold, lexicon.sentence_claim,
+                                                   KIND_ADD_THRESHOLDS if kind_thresholds is None else kind_thresholds)
 
     def claims_row(pred: dict[str, list[dict]]) -> dict:
         table = score(docs, [{"id": d["id"], "lang": lang, "actors": [], "statistics": [], "claims": pred[d["id"]]}
