@@ -2616,3 +2616,24 @@ def test_a_data_subjects_access_or_erasure_request_is_other_sent(pipes, lang, te
 ])
 def test_requests_for_information_that_are_not_a_data_subjects_are_not_other(pipes, lang, text):
     assert "other" not in kinds(run(pipes, lang, text))
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("en", "Max Schrems wrote to Uber objecting to the cameras."),
+    ("en", "Max Schrems had asked Uber three times to stop selling his data."),
+    ("nl", "Max Schrems vroeg Uber toen schriftelijk hem geen reclame meer te sturen."),
+])
+def test_writing_in_to_object_or_asking_a_firm_to_stop_is_an_objection(pipes, lang, text):
+    c = only(run(pipes, lang, text), "objection")
+    assert (c["claimant"], c["target"]) == ("Max Schrems", "Uber"), c
+
+
+def test_a_regulator_telling_a_firm_to_stop_is_no_objection(pipes):
+    assert "objection" not in kinds(run(pipes, "en", "The ICO told Uber to stop sending such messages within 35 days."))
+
+
+@pytest.mark.parametrize("text", ["Max Schrems sent Uber a formal demand that the camera be switched off.",
+                                  "noyb has sent a legal notice to Uber, demanding that it stop the face scans."])
+def test_a_formal_demand_or_legal_notice_is_a_cease_and_desist(pipes, text):
+    c = only(run(pipes, "en", text), "cease_and_desist")
+    assert c["target"] == "Uber", c
