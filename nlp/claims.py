@@ -290,8 +290,13 @@ class ClaimExtractor:
                 att = self.pronoun_speaker.search(text, ss, se) if self.pronoun_speaker is not None else None
                 cut = att.start() if att is not None else (speaker.start if ss < speaker.start < se else se)
                 cut = text.rfind(",", ss, cut + 1) if "," in text[ss:cut + 1] and cut > ss + (se - ss) // 3 else cut
-                if cut - ss > 15 and _OBLIGATION.search(text, ss, cut):
-                    ruling = self._forward_ruling(doc, text, ss, cut, parties, citations, money, speaker, prev_topic,
+                lo = ss
+                if att is None and ss <= speaker.start < ss + 20 and se - speaker.end > 15:
+                    # "Volgens de rechter moet de keten de profielen wissen": the attribution opens the sentence and
+                    # the holding follows it
+                    lo, cut = speaker.end, se
+                if cut - lo > 15 and _OBLIGATION.search(text, lo, cut):
+                    ruling = self._forward_ruling(doc, text, lo, cut, parties, citations, money, speaker, prev_topic,
                                                   enforcer, main_target, claims)
                     sent_claims = [ruling] if ruling else []
             if not sent_claims and si + 1 < len(sentences):

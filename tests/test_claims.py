@@ -2637,3 +2637,11 @@ def test_a_regulator_telling_a_firm_to_stop_is_no_objection(pipes):
 def test_a_formal_demand_or_legal_notice_is_a_cease_and_desist(pipes, text):
     c = only(run(pipes, "en", text), "cease_and_desist")
     assert c["target"] == "Uber", c
+
+
+def test_a_court_holding_after_an_opening_attribution_is_its_ruling(pipes):
+    text = ("De Rechtbank Amsterdam gaf de klanten van Uber gelijk. Volgens de rechter moet het bedrijf de profielen "
+            "van oud-klanten bovendien binnen zestig dagen wissen.")
+    rulings = [c for c in run(pipes, "nl", text) if c["kind"] == "court_ruling"]
+    assert any("moet het bedrijf" in c["text"] and c["claimant"] == "Rechtbank Amsterdam"
+               and c["target"] == "Uber" for c in rulings), [(c["text"], c["target"]) for c in rulings]
