@@ -2645,3 +2645,20 @@ def test_a_court_holding_after_an_opening_attribution_is_its_ruling(pipes):
     rulings = [c for c in run(pipes, "nl", text) if c["kind"] == "court_ruling"]
     assert any("moet het bedrijf" in c["text"] and c["claimant"] == "Rechtbank Amsterdam"
                and c["target"] == "Uber" for c in rulings), [(c["text"], c["target"]) for c in rulings]
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("en", "The ICO found that Uber carried out no impact assessment before the cameras went up."),
+    ("en", "According to the ICO, Uber kept calling people who had objected."),
+    ("en", "The CNIL said Uber stored the scans unencrypted on a shared drive."),
+    ("nl", "Volgens de AP bleef Uber mensen opbellen die hadden gezegd dat ze niet meer gebeld wilden worden."),
+    ("nl", "Volgens de AP bewaarde Uber de gegevens twee jaar, terwijl het eigen privacybeleid zes maanden noemde."),
+    ("nl", "Volgens de AP werden de betrokkenen nergens over ingelicht door Uber."),
+])
+def test_plain_conduct_a_regulator_reports_is_its_violation(pipes, lang, text):
+    v = only(run(pipes, lang, text), "violation")
+    assert v["target"] == "Uber", v
+
+
+def test_conduct_announced_for_the_future_is_no_violation(pipes):
+    assert "violation" not in kinds(run(pipes, "en", "Uber said it will keep tracking vehicles of drivers in arrears."))
