@@ -1072,6 +1072,10 @@ class ActorRecognizer:
                     break
             if typ is None and g["types"]:
                 typ = g["types"][0]
+            if typ is None and g["name"] in self.all_places and "person" not in g["labels"] \
+                    and not _ACTS.search(_speech_window(text, g["name"])):
+                g["type"] = "place"  # "in Monaco", "Nantes" tagged an organisation, with no cue and never acting
+                continue
             if typ is None:
                 g["typed_by"] = "label"  # no cue at all: only the NER label (or nothing) says what it is
                 typ = "person" if "person" in g["labels"] else "company"
@@ -1094,7 +1098,7 @@ class ActorRecognizer:
         for g in actors:
             if g["type"] == "product" and _SPEAKS.search(_speech_window(text, g["name"])):
                 g["type"] = "company"  # "Kroost, een app waarmee ...", but "Kroost bestrijdt dat": it speaks, a firm
-        actors = [g for g in actors if g["type"] != "product"]
+        actors = [g for g in actors if g["type"] not in ("product", "place")]
 
         # persons: the surname alone after the full name; shorter organisation names after the full one
         merged: set[int] = set()
@@ -1124,8 +1128,19 @@ class ActorRecognizer:
                         take(m)
                         g["mentions"].append(m)
         for gi, g in enumerate(actors):
-            if gi in merged or g["kb"] or g["type"] == "person":
+            if gi in merged or g["kb"]:
                 continue
+            if g["type"] == "person":
+                # "Kestrel Marine Management" tagged a person, "Kestrel" alone a firm: a long name whose first word
+                # stands alone for a body is that body's name (news shortens a person to the surname, not the
+                # first name)
+                first = g["name"].split()[:1]
+                short = next((h for hj, h in enumerate(actors) if hj != gi and hj not in merged and h["type"] != "person"
+                              and self._joinable(h) and h["name"].split() == first), None) \
+                    if len(g["name"].split()) >= 3 else None
+                if short is None:
+                    continue
+                g["type"] = short["type"]
             gw = g["name"].split()
             # "Honda" after "American Honda Motor Co.", "Post" after "Österreichische Post": a place word opening the
             # name may be left out (a bare "Court" or "Commission" left over is rejected below)

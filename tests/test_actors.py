@@ -1138,3 +1138,18 @@ def test_belgian_and_association_roles_make_a_name_tagged_org_a_person(nl_ner):
     actors = by_name(doc)
     assert actors["Luc Peeters"]["type"] == actors["Nadia El Amrani"]["type"] == "person", actors
     assert actors["Arbeidshof van Antwerpen"]["type"] == "court", actors
+
+
+def test_a_long_name_tagged_a_person_whose_first_word_stands_for_a_firm_is_that_firm(en_ner):
+    en_ner.get_pipe("test_actors_fake_ner").spans = [("Kestrel Marine Management", "PER"), ("Kestrel", "ORG")]
+    doc = en_ner("A court ordered Kestrel Marine Management to pay a clerk. Kestrel said it would appeal.")
+    actors = by_name(doc)
+    assert set(actors) == {"Kestrel Marine Management"}, actors
+    assert actors["Kestrel Marine Management"]["type"] == "company"
+    assert len(actors["Kestrel Marine Management"]["mentions"]) == 2
+
+
+def test_a_place_tagged_an_organisation_that_never_acts_is_no_actor(en_ner):
+    en_ner.get_pipe("test_actors_fake_ner").spans = [("Monaco", "ORG"), ("Hélène Marchetti", "PER")]
+    doc = en_ner("Hélène Marchetti has lived in Monaco for twenty years. She said the camera filmed her door.")
+    assert set(by_name(doc)) == {"Hélène Marchetti"}, by_name(doc)
