@@ -1153,3 +1153,9 @@ def test_a_place_tagged_an_organisation_that_never_acts_is_no_actor(en_ner):
     en_ner.get_pipe("test_actors_fake_ner").spans = [("Monaco", "ORG"), ("Hélène Marchetti", "PER")]
     doc = en_ner("Hélène Marchetti has lived in Monaco for twenty years. She said the camera filmed her door.")
     assert set(by_name(doc)) == {"Hélène Marchetti"}, by_name(doc)
+
+
+def test_a_headteacher_is_a_person(en_ner):
+    en_ner.get_pipe("test_actors_fake_ner").spans = [("Katalin Vörös", "ORG")]
+    doc = en_ner("Headteacher Katalin Vörös said the school had introduced the system to shorten queues.")
+    assert by_name(doc)["Katalin Vörös"]["type"] == "person", by_name(doc)
