@@ -1072,9 +1072,11 @@ class ActorRecognizer:
                     break
             if typ is None and g["types"]:
                 typ = g["types"][0]
-            if typ is None and g["name"] in self.all_places and "person" not in g["labels"] \
-                    and not _ACTS.search(_speech_window(text, g["name"])):
-                g["type"] = "place"  # "in Monaco", "Nantes" tagged an organisation, with no cue and never acting
+            if typ in (None, "company") and (g["name"] in self.all_places or g["name"] in self.towns) \
+                    and "person" not in g["labels"] and not _ACTS.search(_speech_window(text, g["name"])):
+                # "in Monaco", "Nantes" tagged an organisation, at most a firm by context, never acting ("Santander
+                # fined", "Orange said" stay firms)
+                g["type"] = "place"
                 continue
             if typ is None:
                 g["typed_by"] = "label"  # no cue at all: only the NER label (or nothing) says what it is

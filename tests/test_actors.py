@@ -1159,3 +1159,10 @@ def test_a_headteacher_is_a_person(en_ner):
     en_ner.get_pipe("test_actors_fake_ner").spans = [("Katalin Vörös", "ORG")]
     doc = en_ner("Headteacher Katalin Vörös said the school had introduced the system to shorten queues.")
     assert by_name(doc)["Katalin Vörös"]["type"] == "person", by_name(doc)
+
+
+def test_a_town_typed_a_firm_only_by_context_is_no_actor_unless_it_acts(en_ner):
+    en_ner.get_pipe("test_actors_fake_ner").spans = [("Monaco", "ORG"), ("Santander", "ORG")]
+    doc = en_ner("She has taken the company that manages her building in Monaco to court. "
+                 "Regulators fined Santander last year.")
+    assert set(by_name(doc)) == {"Santander"}, by_name(doc)
