@@ -1166,3 +1166,14 @@ def test_a_town_typed_a_firm_only_by_context_is_no_actor_unless_it_acts(en_ner):
     doc = en_ner("She has taken the company that manages her building in Monaco to court. "
                  "Regulators fined Santander last year.")
     assert set(by_name(doc)) == {"Santander"}, by_name(doc)
+
+
+@pytest.mark.parametrize("lang,text,name,typ", [
+    ("nl", "De HDPA heeft de fysiotherapiepraktijk Kinisi in Thessaloniki een berisping gegeven.", "Kinisi", "other"),
+    ("en", "A tenants' group has given social landlord Havenhuis one month to stop.", "Havenhuis", "company"),
+])
+def test_a_name_after_a_clinic_or_landlord_descriptor_is_an_actor_the_tagger_missed(nl_ner, en_ner, lang, text, name, typ):
+    pipe = nl_ner if lang == "nl" else en_ner
+    pipe.get_pipe("test_actors_fake_ner").spans = []
+    actors = by_name(pipe(text))
+    assert actors[name]["type"] == typ, actors
