@@ -892,7 +892,7 @@ def test_a_party_lodging_the_complaints_in_a_subordinate_clause_is_a_new_complai
 
 def test_het_bureau_refers_back_to_the_named_bureau(pipes):
     text = ("De AP legt Bureau Kredietcheck een boete op van 290 miljoen euro. Toch maakt het bureau bezwaar tegen de boete.")
-    c = only(run(pipes, "nl", text, actors=ACTORS + [("Bureau Kredietcheck", "company")]), "objection")
+    c = only(run(pipes, "nl", text, actors=ACTORS + [("Bureau Kredietcheck", "company")]), "appeal")  # the convention since batch 45
     assert (c["claimant"], c["target"]) == ("Bureau Kredietcheck", "Autoriteit Persoonsgegevens")
 
 
@@ -2023,9 +2023,9 @@ def test_people_object_to_the_processor_not_to_the_regulator_that_tells_them(pip
             "bezwaar te maken.")
     obj = only(run(pipes, "nl", text), "objection")
     assert obj["target"] == "Meta", obj
-    # an objection to a regulator's decision stays against the regulator
+    # an objection to a regulator's decision is an appeal against the regulator (the convention since batch 45)
     obj = only(run(pipes, "nl", "Uber is het niet eens met de AP en heeft bezwaar aangetekend tegen het besluit."),
-               "objection")
+               "appeal")
     assert obj["target"] == "Autoriteit Persoonsgegevens", obj
 
 
@@ -2662,3 +2662,12 @@ def test_plain_conduct_a_regulator_reports_is_its_violation(pipes, lang, text):
 
 def test_conduct_announced_for_the_future_is_no_violation(pipes):
     assert "violation" not in kinds(run(pipes, "en", "Uber said it will keep tracking vehicles of drivers in arrears."))
+
+
+@pytest.mark.parametrize("text", ["TikTok heeft bezwaar gemaakt tegen de boete van de AP.",
+                                  "TikTok overweegt bezwaar te maken tegen het besluit van de AP."])
+def test_a_dutch_objection_to_a_fine_or_decision_is_an_appeal_against_its_issuer(pipes, text):
+    claims = run(pipes, "nl", text)
+    assert "objection" not in kinds(claims)
+    a = only(claims, "appeal")
+    assert (a["claimant"], a["target"]) == ("TikTok", "Autoriteit Persoonsgegevens"), a
