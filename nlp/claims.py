@@ -207,6 +207,8 @@ class ClaimExtractor:
         # the kind of a lawsuit a person brings on their own ("Schrems sued the company"); none: stays a complaint
         self.person_lawsuit_kind = lex.get("kinds", {}).get("complaint", {}).get("person_lawsuit_kind")
         requests = lex.get("requests", {})
+        # "volgens het Hof": an attribution that makes a court's statement its holding (`holding_cue` in [speech])
+        self.holding_cue = words_re(lex.get("speech", {}).get("holding_cue", []))
         self.data_request_re = words_re(requests.get("triggers", []))
         self.data_request_generic = words_re(requests.get("generic", []))
         self.owners: dict[str, str] = dict(data.get("owners", {}))
@@ -299,6 +301,14 @@ class ClaimExtractor:
                     ruling = self._forward_ruling(doc, text, lo, cut, parties, citations, money, speaker, prev_topic,
                                                   enforcer, main_target, claims)
                     sent_claims = [ruling] if ruling else []
+            if not sent_claims and speaker is not None and speaker.type == "court" and self.holding_cue is not None \
+                    and self.holding_cue.search(text, max(ss, speaker.start - 12), speaker.start) \
+                    and not _quoted(text, ss, se) and not self._conditions(text, ss, se):
+                # "Patiënten hebben volgens het Hof recht op een getrouwe weergave ...": what a sentence says
+                # "volgens" a court is its holding, with or without a duty in it
+                ruling = self._forward_ruling(doc, text, ss, se, parties, citations, money, speaker, prev_topic,
+                                              enforcer, main_target, claims)
+                sent_claims = [ruling] if ruling else []
             if not sent_claims and si + 1 < len(sentences):
                 # "Van Dalen had het recht niet om ... . Dat staat in een arrest van het hof.", "De gemeente moet de
                 # camera's uitschakelen. De rechtbank gaf de stichting gelijk.": the next sentence names the court

@@ -2671,3 +2671,10 @@ def test_a_dutch_objection_to_a_fine_or_decision_is_an_appeal_against_its_issuer
     assert "objection" not in kinds(claims)
     a = only(claims, "appeal")
     assert (a["claimant"], a["target"]) == ("TikTok", "Autoriteit Persoonsgegevens"), a
+
+
+def test_what_a_dutch_sentence_says_volgens_a_court_is_its_holding(pipes):
+    text = ("De Rechtbank Amsterdam deed donderdag uitspraak in de zaak tegen Uber. Van werkweigering was volgens de "
+            "rechtbank geen sprake.")
+    rulings = [c for c in run(pipes, "nl", text) if c["kind"] == "court_ruling"]
+    assert any("werkweigering" in c["text"] and c["claimant"] == "Rechtbank Amsterdam" for c in rulings), rulings
