@@ -55,6 +55,10 @@ _ACRONYM = re.compile(r"[A-ZÀ-Þ][A-Za-zÀ-ÿ0-9&.\-]{1,11}")
 # a subsidiary's name after its parent's: " France Logistique" (a country word and one or two more words)
 _SUBSIDIARY = re.compile(r"(?: (?:[A-Z][\w'’&-]*)){2,3}(?![\w'’-])")
 _CAMEL = re.compile(r"[a-z][A-Z]")
+# a firm named like a town is the object of a step somewhere ("a reprimand to Halifax", "heeft Nokia een boete
+# opgelegd", "fined Orange"): such a name is kept even when no cue types it
+_SANCTIONED = re.compile(r"(?<![\w])(?:to|against|fined|reprimanded|ordered|sued|warned|beboette?|heeft|hebben|legde|legt|"
+                         r"gaf|geeft|tegen|berispte|sommeerde)\s+\Z", re.I)
 # a surname particle right before a one-word name: the tagger dropped it ("Willem de Vries" tagged "Vries")
 _PARTICLE_BEFORE = re.compile(r"(?<![\w])(?:de|van|der|den|von|ter|ten|te|du|le|la|da|di|dos|das|del)\s+\Z")
 # a web shop or service known by its domain name, written in lower case ("notebooksbilliger.de")
@@ -1073,7 +1077,8 @@ class ActorRecognizer:
             if typ is None and g["types"]:
                 typ = g["types"][0]
             if typ in (None, "company") and (g["name"] in self.all_places or g["name"] in self.towns) \
-                    and "person" not in g["labels"] and not _ACTS.search(_speech_window(text, g["name"])):
+                    and "person" not in g["labels"] and not _ACTS.search(_speech_window(text, g["name"])) \
+                    and not any(_SANCTIONED.search(text, max(0, m["start"] - 16), m["start"]) for m in g["mentions"]):
                 # "in Monaco", "Nantes" tagged an organisation, at most a firm by context, never acting ("Santander
                 # fined", "Orange said" stay firms)
                 g["type"] = "place"

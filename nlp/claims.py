@@ -150,6 +150,7 @@ class ClaimExtractor:
         self.reason_re = re.compile(rf"(?<![\w])(?:{'|'.join(reasons)})(?![\w])", re.I) if reasons else None
         self.reason_violation_re = words_re(roles.get("reason_violation", []))
         self.reason_mitigating_re = words_re(roles.get("reason_mitigating", []))
+        self.reason_pleads_re = words_re(roles.get("reason_pleads", []))
         fwd = lex.get("speech", {}).get("forward", [])
         fwd_ruling = lex.get("speech", {}).get("forward_ruling", [])
         self.forward_ruling = re.compile(rf"\W*(?:{'|'.join(fwd_ruling)})(?![\w])", re.I) if fwd_ruling else None
@@ -691,12 +692,16 @@ class ClaimExtractor:
                 if m is None or any(c["kind"] in ("violation", "legal_basis") and c["start"] < se and c["end"] > m.start()
                                     for c in out):
                     continue
-                if self.reason_mitigating_re is not None and self.reason_mitigating_re.search(text, sanction["start"], m.start()):
+                if (self.reason_mitigating_re is not None and self.reason_mitigating_re.search(text, sanction["start"], m.start())) \
+                        or (self.reason_pleads_re is not None and self.reason_pleads_re.search(text, m.start(), se)):
                     continue  # why the sanction is low or left out
+                if any(c is not sanction and sanction["start"] < c["start"] < m.start() for c in out):
+                    continue  # "..., maar Kroost gaat in beroep omdat ...": the reason of another step
                 a, b = _trim(text, m.start(), se)
                 reason = self.sentence_claim(doc, a, b, "violation") if b - a > 15 else None
                 if reason is not None:
-                    reason.update({k: sanction.get(k) for k in ("claimant", "target", "_claimant_party", "_target_party")})
+                    reason.update({k: sanction.get(k) for k in ("claimant", "target", "_claimant_party", "_target_party")},
+                                  polarity=None)  # a finding of conduct, as the rules' own violations
                     out.append(reason)
         return out
 
@@ -789,9 +794,19 @@ class ClaimExtractor:
                 continue
             if any(c["start"] < se and c["end"] > ss and c["kind"] in _REQUEST_LIKE for c in claims + out):
                 continue
-            before = [p for p in parties if ss <= p.start and p.end <= m.start() and p.type in _ASKERS]
-            asker = before[-1] if before else None
-            if asker is None and _PRONOUN.search(text, ss, m.start()):
+            before = [p for p in parties if ss <= p.start and p.end <= m.start()]
+            if before and before[-1].type in ("regulator", "court", "government"):
+                continue  # "the ICO asked Logis to delete the footage": an authority's demand, not a data subject's
+            # the nearest party before the request, or before the Dutch object that precedes a final verb ("nadat
+            # hij het bedrijf om een kopie had gevraagd")
+            lo = next((p.start for p in reversed(before) if p.type not in _ASKERS), None) if before else None
+            askers = [p for p in before if p.type in _ASKERS]
+            asker = askers[-1] if askers and (before[-1] is askers[-1] or lo is not None) else None
+            if asker is not None and any(p.start > asker.start and p.type in ("regulator", "court", "government")
+                                         for p in before):
+                continue  # "Jan zegt dat de AP Havenzicht vroeg de beelden te wissen": the authority asked
+            pron = next(reversed(list(_PRONOUN.finditer(text, ss, m.start()))), None)  # the nearest "she" before it
+            if asker is None and pron is not None and m.start() - pron.end() < 60 and not _PLURAL_ASK.match(text, m.start()):
                 # "she": the person the story names most often so far
                 persons = [p.name for p in parties if p.type == "person" and p.end <= ss]
                 asker = max(reversed([p for p in parties if p.type == "person" and p.end <= ss]),
@@ -808,7 +823,7 @@ class ClaimExtractor:
             claim = self.sentence_claim(doc, a, b, "other")
             if claim is None:
                 continue
-            claim.update(claimant=asker.name, target=target.name if target else None, status="sent",
+            claim.update(claimant=asker.name, target=target.name if target else None, status="sent", polarity=None,
                          _claimant_party=asker, _target_party=target)
             out.append(claim)
         return out
@@ -1486,6 +1501,8 @@ _FINDERS = ("regulator", "court")
 _REQUEST_LIKE = ("other", "complaint", "objection", "cease_and_desist", "class_action", "appeal", "order")
 _ASKERS = ("person", "ngo", UNNAMED)
 _PRONOUN = re.compile(r"(?<![\w])(?:she|he|ze|zij|hij)(?![\w])", re.I)
+# a plural verb after "ze/zij" ("Ze vroegen ...") names a group, not the story's person
+_PLURAL_ASK = re.compile(r"(?:vroegen|vragen|eisten|eisen|verzochten|stuurden|dienden|deden)(?![\w])", re.I)
 # sanctions whose stated reason can be a violation of its own ("reason_violation" in the lexicon)
 _REASONED = ("fine", "reprimand")
 # "TikTok did not respond to a request for comment", "Meta heeft nog niet gereageerd": silence, not a shortcoming found

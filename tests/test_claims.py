@@ -2678,3 +2678,22 @@ def test_what_a_dutch_sentence_says_volgens_a_court_is_its_holding(pipes):
             "rechtbank geen sprake.")
     rulings = [c for c in run(pipes, "nl", text) if c["kind"] == "court_ruling"]
     assert any("werkweigering" in c["text"] and c["claimant"] == "Rechtbank Amsterdam" for c in rulings), rulings
+
+
+@pytest.mark.parametrize("lang,text", [
+    # an authority asking is no data subject's request, even with a person earlier in the sentence
+    ("en", "Max Schrems says the ICO asked Uber to delete the footage."),
+    ("nl", "Max Schrems zegt dat de AP Uber vroeg de camerabeelden te wissen."),
+    # a legal notice on a website is no letter; storing is not named here
+    ("en", "According to the legal notice on its website, Uber is based in Amsterdam."),
+])
+def test_review_cases_that_are_no_claim_of_the_new_kinds(pipes, lang, text):
+    assert not {"other", "cease_and_desist"} & set(kinds(run(pipes, lang, text))), run(pipes, lang, text)
+
+
+def test_an_omdat_reason_of_another_step_is_no_violation_and_has_no_polarity(pipes):
+    text = "De AP heeft Uber een boete van 750.000 euro opgelegd, maar Uber gaat in beroep omdat het de boete onterecht vindt."
+    assert "violation" not in kinds(run(pipes, "nl", text, money=MORE_MONEY))
+    text = "De AP heeft Uber een boete van 750.000 euro opgelegd omdat het bedrijf de gegevens niet beveiligde."
+    v = only(run(pipes, "nl", text, money=MORE_MONEY), "violation")
+    assert v["polarity"] is None, v
