@@ -2687,7 +2687,7 @@ def test_what_a_dutch_sentence_says_volgens_a_court_is_its_holding(pipes):
     # a legal notice on a website is no letter; storing is not named here
     ("en", "According to the legal notice on its website, Uber is based in Amsterdam."),
 ])
-def test_review_cases_that_are_no_claim_of_the_new_kinds(pipes, lang, text):
+def test_an_authoritys_demand_or_a_website_notice_is_no_request_or_letter(pipes, lang, text):
     assert not {"other", "cease_and_desist"} & set(kinds(run(pipes, lang, text))), run(pipes, lang, text)
 
 
