@@ -94,10 +94,12 @@ def load_kb(path: Path) -> list[dict]:
     return rows
 
 
-def load_towns(path: Path) -> frozenset[str]:
-    """One-word town and city names, one a line ('#' starts a comment); none when the file is missing."""
+def load_towns(path: Path, what: str = "town list",
+               missing: str = "places used as modifiers may be taken for names") -> frozenset[str]:
+    """One-word town and city names (or another word list, `what`), one a line ('#' starts a comment); none, with a
+    warning saying what is lost (`missing`), when the file is missing."""
     if not path.is_file():
-        logger.warning("no town list at %s: places used as modifiers may be taken for names", path)
+        logger.warning("no %s at %s: %s", what, path, missing)
         return frozenset()
     lines = path.read_text(encoding="utf-8").splitlines()
     return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
@@ -209,6 +211,9 @@ class ActorRecognizer:
         # towns and cities of the world (GeoNames), beside the knowledge base: a place, not a name, where the text
         # uses one as a modifier or a whereabouts
         self.towns = load_towns(kb_file.with_name("places.txt"))
+        # common given names: a name the tagger called an organisation that opens with one is a person
+        self.given_names = load_towns(kb_file.with_name("given_names.txt"), "given-name list",
+                                      "full names tagged as organisations stay organisations")
         self._compile()
 
     # ------------------------------------------------------------------ setup
@@ -822,6 +827,14 @@ class ActorRecognizer:
                 out.add(g["name"])
         return out
 
+    def _given_full_name(self, name: str) -> bool:
+        """ "Bence Halmai", "Katalin Vörös": two or three capitalised words opening with a common given name, with no
+        word of a firm's name in it ("Tallgrass Interactive")."""
+        words = name.split()
+        return 2 <= len(words) <= 3 and words[0] in self.given_names and all(w[:1].isupper() for w in words) \
+            and words[-1].lower() not in self.company_last_words and words[-1] not in self.suffixes \
+            and not any(self._descriptor_word(w.lower()) for w in words[1:])
+
     def _type_from_context(self, doc, m: dict) -> str | None:
         """Type from words inside the name, a descriptor/title right before it, or an apposition after it."""
         text = doc_text(doc)
@@ -1085,7 +1098,7 @@ class ActorRecognizer:
                 continue
             if typ is None:
                 g["typed_by"] = "label"  # no cue at all: only the NER label (or nothing) says what it is
-                typ = "person" if "person" in g["labels"] else "company"
+                typ = "person" if "person" in g["labels"] or self._given_full_name(g["name"]) else "company"
                 if typ == "person" and len(g["name"].split()) == 1 and _CAMEL.search(g["name"]):
                     typ = "company"  # "VoetbalTV", "FitPuls": brand names, never a person's name
                 if typ == "company" and g["name"] in surname_of:

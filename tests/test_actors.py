@@ -1177,3 +1177,18 @@ def test_a_name_after_a_clinic_or_landlord_descriptor_is_an_actor_the_tagger_mis
     pipe.get_pipe("test_actors_fake_ner").spans = []
     actors = by_name(pipe(text))
     assert actors[name]["type"] == typ, actors
+
+
+def test_a_full_name_opening_with_a_given_name_tagged_an_organisation_is_a_person(en_ner):
+    en_ner.get_pipe("test_actors_fake_ner").spans = [("Bence Halmai", "ORG"), ("Tallgrass Interactive", "ORG")]
+    doc = en_ner("The case began with a complaint from Bence Halmai. Tallgrass Interactive did not reply.")
+    actors = by_name(doc)
+    assert actors["Bence Halmai"]["type"] == "person", actors
+    assert actors["Tallgrass Interactive"]["type"] == "company", actors
+
+
+def test_given_names_load_from_the_word_list_beside_the_knowledge_base():
+    from nlp.actors import DEFAULT_KB, load_towns
+
+    names = load_towns(DEFAULT_KB.with_name("given_names.txt"))
+    assert {"Bence", "Katalin", "Sanne", "Declan"} <= names and not any(n.startswith("#") for n in names)
