@@ -94,15 +94,19 @@ def load_kb(path: Path) -> list[dict]:
     return rows
 
 
-def load_towns(path: Path, what: str = "town list",
-               missing: str = "places used as modifiers may be taken for names") -> frozenset[str]:
-    """One-word town and city names (or another word list, `what`), one a line ('#' starts a comment); none, with a
-    warning saying what is lost (`missing`), when the file is missing."""
+def load_word_list(path: Path, what: str, missing: str) -> frozenset[str]:
+    """One word or name a line ('#' starts a comment); none, with a warning naming the list (`what`) and what is lost
+    without it (`missing`), when the file is missing."""
     if not path.is_file():
         logger.warning("no %s at %s: %s", what, path, missing)
         return frozenset()
     lines = path.read_text(encoding="utf-8").splitlines()
     return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def load_towns(path: Path) -> frozenset[str]:
+    """One-word town and city names (`load_word_list`)."""
+    return load_word_list(path, "town list", "places used as modifiers may be taken for names")
 
 
 def load_cues(path: Path) -> dict:
@@ -212,8 +216,8 @@ class ActorRecognizer:
         # uses one as a modifier or a whereabouts
         self.towns = load_towns(kb_file.with_name("places.txt"))
         # common given names: a name the tagger called an organisation that opens with one is a person
-        self.given_names = load_towns(kb_file.with_name("given_names.txt"), "given-name list",
-                                      "full names tagged as organisations stay organisations")
+        self.given_names = load_word_list(kb_file.with_name("given_names.txt"), "given-name list",
+                                          "full names tagged as organisations stay organisations")
         self._compile()
 
     # ------------------------------------------------------------------ setup
@@ -1150,18 +1154,16 @@ class ActorRecognizer:
         for gi, g in enumerate(actors):
             if gi in merged or g["kb"]:
                 continue
+            gw = g["name"].split()
             if g["type"] == "person":
                 # "Kestrel Marine Management" tagged a person, "Kestrel" alone a firm: a long name whose first word
                 # stands alone for a body is that body's name (news shortens a person to the surname, not the
                 # first name)
-                first = g["name"].split()[:1]
                 short = next((h for hj, h in enumerate(actors) if hj != gi and hj not in merged and h["type"] != "person"
-                              and self._joinable(h) and h["name"].split() == first), None) \
-                    if len(g["name"].split()) >= 3 else None
+                              and self._joinable(h) and h["name"].split() == gw[:1]), None) if len(gw) >= 3 else None
                 if short is None:
                     continue
                 g["type"] = short["type"]
-            gw = g["name"].split()
             # "Honda" after "American Honda Motor Co.", "Post" after "Österreichische Post": a place word opening the
             # name may be left out (a bare "Court" or "Commission" left over is rejected below)
             bare = gw[1:] if len(gw) >= 2 and gw[0] in self.all_places else gw

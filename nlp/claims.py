@@ -12,6 +12,7 @@ import logging
 import re
 import tomllib
 from bisect import bisect_right
+from collections import Counter
 from dataclasses import astuple, dataclass
 from pathlib import Path
 
@@ -795,22 +796,21 @@ class ClaimExtractor:
             if any(c["start"] < se and c["end"] > ss and c["kind"] in _REQUEST_LIKE for c in claims + out):
                 continue
             before = [p for p in parties if ss <= p.start and p.end <= m.start()]
-            if before and before[-1].type in ("regulator", "court", "government"):
+            if before and before[-1].type in _AUTHORITIES:
                 continue  # "the ICO asked Logis to delete the footage": an authority's demand, not a data subject's
             # the nearest party before the request, or before the Dutch object that precedes a final verb ("nadat
             # hij het bedrijf om een kopie had gevraagd")
             lo = next((p.start for p in reversed(before) if p.type not in _ASKERS), None) if before else None
             askers = [p for p in before if p.type in _ASKERS]
             asker = askers[-1] if askers and (before[-1] is askers[-1] or lo is not None) else None
-            if asker is not None and any(p.start > asker.start and p.type in ("regulator", "court", "government")
-                                         for p in before):
+            if asker is not None and any(p.start > asker.start and p.type in _AUTHORITIES for p in before):
                 continue  # "Jan zegt dat de AP Havenzicht vroeg de beelden te wissen": the authority asked
             pron = next(reversed(list(_PRONOUN.finditer(text, ss, m.start()))), None)  # the nearest "she" before it
             if asker is None and pron is not None and m.start() - pron.end() < 60 and not _PLURAL_ASK.match(text, m.start()):
-                # "she": the person the story names most often so far
-                persons = [p.name for p in parties if p.type == "person" and p.end <= ss]
-                asker = max(reversed([p for p in parties if p.type == "person" and p.end <= ss]),
-                            key=lambda p: persons.count(p.name), default=None)
+                # "she": the person the story names most often so far (the latest of equals)
+                persons = [p for p in parties if p.type == "person" and p.end <= ss]
+                named = Counter(p.name for p in persons)
+                asker = max(reversed(persons), key=lambda p: named[p.name], default=None)
             if asker is None:
                 continue
             asked = next((p for p in parties if m.start() <= p.start < se and p.name != asker.name), None)
@@ -1500,6 +1500,8 @@ _FINDERS = ("regulator", "court")
 # claims a data subject's request may already be part of (`_data_requests`)
 _REQUEST_LIKE = ("other", "complaint", "objection", "cease_and_desist", "class_action", "appeal", "order")
 _ASKERS = ("person", "ngo", UNNAMED)
+# who asks as a public body, not as a data subject (`_data_requests`)
+_AUTHORITIES = ("regulator", "court", "government")
 _PRONOUN = re.compile(r"(?<![\w])(?:she|he|ze|zij|hij)(?![\w])", re.I)
 # a plural verb after "ze/zij" ("Ze vroegen ...") names a group, not the story's person
 _PLURAL_ASK = re.compile(r"(?:vroegen|vragen|eisten|eisen|verzochten|stuurden|dienden|deden)(?![\w])", re.I)

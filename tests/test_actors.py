@@ -1188,7 +1188,7 @@ def test_a_full_name_opening_with_a_given_name_tagged_an_organisation_is_a_perso
 
 
 def test_given_names_load_from_the_word_list_beside_the_knowledge_base():
-    from nlp.actors import DEFAULT_KB, load_towns
+    from nlp.actors import DEFAULT_KB, load_word_list
 
-    names = load_towns(DEFAULT_KB.with_name("given_names.txt"))
+    names = load_word_list(DEFAULT_KB.with_name("given_names.txt"), "given-name list", "")
     assert {"Bence", "Katalin", "Sanne", "Declan"} <= names and not any(n.startswith("#") for n in names)
