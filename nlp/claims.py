@@ -152,6 +152,8 @@ class ClaimExtractor:
         self.reason_violation_re = words_re(roles.get("reason_violation", []))
         self.reason_mitigating_re = words_re(roles.get("reason_mitigating", []))
         self.reason_pleads_re = words_re(roles.get("reason_pleads", []))
+        self.reason_end_re = words_re(roles.get("reason_end", []))
+        self.reason_not_after = frozenset(w.lower() for w in roles.get("reason_not_after", []))
         fwd = lex.get("speech", {}).get("forward", [])
         fwd_ruling = lex.get("speech", {}).get("forward_ruling", [])
         self.forward_ruling = re.compile(rf"\W*(?:{'|'.join(fwd_ruling)})(?![\w])", re.I) if fwd_ruling else None
@@ -689,7 +691,8 @@ class ClaimExtractor:
         if self.reason_violation_re is not None:
             for sanction in [c for c in out if c["kind"] in _REASONED and c.get("_claimant_party") is not None
                              and c["_claimant_party"].type in _FINDERS]:
-                m = self.reason_violation_re.search(text, sanction["start"], se)
+                m = next((m for m in self.reason_violation_re.finditer(text, sanction["start"], se)
+                          if not self._reason_after_noun(text, m.start())), None)
                 if m is None or any(c["kind"] in ("violation", "legal_basis") and c["start"] < se and c["end"] > m.start()
                                     for c in out):
                     continue
@@ -698,13 +701,35 @@ class ClaimExtractor:
                     continue  # why the sanction is low or left out
                 if any(c is not sanction and sanction["start"] < c["start"] < m.start() for c in out):
                     continue  # "..., maar Kroost gaat in beroep omdat ...": the reason of another step
-                a, b = _trim(text, m.start(), se)
-                reason = self.sentence_claim(doc, a, b, "violation") if b - a > 15 else None
-                if reason is not None:
-                    reason.update({k: sanction.get(k) for k in ("claimant", "target", "_claimant_party", "_target_party")},
-                                  polarity=None)  # a finding of conduct, as the rules' own violations
-                    out.append(reason)
+                for a, b in self._reason_spans(text, m, se):
+                    reason = self.sentence_claim(doc, a, b, "violation") if b - a > 15 else None
+                    if reason is not None:
+                        reason.update({k: sanction.get(k) for k in ("claimant", "target", "_claimant_party", "_target_party")},
+                                      polarity=None)  # a finding of conduct, as the rules' own violations
+                        out.append(reason)
         return out
+
+    def _reason_after_noun(self, text: str, at: int) -> bool:
+        """ "a system for monitoring staff": the "for" before `at` belongs to the noun before it, not to the sanction."""
+        m = re.search(r"([^\W\d]+)\s+for\s+\Z", text[max(0, at - 40):at], re.I)
+        return m is not None and m.group(1).lower() in self.reason_not_after
+
+    def _reason_spans(self, text: str, first: re.Match, se: int) -> list[tuple[int, int]]:
+        """The stretch of a sanction's stated reason: up to a further step of the same sentence ("..., and ordered it
+        to delete the footage"); two reasons ("for tracking its cars and for keeping scans of licences") are two."""
+        end = se
+        if self.reason_end_re is not None and (stop := self.reason_end_re.search(text, first.end(), se)):
+            end = stop.start()
+        starts = [first.start()]
+        for m in self.reason_violation_re.finditer(text, first.end(), end):
+            if re.search(r"\band\s+(?:also\s+)?(?:for\s+)?\Z|\ben\s+(?:ook\s+)?\Z", text[starts[-1]:m.start()]):
+                starts.append(m.start())  # "... and for keeping", "... en omdat"
+        bounds = starts[1:] + [end]
+        spans = []
+        for a, b in zip(starts, bounds):
+            b = a + len(re.sub(r"[\s,;]*\b(?:and|en)\s+(?:also\s+|ook\s+)?(?:for\s+)?\Z", "", text[a:b]))
+            spans.append(_trim(text, a, b))
+        return spans
 
     def _ruled_action(self, doc, text, seg, sent, claim, group, main, parties, sent_cits, money, speaker,
                       prev_topic, enforcer, main_target, earlier) -> dict | None:

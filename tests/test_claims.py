@@ -736,13 +736,42 @@ def test_long_attribution_sentence_is_no_second_ruling(pipes):
 
 
 @pytest.mark.parametrize("lang,text", [
-    ("nl", "De AP legde TikTok een boete op van 750.000 euro wegens het onrechtmatig verwerken van gegevens."),
-    ("en", "The CNIL fined Uber €60 million for processing customers' personal data unlawfully."),
+    ("nl", "De AP legde TikTok een boete op van 750.000 euro vanwege het onrechtmatig verwerken van gegevens."),
+    ("en", "The CNIL fined Uber €60 million over its unlawful processing of customers' personal data."),
 ])
-def test_a_fines_reason_in_its_own_sentence_is_part_of_the_fine(pipes, lang, text):
+def test_a_fines_reason_after_over_or_vanwege_is_part_of_the_fine(pipes, lang, text):
     claims = run(pipes, lang, text, money=MORE_MONEY)
     assert kinds(claims) == ["fine"]
-    assert claims[0]["text"].endswith(("gegevens", "unlawfully"))
+    assert claims[0]["text"].endswith(("gegevens", "data"))
+
+
+@pytest.mark.parametrize("text,reasons", [
+    ("The CNIL fined Uber €60 million for processing customers' personal data unlawfully.",
+     ["processing customers' personal data unlawfully"]),
+    # plain conduct, no violation word; the order after it is a step of its own
+    ("The ICO reprimanded TikTok for keeping camera footage for three years, and ordered it to delete the footage.",
+     ["keeping camera footage for three years"]),
+    # two reasons, each its own finding
+    ("The CNIL fined Uber €60 million for tracking drivers after their shifts and for keeping scans of their licences.",
+     ["tracking drivers after their shifts", "keeping scans of their licences"]),
+])
+def test_an_english_sanctions_for_ing_reason_is_the_regulators_violation(pipes, text, reasons):
+    claims = run(pipes, "en", text, money=MORE_MONEY)
+    found = [c for c in claims if c["kind"] == "violation"]
+    assert [c["text"] for c in found] == reasons, claims
+    assert all((c["claimant"], c["target"]) in (("CNIL", "Uber"), ("Information Commissioner's Office", "TikTok"))
+               for c in found), found
+    assert all(c["polarity"] is None for c in found)
+
+
+@pytest.mark.parametrize("text", [
+    # the "for" belongs to the noun before it
+    "The CNIL fined Uber €60 million over an excessively intrusive system for monitoring drivers.",
+    # why the fine is low
+    "The CNIL fined Uber €60 million, a sum it reduced for cooperating with the inquiry.",
+])
+def test_a_for_ing_that_is_no_reason_of_the_sanction_is_no_violation(pipes, text):
+    assert "violation" not in kinds(run(pipes, "en", text, money=MORE_MONEY))
 
 
 @pytest.mark.parametrize("text", [
