@@ -1914,6 +1914,30 @@ def test_en_bases_in_plain_words(pipes, text, basis):
     assert basis in [c["basis"] for c in run(pipes, "en", text) if c["kind"] == "legal_basis"]
 
 
+@pytest.mark.parametrize("text,basis,polarity", [
+    # consent and contract described rather than named
+    ("The CNIL said that for drivers who depend on Uber for work, agreeing was not a free choice.", "consent", "deny"),
+    ("A line in the listing, the CNIL said, cannot amount to consent to a hidden camera.", "consent", "deny"),
+    ("Uber said every driver signed a consent form when registering.", "consent", "affirm"),
+    ("The CNIL found that Uber had received his IP address without his permission.", "consent", "deny"),
+    ("Uber says sharing payment data is part of the service that customers sign up to.", "contract", "affirm"),
+    ("Uber says booking the laundry room is part of the tenancy agreement.", "contract", "affirm"),
+    ("The CNIL said the hospice's interest did not outweigh their privacy.", "legitimate_interest", "deny"),
+])
+def test_en_bases_described_not_named(pipes, text, basis, polarity):
+    found = [c for c in run(pipes, "en", text) if c["kind"] == "legal_basis"]
+    assert [(c["basis"], c["polarity"]) for c in found] == [(basis, polarity)], found
+
+
+@pytest.mark.parametrize("text", [
+    # the recipients of unwanted messages, not a basis; a settlement's terms
+    "The ICO fined Uber for sending texts to people who had never agreed to receive them.",
+    "Uber denied any wrongdoing and admitted no liability as part of the agreement.",
+])
+def test_descriptions_that_are_no_basis(pipes, text):
+    assert "legal_basis" not in kinds(run(pipes, "en", text, money=MORE_MONEY))
+
+
 @pytest.mark.parametrize("text,found", [
     # outcomes told with a court in the sentence are rulings; the same words about a regulator or an NGO are not
     ("Dat standpunt van Uber houdt volgens de rechter geen stand.", True),
