@@ -1523,7 +1523,9 @@ _DECISION_OBJECTED = re.compile(r"besluit|beslissing|bedrag|boete|aangetekend|on
                                 re.I)
 _FINDERS = ("regulator", "court")
 # claims a data subject's request may already be part of (`_data_requests`)
-_REQUEST_LIKE = ("other", "complaint", "objection", "cease_and_desist", "class_action", "appeal", "order")
+# a step that already holds a request's words (a complaint in the same sentence does not: "Ze vroeg de bibliotheek
+# om inzage en diende daarna een klacht in")
+_REQUEST_LIKE = ("other", "objection", "cease_and_desist", "class_action", "appeal", "order")
 _ASKERS = ("person", "ngo", UNNAMED)
 # who asks as a public body, not as a data subject (`_data_requests`)
 _AUTHORITIES = ("regulator", "court", "government")

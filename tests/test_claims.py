@@ -2650,6 +2650,10 @@ def test_a_request_the_regulator_acted_on_leaves_the_regulator_the_claimant(pipe
     ("en", "Max Schrems asked Uber to delete his trip history."),
     ("nl", "Max Schrems vroeg Uber in maart om inzage in zijn gegevens."),
     ("nl", "Max Schrems heeft Uber inmiddels gevraagd al zijn gegevens te wissen."),
+    ("en", "Max Schrems asked Uber for his file and found four reports in it."),
+    ("nl", "Toen Max Schrems Uber om inzage in zijn gegevens vroeg, bleek dat het bedrijf zijn rapport had."),
+    # a complaint in the same sentence does not hide the request
+    ("nl", "Max Schrems vroeg Uber om inzage en diende daarna een klacht in bij de AP."),
 ])
 def test_a_data_subjects_access_or_erasure_request_is_other_sent(pipes, lang, text):
     c = only(run(pipes, lang, text), "other")
@@ -2669,6 +2673,23 @@ def test_a_data_subjects_access_or_erasure_request_is_other_sent(pipes, lang, te
 ])
 def test_requests_for_information_that_are_not_a_data_subjects_are_not_other(pipes, lang, text):
     assert "other" not in kinds(run(pipes, lang, text))
+
+
+@pytest.mark.parametrize("text,status", [
+    ("Max Schrems overweegt bij de rechter een schadevergoeding van Uber te eisen.", "considered"),
+])
+def test_nl_going_to_court_and_claiming_damages_are_lawsuits(pipes, text, status):
+    found = [c for c in run(pipes, "nl", text) if c["kind"] in ("complaint", "other")]
+    assert found and (status is None or found[0]["status"] == status), found
+
+
+@pytest.mark.parametrize("text", [
+    # what the law lets victims do is no lawsuit
+    "Sindsdien kan een stichting namens een grote groep gedupeerden schadevergoeding eisen.",
+    "Wie slachtoffer wordt van een datalek, kan een schadevergoeding eisen.",
+])
+def test_nl_a_right_to_claim_damages_is_no_lawsuit(pipes, text):
+    assert not [c for c in run(pipes, "nl", text) if c["kind"] in ("complaint", "other", "class_action")]
 
 
 @pytest.mark.parametrize("lang,text", [
