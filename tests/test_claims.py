@@ -2693,6 +2693,19 @@ def test_nl_a_right_to_claim_damages_is_no_lawsuit(pipes, text):
 
 
 @pytest.mark.parametrize("lang,text", [
+    ("en", "Drivers who refused to wear the wristbands were moved to night shifts by Uber."),
+    ("en", "Max Schrems objected in writing to the logging of his tag by Uber."),
+    ("en", "Max Schrems had asked Uber in writing in May to remove him from the list."),
+    ("en", "Uber shares the records unless drivers opt out."),
+    ("nl", "Sinds 2023 vroegen 85 chauffeurs Uber om de camera in hun auto uit te schakelen."),
+    ("nl", "Ongeveer dertig chauffeurs weigerden de app van Uber te installeren."),
+    ("nl", "Chauffeurs die Uber vroegen om zonder camera te mogen werken, kregen geen antwoord."),
+])
+def test_refusing_the_device_or_asking_to_switch_it_off_is_an_objection(pipes, lang, text):
+    assert "objection" in kinds(run(pipes, lang, text))
+
+
+@pytest.mark.parametrize("lang,text", [
     ("en", "Max Schrems wrote to Uber objecting to the cameras."),
     ("en", "Max Schrems had asked Uber three times to stop selling his data."),
     ("nl", "Max Schrems vroeg Uber toen schriftelijk hem geen reclame meer te sturen."),
