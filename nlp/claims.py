@@ -343,7 +343,7 @@ class ClaimExtractor:
         claims.extend(self._data_requests(doc, text, parties, sentences, claims, main_target))
         self._authority_lawsuits(claims, parties, main_target)
         self._lawsuits_as_class_action(text, claims)
-        _court_orders(claims, parties, sentences)
+        _court_orders(text, claims, parties, sentences)
         out = []
         for c in claims:
             c.pop("_claimant_party", None)
@@ -1534,6 +1534,9 @@ _PRONOUN = re.compile(r"(?<![\w])(?:she|he|ze|zij|hij)(?![\w])", re.I)
 _PLURAL_ASK = re.compile(r"(?:vroegen|vragen|eisten|eisen|verzochten|stuurden|dienden|deden)(?![\w])", re.I)
 # sanctions whose stated reason can be a violation of its own ("reason_violation" in the lexicon)
 _REASONED = ("fine", "reprimand")
+# an unnamed court opening an order's words (`_court_orders`)
+_COURT_SUBJECT = re.compile(r"(?:(?:a|an|the|de|het|een)\s+)?(?:[\w-]+\s+){0,2}(?:court|judge|tribunal|rechtbank|rechter|"
+                            r"hof|gerechtshof|kantonrechter)(?![\w-])", re.I)
 # "TikTok did not respond to a request for comment", "Meta heeft nog niet gereageerd": silence, not a shortcoming found
 _NO_COMMENT = re.compile(r"(?<![\w])(?:not|n't|never|niet|geen) (?:\w+ ){0,2}(?:respond\w*|comment\w*|repl\w+|"
                          r"react\w*|reageer\w*|gereageerd|reageren|commentaar|decided|besloten)(?![\w])", re.I)
@@ -1771,16 +1774,25 @@ def _doc_roles(parties: list[Party]) -> tuple[Party | None, Party | None]:
     return _top_party(parties, ("regulator",)), main_target
 
 
-def _court_orders(claims: list[dict], parties: list[Party], sentences: list[tuple[int, int]]) -> None:
+def _court_orders(text: str, claims: list[dict], parties: list[Party], sentences: list[tuple[int, int]]) -> None:
     """An order in a court story is the court's ruling: "Dat heeft de rechtbank bepaald. ... Hartslag moet binnen
     vier weken een overzicht sturen." When the claim's sentence and the two before it name a court and no
-    regulator, an `order` given to no one or to a regulator named further away becomes that court's `court_ruling`."""
+    regulator, an `order` given to no one or to a regulator named further away becomes that court's `court_ruling`.
+    So does an order given by no named party whose own words open with a court that the tagger did not take for a
+    name ("A court in Palma has ordered the owner ...", "De rechtbank in Cluj heeft de school opgedragen ...")."""
     starts = [s for s, _ in sentences]
     for c in claims:
         giver = c.get("_claimant_party")
         if c["kind"] != "order" or (giver is not None and giver.type != "regulator"):
             continue
         si = max(0, bisect_right(starts, c["start"]) - 1)
+        if giver is None and _COURT_SUBJECT.match(text, c["start"]) and not any(
+                p.type == "regulator" and c["start"] <= p.start < c["end"] for p in parties):
+            courts = [p for p in parties if p.type == "court"]
+            court = next((p for p in reversed(courts) if p.end <= c["start"]), None) or next(iter(courts), None)
+            c.update(kind="court_ruling", status="ordered", claimant=court.name if court else None,
+                     _claimant_party=court)
+            continue
         lo, hi = sentences[max(0, si - 2)][0], sentences[si][1] if si < len(sentences) else c["end"]
         near = [p for p in parties if lo <= p.start < hi]
         courts = [p for p in near if p.type == "court"]

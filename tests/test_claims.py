@@ -2784,3 +2784,13 @@ def test_an_omdat_reason_of_another_step_is_no_violation_and_has_no_polarity(pip
     text = "De AP heeft Uber een boete van 750.000 euro opgelegd omdat het bedrijf de gegevens niet beveiligde."
     v = only(run(pipes, "nl", text, money=MORE_MONEY), "violation")
     assert v["polarity"] is None, v
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("en", "A court in Palma has ordered Uber to pay €9,000 in damages to a German family."),
+    ("nl", "De rechtbank in Cluj heeft Uber opgedragen binnen dertig dagen alle camera's uit de auto's te halen."),
+])
+def test_an_order_opened_by_an_unnamed_court_is_its_ruling(pipes, lang, text):
+    c = only(run(pipes, lang, text, money=MORE_MONEY), "court_ruling")
+    assert (c["target"], c["status"]) == ("Uber", "ordered"), c
+    assert "order" not in kinds(run(pipes, lang, text, money=MORE_MONEY))
