@@ -2794,3 +2794,16 @@ def test_an_order_opened_by_an_unnamed_court_is_its_ruling(pipes, lang, text):
     c = only(run(pipes, lang, text, money=MORE_MONEY), "court_ruling")
     assert (c["target"], c["status"]) == ("Uber", "ordered"), c
     assert "order" not in kinds(run(pipes, lang, text, money=MORE_MONEY))
+
+
+@pytest.mark.parametrize("text,found", [
+    ("The CNIL fined Uber. The Conseil d'État annulled the fine. It sent the question of the sanction back to the "
+     "CNIL, which must now take a new decision.", True),
+    ("The Conseil d'État ruled on Tuesday. It declared the claim inadmissible for users who live abroad.", True),
+    # no court: a party returning papers
+    ("Uber sent the documents back to the CNIL in March.", False),
+])
+def test_a_case_sent_back_or_declared_inadmissible_is_a_ruling(pipes, text, found):
+    rulings = [c for c in run(pipes, "en", text, actors=ACTORS + [("Conseil d'État", "court")])
+               if c["kind"] == "court_ruling"]
+    assert (len(rulings) == 2) is found or (not found and not rulings), rulings
