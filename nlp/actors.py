@@ -197,7 +197,16 @@ class _CueSet:
 # "Förvaltningsrätten i Linköping"); not "and"/"en", which join two names
 # (Dutch "van" and "voor" are left out: "Tessa Oudshoorn van Datasonde" names a person and her employer)
 _NAME_LINKS = frozenset({"de", "di", "del", "della", "do", "da", "dos", "das", "des", "du", "of", "for", "für", "der",
-                         "i", "w", "pour"})
+                         "i", "w", "pour", "na"})
+# a court's name goes on across a lowercase kind word and its seat ("Tribunal judiciaire de Nantes", "Curtea de Apel
+# Cluj"): the town is part of the name there, not a place of its own
+_COURT_HEADS = frozenset({"tribunal", "tribunale", "tribunalul", "cour", "curtea", "juzgado", "audiencia", "sąd",
+                          "soud", "court"})
+_COURT_KIND_WORDS = frozenset({"judiciaire", "administratif", "administrative", "civil", "civile", "correctionnel",
+                               "supremo", "suprema", "ordinario", "amministrativo", "rejonowy", "okręgowy",
+                               "apelacyjny", "krajský", "okresní"})
+# an elided article before a name ("Kinés Libres de l'Ouest", "Le Courrier de l'Albret")
+_ELIDED_NAME = re.compile(r"[ldLD]['’][A-ZÀ-Ý][\w-]+")
 
 
 class ActorRecognizer:
@@ -637,16 +646,25 @@ class ActorRecognizer:
         """"de Agencia de Protección de Datos Personales" tagged as "Protección" and "Datos Personales": an
         organisation's name goes on across a linking word ("de", "of", "für", "i") when capitalised words stand on
         both sides. Coordinating words ("en", "and") join two names, never one."""
+        court = any(doc[k].lower_ in _COURT_HEADS for k in range(span[0], span[1]))
+
         def name_word(k: int) -> bool:
             t = doc[k]
+            if _ELIDED_NAME.fullmatch(t.text):
+                return True
             return (t.is_title and t.is_alpha and t.lower_ not in self.not_name_words
-                    and t.lower_ not in self.date_words and t.text not in self.all_places)
+                    and t.lower_ not in self.date_words and (court or t.text not in self.all_places))
+        if court:
+            while span[1] < len(doc) and doc[span[1]].lower_ in _COURT_KIND_WORDS and doc[span[1]].text.islower() \
+                    and doc[span[1] - 1].whitespace_:
+                span[1] += 1
+        right_types = ("", "ORG", "PER", "PERSON", "GPE", "LOC") if court else ("", "ORG")
         while span[0] >= 2 and doc[span[0] - 1].lower_ in _NAME_LINKS and doc[span[0] - 1].text.islower() \
                 and name_word(span[0] - 2) and not self._sent_initial(doc, span[0] - 2) \
                 and doc[span[0] - 2].ent_type_ in ("", "ORG"):
             span[0] -= 2
         while span[1] + 1 < len(doc) and doc[span[1]].lower_ in _NAME_LINKS and doc[span[1]].text.islower() \
-                and name_word(span[1] + 1) and doc[span[1] + 1].ent_type_ in ("", "ORG"):
+                and name_word(span[1] + 1) and doc[span[1] + 1].ent_type_ in right_types:
             k = span[1] + 2
             while k < len(doc) and k - span[1] < 4 and name_word(k) and doc[k - 1].whitespace_:
                 k += 1
@@ -765,10 +783,12 @@ class ActorRecognizer:
                 surface = text[s:e]
                 words = surface.split()
         joiners = self.particles if (cand.get("type") or cand.get("label")) == "person" else self.connectors
+        court = any(w.lower() in _COURT_HEADS for w in words)
         for w in words[1:]:
             if not (w[0].isupper() or w[0].isdigit() or w.lower() in joiners or w.lower() in self.particles
                     or w in self.suffixes or not w[0].isalpha() or (tail and w in _ROMANCE_JOINERS)
-                    or (w == words[-1] and w in self.place_body_words)):
+                    or (w == words[-1] and w in self.place_body_words) or _ELIDED_NAME.fullmatch(w)
+                    or (court and w in _COURT_KIND_WORDS)):
                 return None
         if words[-1].lower() in self.connectors | self.particles and not (len(words[-1]) == 1 and words[-1].isupper()):
             return None  # a name does not end in "of" or "van" ("Landgericht München I" does end in a numeral)

@@ -1192,3 +1192,21 @@ def test_given_names_load_from_the_word_list_beside_the_knowledge_base():
 
     names = load_word_list(DEFAULT_KB.with_name("given_names.txt"), "given-name list", "")
     assert {"Bence", "Katalin", "Sanne", "Declan"} <= names and not any(n.startswith("#") for n in names)
+
+
+@pytest.mark.parametrize("lang,text,spans,name,typ", [
+    # a court's name goes on across its lowercase kind word and its seat
+    ("en", "Kinés Libres filed a claim with the Tribunal judiciaire de Nantes on Monday.",
+     [("Tribunal", "ORG")], "Tribunal judiciaire de Nantes", "court"),
+    ("nl", "De school ging in beroep bij de Curtea de Apel Cluj, zegt de directeur.",
+     [("Curtea", "ORG"), ("Apel Cluj", "PERSON")], "Curtea de Apel Cluj", "court"),
+    # an elided article inside a name
+    ("en", "On Monday Amicale des Locataires de l'Épeule filed a complaint against the landlord.",
+     [("Amicale", "ORG")], "Amicale des Locataires de l'Épeule", None),
+])
+def test_names_go_on_across_elided_articles_and_a_courts_seat(request, lang, text, spans, name, typ):
+    pipe = request.getfixturevalue(f"{lang}_ner")
+    pipe.get_pipe("test_actors_fake_ner").spans = spans
+    found = by_name(pipe(text))
+    assert name in found, found.keys()
+    assert typ is None or found[name]["type"] == typ
