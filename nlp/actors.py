@@ -452,8 +452,8 @@ class ActorRecognizer:
             if tok.text in self.suffixes and j > i:
                 last = j + 1
                 break  # a legal-form suffix ends the name ("Acme Ltd. DFA said ...")
-            if self._is_cap(tok) and not tok.is_punct:
-                last = j + 1
+            if (self._is_cap(tok) or (j > i and not person and _ELIDED_NAME.fullmatch(tok.text))) and not tok.is_punct:
+                last = j + 1  # "Amicale des Locataires de l'Épeule"
                 j += 1
                 continue
             if not person and j > i and self._plural_possessive(doc, j):

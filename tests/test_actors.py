@@ -1203,6 +1203,9 @@ def test_given_names_load_from_the_word_list_beside_the_knowledge_base():
     # an elided article inside a name
     ("en", "On Monday Amicale des Locataires de l'Épeule filed a complaint against the landlord.",
      [("Amicale", "ORG")], "Amicale des Locataires de l'Épeule", None),
+    # ... also after a cue that introduces the name ("the tenants' group X")
+    ("en", "The tenants' group Amicale des Locataires de l'Épeule filed a complaint against the landlord.",
+     [("Amicale des Locataires", "ORG")], "Amicale des Locataires de l'Épeule", None),
 ])
 def test_names_go_on_across_elided_articles_and_a_courts_seat(request, lang, text, spans, name, typ):
     pipe = request.getfixturevalue(f"{lang}_ner")
