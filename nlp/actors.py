@@ -201,7 +201,9 @@ _NAME_LINKS = frozenset({"de", "di", "del", "della", "do", "da", "dos", "das", "
 # a court's name goes on across a lowercase kind word and its seat ("Tribunal judiciaire de Nantes", "Curtea de Apel
 # Cluj"): the town is part of the name there, not a place of its own
 _COURT_HEADS = frozenset({"tribunal", "tribunale", "tribunalul", "cour", "curtea", "juzgado", "audiencia", "sąd",
-                          "soud", "court"})
+                          "soud"})
+# after these links only: "Curtea de Apel Cluj" (tagged a person), not "the Court of Appeal for Maria Lopez"
+_SEAT_LINKS = frozenset({"de", "di", "do", "da", "du", "des", "del", "della", "i", "w", "na"})
 _COURT_KIND_WORDS = frozenset({"judiciaire", "administratif", "administrative", "civil", "civile", "correctionnel",
                                "supremo", "suprema", "ordinario", "amministrativo", "rejonowy", "okręgowy",
                                "apelacyjny", "krajský", "okresní"})
@@ -658,13 +660,14 @@ class ActorRecognizer:
             while span[1] < len(doc) and doc[span[1]].lower_ in _COURT_KIND_WORDS and doc[span[1]].text.islower() \
                     and doc[span[1] - 1].whitespace_:
                 span[1] += 1
-        right_types = ("", "ORG", "PER", "PERSON", "GPE", "LOC") if court else ("", "ORG")
+        def right_types(link: str) -> tuple[str, ...]:
+            return ("", "ORG", "PER", "PERSON", "GPE", "LOC") if court and link in _SEAT_LINKS else ("", "ORG")
         while span[0] >= 2 and doc[span[0] - 1].lower_ in _NAME_LINKS and doc[span[0] - 1].text.islower() \
                 and name_word(span[0] - 2) and not self._sent_initial(doc, span[0] - 2) \
                 and doc[span[0] - 2].ent_type_ in ("", "ORG"):
             span[0] -= 2
         while span[1] + 1 < len(doc) and doc[span[1]].lower_ in _NAME_LINKS and doc[span[1]].text.islower() \
-                and name_word(span[1] + 1) and doc[span[1] + 1].ent_type_ in right_types:
+                and name_word(span[1] + 1) and doc[span[1] + 1].ent_type_ in right_types(doc[span[1]].lower_):
             k = span[1] + 2
             while k < len(doc) and k - span[1] < 4 and name_word(k) and doc[k - 1].whitespace_:
                 k += 1

@@ -692,7 +692,7 @@ class ClaimExtractor:
             for sanction in [c for c in out if c["kind"] in _REASONED and c.get("_claimant_party") is not None
                              and c["_claimant_party"].type in _FINDERS]:
                 m = next((m for m in self.reason_violation_re.finditer(text, sanction["start"], se)
-                          if not self._reason_after_noun(text, m.start())), None)
+                          if not self._reason_after_noun(text, m.start()) and not _noun_gerund(doc, m)), None)
                 if m is None or any(c["kind"] in ("violation", "legal_basis") and c["start"] < se and c["end"] > m.start()
                                     for c in out):
                     continue
@@ -701,7 +701,8 @@ class ClaimExtractor:
                     continue  # why the sanction is low or left out
                 if any(c is not sanction and sanction["start"] < c["start"] < m.start() for c in out):
                     continue  # "..., maar Kroost gaat in beroep omdat ...": the reason of another step
-                for a, b in self._reason_spans(text, m, se):
+                stop = min((c["start"] for c in out if c is not sanction and c["start"] > m.start()), default=se)
+                for a, b in self._reason_spans(text, m, min(se, stop)):
                     reason = self.sentence_claim(doc, a, b, "violation") if b - a > 15 else None
                     if reason is not None:
                         reason.update({k: sanction.get(k) for k in ("claimant", "target", "_claimant_party", "_target_party")},
@@ -720,6 +721,8 @@ class ClaimExtractor:
         end = se
         if self.reason_end_re is not None and (stop := self.reason_end_re.search(text, first.end(), se)):
             end = stop.start()
+        if (tail := _REASON_TAIL.search(text, first.end(), end)) is not None:
+            end = tail.start()  # "..., and the firm said it was reviewing", "..., the regulator said on Thursday"
         starts = [first.start()]
         for m in self.reason_violation_re.finditer(text, first.end(), end):
             if re.search(r"\band\s+(?:also\s+)?(?:for\s+)?\Z|\ben\s+(?:ook\s+)?\Z", text[starts[-1]:m.start()]):
@@ -1279,8 +1282,7 @@ class ClaimExtractor:
             claimant = None  # only a court rules: "rejected a claim brought by Richard Lloyd" is not Lloyd's ruling
         if claimant is None and kind == "court_ruling":
             # "A tribunal has overturned ...": the nearest court the story names, before or else after
-            courts = [p for p in parties if p.type == "court"]
-            claimant = next((p for p in reversed(courts) if p.end <= main.start), None) or next(iter(courts), None)
+            claimant = _court_near(parties, main.start)
         if claimant is None and kind in ("fine", "order", "reprimand", "investigation", "violation", "legal_basis") \
                 and enforcer is not None:
             claimant = enforcer
@@ -1534,6 +1536,25 @@ _PRONOUN = re.compile(r"(?<![\w])(?:she|he|ze|zij|hij)(?![\w])", re.I)
 _PLURAL_ASK = re.compile(r"(?:vroegen|vragen|eisten|eisen|verzochten|stuurden|dienden|deden)(?![\w])", re.I)
 # sanctions whose stated reason can be a violation of its own ("reason_violation" in the lexicon)
 _REASONED = ("fine", "reprimand")
+def _noun_gerund(doc: Doc, m: re.Match) -> bool:
+    """ "the largest penalty for marketing breaches": an -ing word the tagger reads as a noun is no conduct."""
+    if not m.group().endswith("ing"):
+        return False
+    span = doc.char_span(m.start(), m.end(), alignment_mode="expand")
+    return span is not None and len(span) == 1 and span[0].pos_ in ("NOUN", "PROPN", "ADJ")
+
+
+# where a sanction's reason ends without a step of its own: a new clause with its own subject, an attribution
+_REASON_TAIL = re.compile(r",\s+(?:and|but|en|maar)\s+(?:the|het|de|it|its|they|he|she|ze|zij|hij|dat)\b|"
+                          r",\s+(?:[\w'’-]+\s+){0,4}(?:said|says|told|added|zei|zegt|aldus|schrijft|schreef)\b", re.I)
+
+
+def _court_near(parties: list[Party], at: int) -> Party | None:
+    """The nearest court named before `at`, else the first one named after it (None when there is none)."""
+    courts = [p for p in parties if p.type == "court"]
+    return next((p for p in reversed(courts) if p.end <= at), None) or next(iter(courts), None)
+
+
 # an unnamed court opening an order's words (`_court_orders`)
 _COURT_SUBJECT = re.compile(r"(?:(?:a|an|the|de|het|een)\s+)?(?:[\w-]+\s+){0,2}(?:court|judge|tribunal|rechtbank|rechter|"
                             r"hof|gerechtshof|kantonrechter)(?![\w-])", re.I)
@@ -1632,8 +1653,7 @@ def _judge_court(text: str, speaker: Party, parties: list[Party], titles: re.Pat
                  for p in parties)
     if not titled:
         return speaker
-    courts = [p for p in parties if p.type == "court"]
-    return next((p for p in reversed(courts) if p.end <= speaker.start), None) or next(iter(courts), speaker)
+    return _court_near(parties, speaker.start) or speaker
 
 
 def _full_re(forms: list[str]) -> re.Pattern | None:
@@ -1788,8 +1808,9 @@ def _court_orders(text: str, claims: list[dict], parties: list[Party], sentences
         si = max(0, bisect_right(starts, c["start"]) - 1)
         if giver is None and _COURT_SUBJECT.match(text, c["start"]) and not any(
                 p.type == "regulator" and c["start"] <= p.start < c["end"] for p in parties):
-            courts = [p for p in parties if p.type == "court"]
-            court = next((p for p in reversed(courts) if p.end <= c["start"]), None) or next(iter(courts), None)
+            # the court it names is one named in this sentence or the one before, else nobody we can name
+            lo = sentences[max(0, si - 1)][0] if sentences else 0
+            court = _court_near([p for p in parties if lo <= p.start < c["end"]], c["start"])
             c.update(kind="court_ruling", status="ordered", claimant=court.name if court else None,
                      _claimant_party=court)
             continue

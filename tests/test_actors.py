@@ -1213,3 +1213,15 @@ def test_names_go_on_across_elided_articles_and_a_courts_seat(request, lang, tex
     found = by_name(pipe(text))
     assert name in found, found.keys()
     assert typ is None or found[name]["type"] == typ
+
+
+@pytest.mark.parametrize("text,spans,names", [
+    # a person after "for" is no court's seat
+    ("Noyb filed a complaint with the Court of Appeal for Maria Lopez on Monday.",
+     [("Court of Appeal", "ORG"), ("Maria Lopez", "PERSON")], {"Court of Appeal", "Maria Lopez"}),
+    # an English kind word after "Court" is no part of its name
+    ("The case went to the Supreme Court administrative chamber in May.", [("Supreme Court", "ORG")], {"Supreme Court"}),
+])
+def test_court_names_stop_at_a_person_after_for_and_at_english_kind_words(en_ner, text, spans, names):
+    en_ner.get_pipe("test_actors_fake_ner").spans = spans
+    assert names <= set(by_name(en_ner(text)))
