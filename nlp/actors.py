@@ -201,7 +201,7 @@ _NAME_LINKS = frozenset({"de", "di", "del", "della", "do", "da", "dos", "das", "
 # a court's name goes on across a lowercase kind word and its seat ("Tribunal judiciaire de Nantes", "Curtea de Apel
 # Cluj"): the town is part of the name there, not a place of its own
 _COURT_HEADS = frozenset({"tribunal", "tribunale", "tribunalul", "cour", "curtea", "juzgado", "audiencia", "sąd",
-                          "soud"})
+                          "soud", "court"})
 # after these links only: "Curtea de Apel Cluj" (tagged a person), not "the Court of Appeal for Maria Lopez"
 _SEAT_LINKS = frozenset({"de", "di", "do", "da", "du", "des", "del", "della", "i", "w", "na"})
 _COURT_KIND_WORDS = frozenset({"judiciaire", "administratif", "administrative", "civil", "civile", "correctionnel",
@@ -656,12 +656,17 @@ class ActorRecognizer:
                 return True
             return (t.is_title and t.is_alpha and t.lower_ not in self.not_name_words
                     and t.lower_ not in self.date_words and (court or t.text not in self.all_places))
-        if court:
+        if court and not any(doc[k].lower_ == "court" for k in range(span[0], span[1])):
+            # (an English "Court" takes no kind word after it: "the Supreme Court administrative chamber")
             while span[1] < len(doc) and doc[span[1]].lower_ in _COURT_KIND_WORDS and doc[span[1]].text.islower() \
                     and doc[span[1] - 1].whitespace_:
                 span[1] += 1
         def right_types(link: str) -> tuple[str, ...]:
-            return ("", "ORG", "PER", "PERSON", "GPE", "LOC") if court and link in _SEAT_LINKS else ("", "ORG")
+            if not court:
+                return ("", "ORG")
+            # a court's seat after any link ("Court of Appeal of Paris"); a word the tagger took for a person only
+            # after a Romance or Slavic one ("Curtea de Apel Cluj"), never "the Court of Appeal for Maria Lopez"
+            return ("", "ORG", "GPE", "LOC", "PER", "PERSON") if link in _SEAT_LINKS else ("", "ORG", "GPE", "LOC")
         while span[0] >= 2 and doc[span[0] - 1].lower_ in _NAME_LINKS and doc[span[0] - 1].text.islower() \
                 and name_word(span[0] - 2) and not self._sent_initial(doc, span[0] - 2) \
                 and doc[span[0] - 2].ent_type_ in ("", "ORG"):
@@ -786,7 +791,7 @@ class ActorRecognizer:
                 surface = text[s:e]
                 words = surface.split()
         joiners = self.particles if (cand.get("type") or cand.get("label")) == "person" else self.connectors
-        court = any(w.lower() in _COURT_HEADS for w in words)
+        court = any(w.lower() in _COURT_HEADS for w in words) and "court" not in (w.lower() for w in words)
         for w in words[1:]:
             if not (w[0].isupper() or w[0].isdigit() or w.lower() in joiners or w.lower() in self.particles
                     or w in self.suffixes or not w[0].isalpha() or (tail and w in _ROMANCE_JOINERS)
