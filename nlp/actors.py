@@ -198,15 +198,9 @@ class _CueSet:
 # (Dutch "van" and "voor" are left out: "Tessa Oudshoorn van Datasonde" names a person and her employer)
 _NAME_LINKS = frozenset({"de", "di", "del", "della", "do", "da", "dos", "das", "des", "du", "of", "for", "für", "der",
                          "i", "w", "pour", "na"})
-# a court's name goes on across a lowercase kind word and its seat ("Tribunal judiciaire de Nantes", "Curtea de Apel
-# Cluj"): the town is part of the name there, not a place of its own
-_COURT_HEADS = frozenset({"tribunal", "tribunale", "tribunalul", "cour", "curtea", "juzgado", "audiencia", "sąd",
-                          "soud", "court"})
-# after these links only: "Curtea de Apel Cluj" (tagged a person), not "the Court of Appeal for Maria Lopez"
+# a court's seat tagged a person joins its name only after these links: "Curtea de Apel Cluj", not "the Court of
+# Appeal for Maria Lopez" (the heads and kind words are `seat_court_heads` / `court_kind_words` in actor_cues.toml)
 _SEAT_LINKS = frozenset({"de", "di", "do", "da", "du", "des", "del", "della", "i", "w", "na"})
-_COURT_KIND_WORDS = frozenset({"judiciaire", "administratif", "administrative", "civil", "civile", "correctionnel",
-                               "supremo", "suprema", "ordinario", "amministrativo", "rejonowy", "okręgowy",
-                               "apelacyjny", "krajský", "okresní"})
 # an elided article before a name ("Kinés Libres de l'Ouest", "Le Courrier de l'Albret")
 _ELIDED_NAME = re.compile(r"[ldLD]['’][A-ZÀ-Ý][\w-]+")
 
@@ -271,6 +265,8 @@ class ActorRecognizer:
         self.name_heads = {k.lower(): v for k, v in c["names"].get("name_heads", {}).items()}
         self.legal_form_heads = {k.lower(): v for k, v in c["names"].get("legal_form_heads", {}).items()}
         self.court_heads = {w.lower() for w in c["names"].get("court_heads", [])}
+        self.seat_court_heads = {w.lower() for w in c["names"].get("seat_court_heads", [])}
+        self.court_kind_words = {w.lower() for w in c["names"].get("court_kind_words", [])}
         self.place_heads = {w.lower() for w in c["names"].get("place_heads", [])} | self.court_heads
         self.date_words = {w.lower() for w in c["names"].get("date_words", [])}
         self.reject_first = {w.lower() for w in c["reject"].get("first_words", [])}
@@ -648,7 +644,8 @@ class ActorRecognizer:
         """"de Agencia de Protección de Datos Personales" tagged as "Protección" and "Datos Personales": an
         organisation's name goes on across a linking word ("de", "of", "für", "i") when capitalised words stand on
         both sides. Coordinating words ("en", "and") join two names, never one."""
-        court = any(doc[k].lower_ in _COURT_HEADS for k in range(span[0], span[1]))
+        words = [doc[k].lower_ for k in range(span[0], span[1])]
+        court = any(w in self.seat_court_heads for w in words)
 
         def name_word(k: int) -> bool:
             t = doc[k]
@@ -656,9 +653,8 @@ class ActorRecognizer:
                 return True
             return (t.is_title and t.is_alpha and t.lower_ not in self.not_name_words
                     and t.lower_ not in self.date_words and (court or t.text not in self.all_places))
-        if court and not any(doc[k].lower_ == "court" for k in range(span[0], span[1])):
-            # (an English "Court" takes no kind word after it: "the Supreme Court administrative chamber")
-            while span[1] < len(doc) and doc[span[1]].lower_ in _COURT_KIND_WORDS and doc[span[1]].text.islower() \
+        if self._takes_court_kind_words(words):
+            while span[1] < len(doc) and doc[span[1]].lower_ in self.court_kind_words and doc[span[1]].text.islower() \
                     and doc[span[1] - 1].whitespace_:
                 span[1] += 1
         def right_types(link: str) -> tuple[str, ...]:
@@ -791,12 +787,12 @@ class ActorRecognizer:
                 surface = text[s:e]
                 words = surface.split()
         joiners = self.particles if (cand.get("type") or cand.get("label")) == "person" else self.connectors
-        court = any(w.lower() in _COURT_HEADS for w in words) and "court" not in (w.lower() for w in words)
+        kind_words = self._takes_court_kind_words([w.lower() for w in words])
         for w in words[1:]:
             if not (w[0].isupper() or w[0].isdigit() or w.lower() in joiners or w.lower() in self.particles
                     or w in self.suffixes or not w[0].isalpha() or (tail and w in _ROMANCE_JOINERS)
                     or (w == words[-1] and w in self.place_body_words) or _ELIDED_NAME.fullmatch(w)
-                    or (court and w in _COURT_KIND_WORDS)):
+                    or (kind_words and w in self.court_kind_words)):
                 return None
         if words[-1].lower() in self.connectors | self.particles and not (len(words[-1]) == 1 and words[-1].isupper()):
             return None  # a name does not end in "of" or "van" ("Landgericht München I" does end in a numeral)
@@ -858,6 +854,11 @@ class ActorRecognizer:
                     and not any(_CAMEL.search(w) for w in words):
                 out.add(g["name"])
         return out
+
+    def _takes_court_kind_words(self, lowered: list[str]) -> bool:
+        """A court's name that goes on across a lowercase kind word ("Tribunal judiciaire"); an English "Court" does
+        not ("the Supreme Court administrative chamber")."""
+        return any(w in self.seat_court_heads for w in lowered) and "court" not in lowered
 
     def _given_full_name(self, name: str) -> bool:
         """ "Bence Halmai", "Katalin Vörös": two or three capitalised words opening with a common given name, with no

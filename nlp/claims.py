@@ -1536,6 +1536,8 @@ _PRONOUN = re.compile(r"(?<![\w])(?:she|he|ze|zij|hij)(?![\w])", re.I)
 _PLURAL_ASK = re.compile(r"(?:vroegen|vragen|eisten|eisen|verzochten|stuurden|dienden|deden)(?![\w])", re.I)
 # sanctions whose stated reason can be a violation of its own ("reason_violation" in the lexicon)
 _REASONED = ("fine", "reprimand")
+
+
 def _noun_gerund(doc: Doc, m: re.Match) -> bool:
     """ "the largest penalty for marketing breaches": an -ing word the tagger reads as a noun is no conduct."""
     if not m.group().endswith("ing"):
