@@ -74,8 +74,18 @@ class Rules:
     partitive: PhraseTable
     partitive_pronoun: PhraseTable
     multiplier_after: set[str]
+    elliptic_before: PhraseTable | None = None
+    elliptic_article: set[str] = field(default_factory=set)
+    range_joiner_words: set[str] = field(default_factory=set)
+    age_comparators: set[str] = field(default_factory=set)
+    elliptic_relative: set[str] = field(default_factory=set)
     of_words: set[str] = field(default_factory=set)
-    krone_countries: dict[str, re.Pattern] = field(default_factory=dict)   # currency code -> country words
+    # "@krone" -> {currency code -> country words}: currency words that several countries use
+    currency_countries: dict[str, dict[str, re.Pattern]] = field(default_factory=dict)
+
+
+def _words_regex(words: list[str]) -> re.Pattern:
+    return re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, words)) + r")(?![\w-])", re.I)
 
 
 @lru_cache(maxsize=None)
@@ -116,9 +126,14 @@ def load_rules(lang: str) -> Rules:
         partitive=PhraseTable(raw["count"].get("partitive", [])),
         partitive_pronoun=PhraseTable(raw["count"].get("partitive_pronoun", [])),
         multiplier_after=set(raw["count"].get("multiplier_after", [])),
+        elliptic_before=PhraseTable(raw["count"].get("elliptic_before", [])),
+        elliptic_article=set(raw["count"].get("elliptic_article", [])),
+        range_joiner_words={p for p in raw["ranges"]["joiners"] if " " not in p},
+        age_comparators=set(raw["count"].get("age_comparators", [])),
+        elliptic_relative=set(raw["count"].get("elliptic_relative", [])),
         of_words={"van", "of"},
-        krone_countries={code: re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, words)) + r")(?![\w-])", re.I)
-                         for code, words in common.get("krone_countries", {}).items()},
+        currency_countries={"@" + family: {code: _words_regex(words) for code, words in codes.items()}
+                            for family, codes in common.get("currency_countries", {}).items()},
     )
 
 
@@ -215,8 +230,9 @@ class StatisticsParser:
         return n, float(val)
 
     # ------------------------------------------------------------ negatives
-    def _bad_number_token(self, toks: list[Tok], nr: NumberRead, text: str) -> bool:
-        """Digits that belong to an identifier, a date, a time, a phone number or a name."""
+    def _bad_number_token(self, toks: list[Tok], nr: NumberRead, after_symbol: bool = False) -> bool:
+        """Digits that belong to an identifier, a date, a time, a phone number or a name (`after_symbol`: a
+        currency symbol stands right before them, "R10 million")."""
         t = toks[nr.start_i]
         n = len(toks)
         if not nr.has_digits:
@@ -227,7 +243,7 @@ class StatisticsParser:
         prev = toks[nr.start_i - 1] if nr.start_i > 0 else None
         nxt = toks[nr.start_i + 1] if nr.start_i + 1 < n else None
         if prev is not None and not t.space_before:
-            if prev.kind == "word":
+            if prev.kind == "word" and not after_symbol:
                 return True  # "S24", "GPT4"
             if prev.text in ("+", "#", "/", ":", "-", "‐", "–", ".", "§", "@", "_", "(", "[", "&"):
                 if prev.text in ("-", "‐", "–") and nr.start_i >= 2 and toks[nr.start_i - 2].kind == "num":
@@ -312,6 +328,11 @@ class StatisticsParser:
         if k < n and toks[k].text in ("-", "‐") and not toks[k].space_before and k + 1 < n \
                 and toks[k + 1].low in ("strong", "koppige", "koppig", "man", "member"):
             k += 2  # "40,000-strong safety team"
+        elif k + 1 < n and j > 0 and toks[j - 1].kind == "num" and toks[k].text in ("-", "‐") \
+                and not toks[k].space_before and not toks[k + 1].space_before \
+                and toks[k + 1].kind == "word" and toks[k + 1].text.islower() \
+                and toks[k + 1].low not in self.r.not_nouns and pos_at.get(toks[k + 1].start) == "NOUN":
+            return k + 2  # "a 60-person firm", "a 96-bed home" (digits only: "a two-page letter" counts nothing)
         steps = 0
         while k < n and steps < 4:
             t = toks[k]
@@ -322,10 +343,16 @@ class StatisticsParser:
                 return None
             pos = pos_at.get(t.start)
             if pos is not None:
-                if pos in ("VERB", "AUX", "ADP", "DET", "PRON", "CCONJ", "SCONJ", "ADV", "PART", "NUM", "INTJ"):
-                    return None
                 nxt = toks[k + 1] if k + 1 < n else None
                 nxt_pos = pos_at.get(nxt.start) if nxt is not None and nxt.kind == "word" else None
+                if pos in ("AUX", "ADP", "DET", "PRON", "CCONJ", "SCONJ", "ADV", "PART", "NUM", "INTJ") or (
+                        pos == "VERB" and not (k == j and low.endswith(("ing", "ed", "en")) and nxt_pos == "NOUN")):
+                    return None
+                if pos == "VERB" and k == j and low.endswith(("ing", "ed", "en")) and nxt_pos == "NOUN" \
+                        and nxt.low not in self.r.not_nouns:
+                    k += 1  # "1,140 visiting supporters", "two written requests": a participle before the noun
+                    steps += 1
+                    continue
                 if pos == "ADJ" and nxt_pos == "CCONJ" and k + 2 < n and pos_at.get(toks[k + 2].start) == "ADJ":
                     k += 2  # "9.7 million current and former customers"
                     steps += 1
@@ -353,6 +380,26 @@ class StatisticsParser:
             return self._extend_compound(toks, k + 1)
         return None
 
+    def _elliptic_count(self, toks: list[Tok], start: int, j: int, pos_at: dict[int, str]) -> bool:
+        """A number (tokens start..j, comparator included) that counts a noun named before it: after a cue
+        ("er", "up from"), between an article and a relative pronoun ("the 212 that replied"), or as the subject
+        of a verb in English ("164 replied"; only with POS)."""
+        n = len(toks)
+        if start >= 2 and toks[start - 1].low in self.r.range_joiner_words and (
+                toks[start - 2].kind == "num" or parse_number_word(toks[start - 2].text, self.lang) is not None):
+            return False  # "aged 18 to 45 used ...": the end of a range whose start counted nothing
+        if toks[start].low in self.r.age_comparators or (start > 0 and toks[start - 1].low in self.r.age_comparators):
+            return False  # "children under 13 have to ..."
+        if self.r.elliptic_before.match_ending(toks, start):
+            return True
+        if start > 0 and toks[start - 1].low in self.r.elliptic_article and j < n \
+                and toks[j].low in self.r.elliptic_relative:
+            return True
+        if j < n and toks[j].kind == "word" and pos_at.get(toks[j].start) in ("VERB", "AUX") \
+                and self.lang == "en":
+            return True
+        return False
+
     @staticmethod
     def _names_a_law(toks: list[Tok], k: int, end: int) -> bool:
         """"15 of the GDPR", "32 van de AVG", "11 of the Privacy Act": an article number, not a count. A counted
@@ -362,12 +409,21 @@ class StatisticsParser:
     def _partitive_noun(self, toks: list[Tok], k: int, pos_at: dict[int, str]) -> int | None:
         """After "van de"/"of the": "[20] onderzochte websites" -> end of the noun phrase. A whole number
         ("12 van de 20 websites") may stand before the noun ("twee van de partijen", "62 of its stores"; the caller
-        rules out an article of a law, "15 of the GDPR")."""
+        rules out an article of a law, "15 of the GDPR"), also after a comparator ("1,380 of the roughly 4,200
+        people")."""
+        m = self.r.comparators.match(toks, k)
+        if m and k + m[0] < len(toks) and toks[k + m[0]].kind == "num":
+            k += m[0]
         if k < len(toks) and toks[k].kind == "num":
             whole = self._core(toks, k, False)
             if whole is None or whole.has_scale:
                 return None
-            return self._count_noun(toks, whole.end_i, pos_at)
+            noun_end = self._count_noun(toks, whole.end_i, pos_at)
+            e = whole.end_i
+            if noun_end is None and e < len(toks) and (
+                    toks[e].text in (",", ";", ".") or pos_at.get(toks[e].start) in ("VERB", "AUX")):
+                return e  # "Nine of the 12 said ...": the whole counts what was named before
+            return noun_end
         return self._count_noun(toks, k, pos_at)
 
     def _extend_compound(self, toks: list[Tok], k: int) -> int:
@@ -480,8 +536,11 @@ class StatisticsParser:
         nr = self._core(toks, num_i, bool(cp))
         if nr is None:
             return None
-        if self._bad_number_token(toks, nr, ""):
+        if self._bad_number_token(toks, nr, after_symbol=cp is not None):
             return None
+        if cp and cp[0] == 1 and len(toks[i].text) == 1 and toks[i].kind == "word" and not nr.has_scale \
+                and nr.value < 100:
+            return None  # a letter symbol before a small number names a road, model or grade ("the R2 road")
         if nr.value > MAX_VALUE or nr.value < 0:
             return None
         j = nr.end_i
@@ -538,6 +597,8 @@ class StatisticsParser:
             elif pp := self.r.partitive_pronoun.match(toks, j):
                 q.unit = "count"  # "86 cases ..., 23 of them without a request"
                 q.end_i = q.noun_end_i = j + pp[0]
+            elif self._elliptic_count(toks, start_i, j, pos_at):
+                q.unit = "count"  # "and 96 had asked", "maken er 88 ...": the noun was named before
             elif j < n and toks[j].low in ("times", "keer") and not (
                     j + 1 < n and toks[j + 1].low in self.r.multiplier_after):  # "20 times the revenue": a ratio
                 q.unit = "count"
@@ -630,6 +691,7 @@ class StatisticsExtractor:
         i = 0
         n = len(toks)
         last: Quantity | None = None
+        whole_at = -1   # token index of the whole of a partitive ("37" in "12 of its 37 stores")
         while i < n:
             qs = []
             t = toks[i]
@@ -645,18 +707,26 @@ class StatisticsExtractor:
                     and qs[0].start_i == last.end_i + 1 and toks[last.end_i].low in self.r.alternative_words:
                 qs[0].comparator = last.comparator  # "tot 35 miljoen euro of 7 procent", "up to €20m or 4%"
             last = qs[-1]
-            for q in qs:
+            said_again = qs[0].num_start_i == whole_at and any(
+                d["unit"] == "count" and d["value"] == qs[0].value for d in out)
+            for q in ([] if said_again else qs):  # "46 of the 2,300 students" after "about 2,300 students"
                 d = self._describe(text, toks, q, sents, sent_of, mentions)
                 if d:
                     out.append(d)
             i = max(q.end_i for q in qs)
+            inner = [k for k in range(qs[-1].num_end_i, i) if toks[k].kind == "num"]
+            if inner:
+                # "12 of its 37 stores": the whole is a statistic of its own, with its comparator ("roughly")
+                m = self.r.comparators.match_ending(toks, inner[0])
+                i = inner[0] - (m[0] if m else 0)
+                whole_at = inner[0]
         return out
 
     def _describe(self, text: str, toks: list[Tok], q: Quantity, sents, sent_of, mentions) -> dict | None:
         start = toks[q.start_i].start
         end = toks[max(q.end_i, q.num_end_i) - 1].end
-        if q.unit == "@krone":
-            q.unit = self._krone(text, start)
+        if q.unit in self.r.currency_countries:
+            q.unit = self._country_currency(q.unit, text, start)
             if q.unit is None:
                 return None  # "50.000 kronen" with no country in the text: no unit we could stand behind
         value = q.value
@@ -670,6 +740,7 @@ class StatisticsExtractor:
         population = None
         if q.unit == "count" and q.noun_end_i is not None:
             measures = text[toks[q.num_end_i].start:toks[q.noun_end_i - 1].end] if q.noun_end_i > q.num_end_i else ""
+            measures = measures.lstrip("-‐")  # "60-person": person
         else:
             j = q.end_i
             # "procent van de X" / "% of X": X is the population
@@ -697,10 +768,11 @@ class StatisticsExtractor:
         }
         return stat
 
-    def _krone(self, text: str, at: int) -> str | None:
-        """The code of the krone whose country the text names nearest before `at`, else nearest after it."""
+    def _country_currency(self, family: str, text: str, at: int) -> str | None:
+        """The code of the `family` currency ("@krone") whose country the text names nearest before `at`, else
+        nearest after it."""
         best: tuple[int, str] | None = None
-        for code, rx in self.r.krone_countries.items():
+        for code, rx in self.r.currency_countries[family].items():
             for m in rx.finditer(text):
                 distance = at - m.end() if m.end() <= at else len(text) + m.start() - at   # before beats after
                 if best is None or distance < best[0]:
@@ -815,5 +887,6 @@ def extract_statistics(text: str, lang: str = "nl", actors=None) -> list[dict]:
 
 
 def _day_or_year(number: str) -> bool:
-    """Whether a number after a month name can be its day or year: "May 22", "mei 2023" (not "2.140")."""
-    return re.fullmatch(r"\d{1,2}|\d{4}", number) is not None
+    """Whether a number after a month name can be its day or year: "May 22", "mei 2023" (not "2.140", not
+    "October 37 students")."""
+    return re.fullmatch(r"0?[1-9]|[12]\d|3[01]|\d{4}", number) is not None

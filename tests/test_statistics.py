@@ -346,3 +346,55 @@ def test_a_number_after_an_actor_that_is_the_subject_is_a_count():
 def test_a_score_is_no_share_but_one_in_twelve_is():
     assert (9, "count", "=") in facts("7 op 9 ziekenhuizen deden mee.", "nl")
     assert facts("Een op de twaalf klanten klaagde.", "nl") == [(8.3, "percent", "=")]
+
+
+def test_francs_shillings_pesos_and_the_rand_take_the_country_the_text_names():
+    """A currency word several countries use takes the country named nearest the amount; with none named it is no
+    statistic. 'R' before an amount is the rand in a story about South Africa, never before a small number."""
+    from nlp.pipeline import Extractor
+
+    ex = Extractor()
+
+    def units(text, lang):
+        return [(s["value"], s["unit"]) for s in ex.extract(text, lang=lang)["statistics"]]
+
+    assert units("De Keniaanse toezichthouder legde een boete op van 4,2 miljoen shilling.", "nl") == [
+        (4_200_000, "KES")]
+    assert units("In Zwitserland kan de boete oplopen tot 250.000 frank.", "nl") == [(250_000, "CHF")]
+    assert units("In Brazilië kreeg de man 15.000 real schadevergoeding.", "nl") == [(15_000, "BRL")]
+    assert units("The Colombian regulator fined the bank 30 million pesos.", "en") == [(30_000_000, "COP")]
+    assert units("He paid 30 million pesos.", "en") == []
+    assert units("South Africa's regulator may impose fines of up to R10 million.", "en") == [(10_000_000, "ZAR")]
+    assert units("In South Africa the R2 road was closed.", "en") == []
+    assert units("Customers in Switzerland paid a fee of CHF 45.", "en") == [(45, "CHF")]
+    assert units("Residents were paid A$1.10 per reading.", "en") == [(1.1, "AUD")]
+
+
+@pytest.mark.parametrize("lang,text,expected", [
+    ("en", "By the end of October 37 students had done so.", [(37, "count")]),
+    ("en", "It passed the names of 1,140 visiting supporters to the police.", [(1140, "count")]),
+    ("en", "She sent the firm two written takedown requests.", [(2, "count")]),
+    ("en", "He applied for a job at the 60-person firm.", [(60, "count")]),
+    ("en", "The regulator sent a two-page letter.", []),
+    ("en", "That happened to 1,380 of the roughly 4,200 people who took the interview.",
+     [(1380, "count"), (4200, "count")]),
+    ("en", "It began issuing cameras at 12 of its 37 stores.", [(12, "count"), (37, "count")]),
+    ("en", "It read the notices of 12 car brands. Nine of the 12 said they collected location data, and seven "
+           "relied on legitimate interest.", [(12, "count"), (9, "count"), (7, "count")]),
+    ("en", "The union surveyed its members in May, and 164 replied.", [(164, "count")]),
+    ("en", "The ICO received 212 complaints, up from 140 a year earlier.", [(212, "count"), (140, "count")]),
+    ("en", "About 40% of those aged 18 to 34 used the app.", [(40, "percent")]),
+    ("en", "A service for children under 13 has to ask their parents.", []),
+    ("nl", "Van de 199 gemeenten die zo'n melding tonen, maken er 88 het weigeren moeilijker.",
+     [(199, "count"), (88, "count")]),
+    ("nl", "Het bedrijf heeft 1.300 medewerkers, van wie er ruim 900 thuis werken.", [(1300, "count"), (900, "count")]),
+    ("nl", "De AP kreeg vorig jaar 1.190 klachten, tegen 740 in 2023.", [(1190, "count"), (740, "count")]),
+    ("nl", "Van de 318 die antwoordden, hebben er 227 een systeem.", [(318, "count"), (227, "count")]),
+])
+def test_counts_of_things_named_before_or_joined_to_the_number(lang, text, expected):
+    """A number counts a noun joined to it ('60-person'), behind a participle ('visiting supporters'), or named
+    before it ('and 164 replied', 'maken er 88', 'tegen 740'); the whole of a partitive is a count of its own
+    unless said before ('12 of its 37 stores'); the end of an age range and an age limit count nothing."""
+    from nlp.pipeline import build_nlp
+    doc = build_nlp(lang)(text)
+    assert [(s["value"], s["unit"]) for s in doc._.statistics] == expected
