@@ -468,12 +468,12 @@ class ClaimExtractor:
         hits = kept
         sent_cits = [c for c in citations if ss <= c.start < se]
         groups = self._group(text, hits, segs, ss, se)
-        # citations that no claim covers: Art. 6(1)(x) names a legal basis, other articles are a citation
-        event_groups = list(groups)
+        # citations that no claim covers: Art. 6(1)(x) names a legal basis, other articles are a citation, also in a
+        # clause beside another claim ("... is special category data under Article 9, so it needed consent")
         for c in sent_cits:
             if any(a <= c.start < b for (a, b), _g in groups):
                 continue
-            if c.law_only or event_groups:
+            if c.law_only:
                 continue
             seg = next(((a, b) for a, b in segs if a <= c.start < b), (ss, se))
             basis = next((b for art in c.articles if (b := self.finder.basis_of(art))), None)

@@ -1225,3 +1225,61 @@ def test_names_go_on_across_elided_articles_and_a_courts_seat(request, lang, tex
 def test_court_names_stop_at_a_person_after_for_and_at_english_kind_words(en_ner, text, spans, names):
     en_ner.get_pipe("test_actors_fake_ner").spans = spans
     assert names <= set(by_name(en_ner(text)))
+
+
+# ---- error classes found on batch 51-52 (held out until 2026-12-02, then dev) --------------------------------------
+def test_a_two_word_name_opening_a_sentence_loses_its_article_only_when_the_story_names_it_without(nl_ner):
+    nl_ner.get_pipe("test_actors_fake_ner").spans = [("De ODPC", "PER"), ("De Wit", "PER"), ("Marco de Wit", "PER")]
+    actors = by_name(nl_ner("Het besluit van de ODPC is streng. De ODPC legde een boete op. De chauffeur, Marco de Wit, "
+                            "had geklaagd. De Wit eiste 5.000 euro."))
+    assert "De ODPC" not in actors and "ODPC" in actors
+    assert [m["text"] for m in actors["Marco de Wit"]["mentions"]] == ["Marco de Wit", "De Wit"]
+
+
+def test_a_dutch_possessive_without_apostrophe_is_the_person_named_before(nl_ner):
+    nl_ner.get_pipe("test_actors_fake_ner").spans = [("Declan Moloney", "PER"), ("Moloneys", "PER")]
+    actors = by_name(nl_ner("Declan Moloney stapte naar de rechter. De DPC bevestigt dat ze Moloneys klacht heeft "
+                            "ontvangen."))
+    assert "Moloneys" not in actors
+    assert [m["text"] for m in actors["Declan Moloney"]["mentions"]] == ["Declan Moloney", "Moloney"]
+
+
+def test_a_type_word_or_an_ordinary_word_opening_a_sentence_is_no_name(nl_ner):
+    nl_ner.get_pipe("test_actors_fake_ner").spans = [("Vakbond", "PER"), ("Honderden Bulgaren", "ORG"),
+                                                     ("Geeft Craobh", "ORG")]
+    actors = by_name(nl_ner("Vakbond FNV, die de chauffeur bijstond, is tevreden. Honderden Bulgaren klaagden; er "
+                            "kwamen honderden klachten. Geeft Craobh de gegevens door? Craobh geeft geen antwoord."))
+    assert "Vakbond" not in actors and "FNV" in actors
+    assert "Honderden Bulgaren" not in actors and "Geeft Craobh" not in actors
+
+
+def test_an_honorific_makes_a_full_name_a_person_and_its_surname_a_mention(en_ner):
+    en_ner.get_pipe("test_actors_fake_ner").spans = [("Desislava Koleva", "ORG")]
+    actors = by_name(en_ner("The case began with a complaint from Desislava Koleva, a warehouse worker. A clerk "
+                            "emailed it without asking Ms Koleva."))
+    assert actors["Desislava Koleva"]["type"] == "person"
+    assert [m["text"] for m in actors["Desislava Koleva"]["mentions"]] == ["Desislava Koleva", "Koleva"]
+
+
+def test_names_with_legal_forms_particles_hyphens_and_possessives_stay_whole(en_ner):
+    en_ner.get_pipe("test_actors_fake_ner").spans = [
+        ("Szívhíd Kft", "PERSON"), ("Molin Sistemi", "ORG"), ("Crew Services", "ORG"), ("Sheriff Appeal Court", "ORG"),
+        ("New Jersey State Policemen", "ORG"), ("Benevolent Association", "ORG")]
+    actors = by_name(en_ner(
+        "The authority reprimanded Szívhíd Kft., the company that ran the agency. Szívhíd closed in May. "
+        "Dal Molin Sistemi did not respond. It stored the data at Menza-Tech Kft. in Budapest. "
+        "Granite Crew Services said it would appeal to the Sheriff Appeal Court. A sheriff found that Granite Crew "
+        "Services had shared the forms. The New Jersey State Policemen's Benevolent Association backed the law."))
+    assert actors["Szívhíd Kft"]["type"] == "company"
+    assert [m["text"] for m in actors["Szívhíd Kft"]["mentions"]] == ["Szívhíd Kft", "Szívhíd"]
+    for name in ("Dal Molin Sistemi", "Menza-Tech Kft", "Granite Crew Services", "Sheriff Appeal Court",
+                 "New Jersey State Policemen's Benevolent Association"):
+        assert name in actors, (name, sorted(actors))
+    assert not {"Molin Sistemi", "Crew Services", "Appeal Court", "Benevolent Association"} & set(actors)
+
+
+def test_a_repeated_word_that_speaks_is_an_actor_even_when_the_tagger_missed_it(nl_ner):
+    nl_ner.get_pipe("test_actors_fake_ner").spans = []
+    actors = by_name(nl_ner("De stichting klaagt over Kroost, een app voor crèches. Kroost bestrijdt dat. Volgens "
+                            "Kroost is alles in orde."))
+    assert actors["Kroost"]["type"] == "company" and len(actors["Kroost"]["mentions"]) == 3

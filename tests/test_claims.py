@@ -2858,3 +2858,18 @@ def test_ordinary_sentences_are_no_objection_basis_or_finding(pipes, lang, text)
 def test_a_lawsuit_against_what_an_app_makes_possible_stays_a_lawsuit(pipes):
     text = "Bits of Freedom heeft een rechtszaak aangespannen tegen Uber, dat het volgen van chauffeurs mogelijk maakt."
     assert kinds(run(pipes, "nl", text))
+
+
+@pytest.mark.parametrize("lang,text,cited", [
+    ("en", "Lawyers at Fenwick Hale contend that such information is special category data under Article 9 of the UK "
+           "GDPR, so it could only have been shared with users' explicit consent.", "Art. 9"),
+    ("en", "The court held that the entry had been processed without a legal basis, and that the woman was entitled "
+           "to have it erased under Article 17 of the GDPR.", "Art. 17"),
+])
+def test_an_article_cited_in_a_clause_beside_another_claim_is_a_citation_of_its_own(pipes, lang, text, cited):
+    """A clause that names an article is an article citation even when another clause of the sentence holds a claim
+    (once it was dropped whenever the sentence had any other claim)."""
+    claims = run(pipes, lang, text, actors=ACTORS + [("Fenwick Hale", "company", "Fenwick Hale")])
+    assert "legal_basis" in kinds(claims)
+    cit = only(claims, "article_citation")
+    assert any(cited in a for a in cit["articles"]), cit

@@ -29,3 +29,26 @@ def test_train_a_few_iterations_and_load(tmp_path):
     for ent in doc.ents:
         assert ent.label_ in ("PER", "ORG")
         assert text[ent.start_char:ent.end_char] == ent.text
+
+
+def test_corpus_sentences_carry_the_gold_names_and_hold_out_every_fifth_article():
+    """The dev corpus's articles become training sentences whose entities are exactly the writers' actor mentions;
+    held-out sentences come from other articles than training ones."""
+    import json
+    from models.training.train_ner import CORPUS, corpus_examples
+
+    names = set()
+    for line in open(CORPUS, encoding="utf-8"):
+        d = json.loads(line)
+        if d["lang"] == "nl" and d["split"] == "dev":
+            names |= {m["text"] for a in d["actors"] for m in a["mentions"]}
+    train_set, held = corpus_examples(False), corpus_examples(True)
+    assert len(train_set) > 3 * len(held) > 0
+    held_texts = {t for t, _ in held}
+    shared = held_texts & {t for t, _ in train_set}
+    assert len(shared) < 0.02 * len(held_texts)  # only stock phrases two stories happen to share
+    for text, ents in train_set + held:
+        assert text == text.strip() and "\n" not in text
+        for s, e, label in ents:
+            assert label in ("PER", "ORG") and text[s:e] in names
+        assert all(a[1] <= b[0] for a, b in zip(ents, ents[1:]))  # no nested or overlapping names
