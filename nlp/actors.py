@@ -68,6 +68,7 @@ _RIGHT = r"(?![\w])"
 # the characters _LEFT and _RIGHT rule out next to a name, and the same for "(?<![\w-])" / "(?![\w-])"
 _NOT_BEFORE = re.compile(r"[\w@/.\-]")
 _NOT_AFTER = re.compile(r"\w")
+_CAP = r"[A-ZÀ-ÖØ-ÞĀ-Ž]"  # a capital, accented ones too ("Łódź", "Ústí"; Latin Extended-A in full, its few lower-case letters included)
 _SPEECH_AFTER = re.compile(r"\s+(?:zegt|zei|stelt|stelde|bestrijdt|bestreed|betwist|ontkent|laat weten|liet weten|"
                            r"reageert|reageerde|benadrukt|says|said|denies|denied|disputes|disputed|insists|insisted)"
                            r"(?![\w])")
@@ -271,6 +272,7 @@ class ActorRecognizer:
         self.legal_form_heads = {k.lower(): v for k, v in c["names"].get("legal_form_heads", {}).items()}
         self.court_heads = {w.lower() for w in c["names"].get("court_heads", [])}
         self.seat_court_heads = {w.lower() for w in c["names"].get("seat_court_heads", [])}
+        self.single_courts = {w.lower() for w in c["names"].get("single_courts", [])}
         self.court_kind_words = {w.lower() for w in c["names"].get("court_kind_words", [])}
         self.place_heads = {w.lower() for w in c["names"].get("place_heads", [])} | self.court_heads
         self.date_words = {w.lower() for w in c["names"].get("date_words", [])}
@@ -826,10 +828,15 @@ class ActorRecognizer:
                      or norm((prev.group(1) or "") + " " + prev.group(2) + " " + surface) in self.reject):
             return None  # "Verenigde Staten", "Europese Economische Ruimte"
         if words[-1].lower() in self.place_heads:
-            preps = "in|i|of|van|te" if words[-1].lower() in self.court_heads else "of|van"
+            # a court's seat after "in" is part of its name in English ("Regional Court in Łódź"), not for the
+            # courts a country has one of ("High Court in Nairobi", "Circuit Court in Limerick": the corpus names
+            # them without the town) nor in Dutch, where "in" only says where it sits
+            one_court = " ".join(words[-2:]).lower() in self.single_courts
+            preps = ("i|of|van|te" if self.lang == "nl" or one_court else "in|i|of|van|te") \
+                if words[-1].lower() in self.court_heads else "of|van"
             # "US District Court for the Southern District of Ohio", "Court of Appeals for the Ninth Circuit"
             ext = (words[-1].lower() in self.court_heads and _US_COURT_SEAT.match(text, e)) or \
-                re.match(r"\s+(?:" + preps + r")\s+[A-Z][\w'’-]+(?:\s[A-Z][\w'’-]+)?", text[e:e + 60])
+                re.match(r"\s+(?:" + preps + r")\s+" + _CAP + r"[\w'’-]+(?:\s" + _CAP + r"[\w'’-]+)?", text[e:e + 60])
             if ext:
                 e = ext.end() if ext.re is _US_COURT_SEAT else e + ext.end()
                 us = ext.re is _US_COURT_SEAT and re.search(r"(?:US|U\.S\.|United States) $", text[max(0, s - 14):s])
@@ -921,7 +928,8 @@ class ActorRecognizer:
         out = set()
         for g in actors:
             words = g["name"].split()
-            if not g["kb"] and 2 <= len(words) <= 3 and words[-1] in alone and all(w[:1].isupper() for w in words) \
+            if not g["kb"] and 2 <= len(words) <= 3 and words[-1] in alone and words[-1] not in self.suffixes \
+                    and all(w[:1].isupper() for w in words) \
                     and not any(_CAMEL.search(w) for w in words):
                 out.add(g["name"])
         return out

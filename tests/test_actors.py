@@ -1283,3 +1283,11 @@ def test_a_repeated_word_that_speaks_is_an_actor_even_when_the_tagger_missed_it(
     actors = by_name(nl_ner("De stichting klaagt over Kroost, een app voor crèches. Kroost bestrijdt dat. Volgens "
                             "Kroost is alles in orde."))
     assert actors["Kroost"]["type"] == "company" and len(actors["Kroost"]["mentions"]) == 3
+
+
+def test_a_courts_seat_after_in_is_its_name_only_for_courts_of_one_town(en_ner, nl_ner):
+    en_ner.get_pipe("test_actors_fake_ner").spans = [("High Court", "ORG"), ("Regional Court", "ORG")]
+    actors = by_name(en_ner("The firm appealed to the High Court in Nairobi. The Regional Court in Łódź ruled."))
+    assert {"High Court", "Regional Court in Łódź"} <= set(actors), sorted(actors)
+    nl_ner.get_pipe("test_actors_fake_ner").spans = [("Circuit Court", "ORG")]
+    assert "Circuit Court" in by_name(nl_ner("Het Circuit Court in Limerick oordeelde anders."))

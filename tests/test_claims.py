@@ -2873,3 +2873,25 @@ def test_an_article_cited_in_a_clause_beside_another_claim_is_a_citation_of_its_
     assert "legal_basis" in kinds(claims)
     cit = only(claims, "article_citation")
     assert any(cited in a for a in cit["articles"]), cit
+
+
+@pytest.mark.parametrize("text", [
+    "Stichting Locatie Terug wrote to WolkWijzer in April, demanding that it stop sharing precise locations.",
+    "Stichting Locatie Terug sent WolkWijzer a warning letter in 2024, demanding that it delete the entries.",
+    "Stichting Locatie Terug sent WolkWijzer an extrajudicial notice about the sharing.",
+])
+def test_letters_that_demand_a_stop_are_cease_and_desist_letters(pipes, text):
+    claim = only(run(pipes, "en", text, actors=ACTORS + [("Stichting Locatie Terug", "ngo", "Stichting Locatie Terug"),
+                                                         ("WolkWijzer", "company", "WolkWijzer")]), "cease_and_desist")
+    assert (claim["claimant"], claim["target"]) == ("Stichting Locatie Terug", "WolkWijzer")
+
+
+@pytest.mark.parametrize("text,status", [
+    ("Kiara Whitlock is seeking $85,000 in damages in her case against Merewether Sparks.", "filed"),
+    ("Kiara Whitlock is considering a claim for damages against Merewether Sparks.", "considered"),
+])
+def test_one_persons_damages_claim_is_a_lawsuit(pipes, text, status):
+    """The corpus convention: one person's lawsuit is `other`; a damages claim is one, brought or weighed."""
+    claim = only(run(pipes, "en", text, actors=ACTORS + [("Kiara Whitlock", "person", "Kiara Whitlock"),
+                                                         ("Merewether Sparks", "company", "Merewether Sparks")]), "other")
+    assert (claim["claimant"], claim["target"], claim["status"]) == ("Kiara Whitlock", "Merewether Sparks", status)
