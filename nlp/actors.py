@@ -68,12 +68,12 @@ _RIGHT = r"(?![\w])"
 # the characters _LEFT and _RIGHT rule out next to a name, and the same for "(?<![\w-])" / "(?![\w-])"
 _NOT_BEFORE = re.compile(r"[\w@/.\-]")
 _NOT_AFTER = re.compile(r"\w")
-_CAP = r"[A-ZÀ-ÖØ-ÞĀ-Ž]"  # a capital, accented ones too ("Łódź", "Ústí"; Latin Extended-A in full, its few lower-case letters included)
-_SPEECH_AFTER = re.compile(r"\s+(?:zegt|zei|stelt|stelde|bestrijdt|bestreed|betwist|ontkent|laat weten|liet weten|"
-                           r"reageert|reageerde|benadrukt|says|said|denies|denied|disputes|disputed|insists|insisted)"
-                           r"(?![\w])")
+_CAP = r"[A-ZÀ-ÖØ-ÞĀ-Ž]"  # a capital, accented ones too ("Łódź", "Ústí"); Latin Extended-A in full, so half of it lower case
+_SPEECH_AFTER = re.compile(r"\s+(?:zegt|zei|stelt|stelde|bestrijdt|bestreed|betwist|betwistte|ontkent|ontkende|"
+                           r"laat weten|liet weten|reageert|reageerde|benadrukt|benadrukte|says|said|denies|denied|"
+                           r"disputes|disputed|insists|insisted)(?![\w])")
 _SPEECH_BEFORE = re.compile(r"(?<![\w])(?:volgens|aldus|according to)\s+\Z", re.I)
-_HONORIFIC_NAME = re.compile(r"(?<![\w-])(?:Ms|Mr|Mrs|Miss|Mx|mevrouw|meneer|de heer)\.? ([A-ZÀ-Þ][\w'’-]+)(?![\w-])")
+_HONORIFIC_NAME = re.compile(r"(?<![\w-])(?:Ms|Mr|Mrs|Miss|Mx|mevrouw|meneer|de heer)\.? (" + _CAP + r"[\w'’-]+)(?![\w-])")
 _WORD_OR_HYPHEN = re.compile(r"[\w-]")
 
 
@@ -681,11 +681,13 @@ class ActorRecognizer:
             if not (tok.is_alpha and tok.is_title and len(tok.text) > 2) or tok.ent_type_ \
                     or tok.text in self.given_names or norm(tok.text) in self.reject:
                 continue
-            if not (_SPEECH_AFTER.match(text, tok.idx + len(tok.text)) or _SPEECH_BEFORE.search(text, 0, tok.idx)):
+            if not (_SPEECH_AFTER.match(text, tok.idx + len(tok.text))
+                    or _SPEECH_BEFORE.search(text, max(0, tok.idx - 20), tok.idx)):
                 continue
             if k > 0 and doc[k - 1].is_title and not self._sent_initial(doc, k):
                 continue  # the last word of a longer name ("Harlow Analytics denied")
-            if text.count(tok.text) < 2 or self._common_word(text, tok.text):
+            if len(list(occurrences(text, tok.text, _WORD_OR_HYPHEN, _WORD_OR_HYPHEN))) < 2 \
+                    or self._common_word(text, tok.text):
                 continue
             out.append(self._cand(doc, k, k + 1, None, "ner", 2, label="org"))
         return out
@@ -761,8 +763,11 @@ class ActorRecognizer:
         if m:
             e = s + m.start()
         elif self.lang == "nl" and re.fullmatch(r"[A-ZÀ-Þ]\w+s", text[s:e]) and re.match(r" [a-z]", text[e:e + 2]) \
-                and re.search(r"(?<![\w-])" + re.escape(text[s:e - 1]) + r"(?![\w-])", text):
-            e -= 1  # Dutch possessive without apostrophe: "Moloneys klacht" is Moloney's, named elsewhere
+                and not _SPEECH_AFTER.match(text, e) and text[s:e - 1] not in self.given_names \
+                and re.search(_CAP + r"[\w'’-]+ " + re.escape(text[s:e - 1]) + r"(?![\w-])(?! " + _CAP + ")", text):
+            # Dutch possessive without apostrophe: "Moloneys klacht" is Moloney's, whose full name ends in it ("Declan
+            # Moloney"); not "Peters zegt" (a surname in -s) nor "Willems" beside "Willem van Oranje"
+            e -= 1
         while e > s and not (text[e - 1].isalnum() or text[s:e].endswith(tuple(self.suffixes))):
             e -= 1
         # a title is no part of the name: "Justice Aoife Keane", "Mevrouw Karin Smit"

@@ -77,6 +77,8 @@ class Rules:
     elliptic_before: PhraseTable | None = None
     elliptic_article: set[str] = field(default_factory=set)
     range_joiner_words: set[str] = field(default_factory=set)
+    compound_not_counted: set[str] = field(default_factory=set)
+    clause_openers: set[str] = field(default_factory=set)
     age_comparators: set[str] = field(default_factory=set)
     elliptic_relative: set[str] = field(default_factory=set)
     of_words: set[str] = field(default_factory=set)
@@ -129,6 +131,8 @@ def load_rules(lang: str) -> Rules:
         elliptic_before=PhraseTable(raw["count"].get("elliptic_before", [])),
         elliptic_article=set(raw["count"].get("elliptic_article", [])),
         range_joiner_words={p for p in raw["ranges"]["joiners"] if " " not in p},
+        compound_not_counted=set(raw["count"].get("compound_not_counted", [])),
+        clause_openers=set(raw["count"].get("clause_openers", [])),
         age_comparators=set(raw["count"].get("age_comparators", [])),
         elliptic_relative=set(raw["count"].get("elliptic_relative", [])),
         of_words={"van", "of"},
@@ -331,7 +335,8 @@ class StatisticsParser:
         elif k + 1 < n and j > 0 and toks[j - 1].kind == "num" and toks[k].text in ("-", "‐") \
                 and not toks[k].space_before and not toks[k + 1].space_before \
                 and toks[k + 1].kind == "word" and toks[k + 1].text.islower() \
-                and toks[k + 1].low not in self.r.not_nouns and pos_at.get(toks[k + 1].start) == "NOUN":
+                and toks[k + 1].low not in self.r.not_nouns and toks[k + 1].low not in self.r.compound_not_counted \
+                and pos_at.get(toks[k + 1].start) == "NOUN":
             return k + 2  # "a 60-person firm", "a 96-bed home" (digits only: "a two-page letter" counts nothing)
         steps = 0
         while k < n and steps < 4:
@@ -345,14 +350,8 @@ class StatisticsParser:
             if pos is not None:
                 nxt = toks[k + 1] if k + 1 < n else None
                 nxt_pos = pos_at.get(nxt.start) if nxt is not None and nxt.kind == "word" else None
-                if pos in ("AUX", "ADP", "DET", "PRON", "CCONJ", "SCONJ", "ADV", "PART", "NUM", "INTJ") or (
-                        pos == "VERB" and not (k == j and low.endswith(("ing", "ed", "en")) and nxt_pos == "NOUN")):
+                if pos in ("VERB", "AUX", "ADP", "DET", "PRON", "CCONJ", "SCONJ", "ADV", "PART", "NUM", "INTJ"):
                     return None
-                if pos == "VERB" and k == j and low.endswith(("ing", "ed", "en")) and nxt_pos == "NOUN" \
-                        and nxt.low not in self.r.not_nouns:
-                    k += 1  # "1,140 visiting supporters", "two written requests": a participle before the noun
-                    steps += 1
-                    continue
                 if pos == "ADJ" and nxt_pos == "CCONJ" and k + 2 < n and pos_at.get(toks[k + 2].start) == "ADJ":
                     k += 2  # "9.7 million current and former customers"
                     steps += 1
@@ -380,7 +379,7 @@ class StatisticsParser:
             return self._extend_compound(toks, k + 1)
         return None
 
-    def _elliptic_count(self, toks: list[Tok], start: int, j: int, pos_at: dict[int, str]) -> bool:
+    def _elliptic_count(self, toks: list[Tok], start: int, j: int, pos_at: dict[int, str], value: float) -> bool:
         """A number (tokens start..j, comparator included) that counts a noun named before it: after a cue
         ("er", "up from"), between an article and a relative pronoun ("the 212 that replied"), or as the subject
         of a verb in English ("164 replied"; only with POS)."""
@@ -388,16 +387,17 @@ class StatisticsParser:
         if start >= 2 and toks[start - 1].low in self.r.range_joiner_words and (
                 toks[start - 2].kind == "num" or parse_number_word(toks[start - 2].text, self.lang) is not None):
             return False  # "aged 18 to 45 used ...": the end of a range whose start counted nothing
-        if toks[start].low in self.r.age_comparators or (start > 0 and toks[start - 1].low in self.r.age_comparators):
-            return False  # "children under 13 have to ..."
+        if value <= 21 and (toks[start].low in self.r.age_comparators
+                            or (start > 0 and toks[start - 1].low in self.r.age_comparators)):
+            return False  # "children under 13 have to ..." (not "over 1,000 responded")
         if self.r.elliptic_before.match_ending(toks, start):
             return True
         if start > 0 and toks[start - 1].low in self.r.elliptic_article and j < n \
                 and toks[j].low in self.r.elliptic_relative:
             return True
         if j < n and toks[j].kind == "word" and pos_at.get(toks[j].start) in ("VERB", "AUX") \
-                and self.lang == "en":
-            return True
+                and self.lang == "en" and (start == 0 or toks[start - 1].low in self.r.clause_openers):
+            return True  # the subject opening its clause ("..., and 96 had asked"), not "iOS 17 introduced"
         return False
 
     @staticmethod
@@ -538,9 +538,13 @@ class StatisticsParser:
             return None
         if self._bad_number_token(toks, nr, after_symbol=cp is not None):
             return None
-        if cp and cp[0] == 1 and len(toks[i].text) == 1 and toks[i].kind == "word" and not nr.has_scale \
-                and nr.value < 100:
-            return None  # a letter symbol before a small number names a road, model or grade ("the R2 road")
+        if cp and cp[0] == 1 and toks[i].kind == "word" and len(toks[i].text) == 1 and (
+                toks[i].text != toks[i].text.upper() or toks[num_i].space_before
+                or (nr.value < 100 and not nr.has_scale)
+                or (i > 0 and toks[i - 1].kind == "word" and toks[i - 1].text[:1].isupper())
+                or (nr.end_i < len(toks) and toks[nr.end_i].low in ("road", "highway", "route", "motorway"))):
+            return None  # a letter symbol ("R10 million", "R499 a month") only as a capital joined to the sum; "the
+            # R2", "r 200", "Galaxy R500", "the R101 road" are no rands
         if nr.value > MAX_VALUE or nr.value < 0:
             return None
         j = nr.end_i
@@ -597,7 +601,7 @@ class StatisticsParser:
             elif pp := self.r.partitive_pronoun.match(toks, j):
                 q.unit = "count"  # "86 cases ..., 23 of them without a request"
                 q.end_i = q.noun_end_i = j + pp[0]
-            elif self._elliptic_count(toks, start_i, j, pos_at):
+            elif self._elliptic_count(toks, start_i, j, pos_at, nr.value):
                 q.unit = "count"  # "and 96 had asked", "maken er 88 ...": the noun was named before
             elif j < n and toks[j].low in ("times", "keer") and not (
                     j + 1 < n and toks[j + 1].low in self.r.multiplier_after):  # "20 times the revenue": a ratio
@@ -707,11 +711,10 @@ class StatisticsExtractor:
                     and qs[0].start_i == last.end_i + 1 and toks[last.end_i].low in self.r.alternative_words:
                 qs[0].comparator = last.comparator  # "tot 35 miljoen euro of 7 procent", "up to €20m or 4%"
             last = qs[-1]
-            said_again = qs[0].num_start_i == whole_at and any(
-                d["unit"] == "count" and d["value"] == qs[0].value for d in out)
-            for q in ([] if said_again else qs):  # "46 of the 2,300 students" after "about 2,300 students"
+            for q in qs:
                 d = self._describe(text, toks, q, sents, sent_of, mentions)
-                if d:
+                if d and not (q is qs[0] and q.num_start_i == whole_at
+                              and self._said_before(d, out, q.noun_end_i in (None, q.num_end_i))):
                     out.append(d)
             i = max(q.end_i for q in qs)
             inner = [k for k in range(qs[-1].num_end_i, i) if toks[k].kind == "num"]
@@ -721,6 +724,21 @@ class StatisticsExtractor:
                 i = inner[0] - (m[0] if m else 0)
                 whole_at = inner[0]
         return out
+
+    @staticmethod
+    def _said_before(stat: dict, out: list[dict], bare: bool) -> bool:
+        """"46 of the 2,300 students" after "about 2,300 students": the whole of a partitive the story counted before
+        (the same number of the same thing, or of things it named before: "29 of them"), not "12 of its 37 members"
+        after "37 fines"; `bare`: no noun follows it ("Nine of the 12 said")."""
+        noun = [] if bare else (stat["measures"] or "").split()[-1:]
+        for d in out:
+            if d["unit"] != "count" or d["value"] != stat["value"]:
+                continue
+            before = (d["measures"] or "").split()
+            if not before or not noun or before[-1:] == noun \
+                    or before[-1].lower() in ("them", "hen", "which", "whom", "wie"):
+                return True
+        return False
 
     def _describe(self, text: str, toks: list[Tok], q: Quantity, sents, sent_of, mentions) -> dict | None:
         start = toks[q.start_i].start
@@ -808,7 +826,16 @@ class StatisticsExtractor:
 def _pos_map(doc: Doc) -> dict[int, str]:
     try:
         if doc.has_annotation("POS"):
-            return {t.idx: t.pos_ for t in doc}
+            # a participle before a noun is an adjective there ("1,140 visiting supporters", "two written requests",
+            # "14 named drivers": the parser's amod, or a VBG/VBN tag between a number and a noun); a past tense
+            # ("120 reported breaches") stays a verb
+            n = len(doc)
+
+            def participle(t) -> bool:
+                return t.pos_ == "VERB" and (t.dep_ == "amod" or (
+                    t.tag_ in ("VBG", "VBN") and 0 < t.i < n - 1 and doc[t.i - 1].pos_ == "NUM"
+                    and doc[t.i + 1].pos_ == "NOUN"))
+            return {t.idx: "ADJ" if participle(t) else t.pos_ for t in doc}
         if doc.has_annotation("TAG"):
             return {t.idx: t.pos_ for t in doc if t.pos_}
     except Exception:

@@ -1291,3 +1291,9 @@ def test_a_courts_seat_after_in_is_its_name_only_for_courts_of_one_town(en_ner, 
     assert {"High Court", "Regional Court in Łódź"} <= set(actors), sorted(actors)
     nl_ner.get_pipe("test_actors_fake_ner").spans = [("Circuit Court", "ORG")]
     assert "Circuit Court" in by_name(nl_ner("Het Circuit Court in Limerick oordeelde anders."))
+
+
+def test_a_dutch_surname_ending_in_s_is_no_possessive(nl_ner):
+    nl_ner.get_pipe("test_actors_fake_ner").spans = [("Peters", "PER"), ("Peter Jansen", "PER")]
+    actors = by_name(nl_ner("Peters zegt dat de app lekt. Volgens Peter Jansen klopt dat niet."))
+    assert "Peter" not in actors and "Peter Jansen" in actors

@@ -2877,7 +2877,7 @@ def test_an_article_cited_in_a_clause_beside_another_claim_is_a_citation_of_its_
 
 @pytest.mark.parametrize("text", [
     "Stichting Locatie Terug wrote to WolkWijzer in April, demanding that it stop sharing precise locations.",
-    "Stichting Locatie Terug sent WolkWijzer a warning letter in 2024, demanding that it delete the entries.",
+    "Stichting Locatie Terug sent WolkWijzer a burofax in 2024, demanding that it delete the entries.",
     "Stichting Locatie Terug sent WolkWijzer an extrajudicial notice about the sharing.",
 ])
 def test_letters_that_demand_a_stop_are_cease_and_desist_letters(pipes, text):
@@ -2895,3 +2895,8 @@ def test_one_persons_damages_claim_is_a_lawsuit(pipes, text, status):
     claim = only(run(pipes, "en", text, actors=ACTORS + [("Kiara Whitlock", "person", "Kiara Whitlock"),
                                                          ("Merewether Sparks", "company", "Merewether Sparks")]), "other")
     assert (claim["claimant"], claim["target"], claim["status"]) == ("Kiara Whitlock", "Merewether Sparks", status)
+
+
+def test_a_regulators_warning_letter_is_no_cease_and_desist_letter(pipes):
+    assert "cease_and_desist" not in kinds(run(pipes, "en", "The ICO sent a warning letter to the council about the "
+                                                             "cameras."))
