@@ -68,12 +68,14 @@ _RIGHT = r"(?![\w])"
 # the characters _LEFT and _RIGHT rule out next to a name, and the same for "(?<![\w-])" / "(?![\w-])"
 _NOT_BEFORE = re.compile(r"[\w@/.\-]")
 _NOT_AFTER = re.compile(r"\w")
-_CAP = r"[A-ZÀ-ÖØ-ÞĀ-Ž]"  # a capital, accented ones too ("Łódź", "Ústí"); Latin Extended-A in full, so half of it lower case
+# a capital, accented ones too ("Łódź", "Ústí"); Latin Extended-A in full, so half of it lower case
+_CAP = r"[A-ZÀ-ÖØ-ÞĀ-Ž]"
 _SPEECH_AFTER = re.compile(r"\s+(?:zegt|zei|stelt|stelde|bestrijdt|bestreed|betwist|betwistte|ontkent|ontkende|"
                            r"laat weten|liet weten|reageert|reageerde|benadrukt|benadrukte|says|said|denies|denied|"
                            r"disputes|disputed|insists|insisted)(?![\w])")
 _SPEECH_BEFORE = re.compile(r"(?<![\w])(?:volgens|aldus|according to)\s+\Z", re.I)
-_HONORIFIC_NAME = re.compile(r"(?<![\w-])(?:Ms|Mr|Mrs|Miss|Mx|mevrouw|meneer|de heer)\.? (" + _CAP + r"[\w'’-]+)(?![\w-])")
+_HONORIFIC_NAME = re.compile(r"(?<![\w-])(?:Ms|Mr|Mrs|Miss|Mx|mevrouw|meneer|de heer)\.? (" + _CAP
+                             + r"[\w'’-]+)(?![\w-])")
 _WORD_OR_HYPHEN = re.compile(r"[\w-]")
 
 

@@ -47,6 +47,8 @@ def test_knowledge_base_aliases_over_the_corpus(lang):
     themselves (each followed by a word character once, so the tree has to back off to a shorter alias)."""
     rec = ActorRecognizer(spacy.blank(lang), "privnews_actors")
     texts = [json.loads(line)["text"] for path in CORPUS for line in path.open(encoding="utf-8")]
+    # a fixed third (~280 news texts), so the time stays flat as the corpus grows
+    texts = texts[::3] if len(texts) > 300 else texts
     for aliases, flags in ((rec.strong, 0), (rec.strong_ci, re.I), (rec.weak, 0), (rec.context, 0)):
         assert aliases
         made_up = " ".join(sorted(aliases)) + " | " + "x ".join(sorted(aliases)) + "x"
