@@ -70,10 +70,6 @@ _NOT_BEFORE = re.compile(r"[\w@/.\-]")
 _NOT_AFTER = re.compile(r"\w")
 # a capital, accented ones too ("Łódź", "Ústí"); Latin Extended-A in full, so half of it lower case
 _CAP = r"[A-ZÀ-ÖØ-ÞĀ-Ž]"
-_SPEECH_AFTER = re.compile(r"\s+(?:zegt|zei|stelt|stelde|bestrijdt|bestreed|betwist|betwistte|ontkent|ontkende|"
-                           r"laat weten|liet weten|reageert|reageerde|benadrukt|benadrukte|says|said|denies|denied|"
-                           r"disputes|disputed|insists|insisted)(?![\w])")
-_SPEECH_BEFORE = re.compile(r"(?<![\w])(?:volgens|aldus|according to)\s+\Z", re.I)
 _HONORIFIC_NAME = re.compile(r"(?<![\w-])(?:Ms|Mr|Mrs|Miss|Mx|mevrouw|meneer|de heer)\.? (" + _CAP
                              + r"[\w'’-]+)(?![\w-])")
 _WORD_OR_HYPHEN = re.compile(r"[\w-]")
@@ -138,10 +134,15 @@ def _alias_regex(aliases, flags: int = 0) -> re.Pattern | None:
 _US_COURT_SEAT = re.compile(r"\s+for the (?:(?:Northern|Southern|Eastern|Western|Central|Middle) )?District of "
                             r"[A-Z][\w-]+(?: [A-Z][\w-]+)?|\s+for the [A-Z][a-z]+ Circuit")
 
+# words that quote a party before it ("volgens Kroost") and verbs it speaks with after it ("Kroost bestrijdt")
+_SPEECH_CUES = r"(?:volgens|aldus|according to)"
+_SPEECH_VERBS = (r"zegt|zei|stelt|stelde|bestrijdt|bestreed|betwist|ontkent|laat weten|liet weten|reageert|reageerde|"
+                 r"benadrukt|says|said|denies|denied|disputes|disputed|insists|insisted")
 # a product that speaks or is quoted is the firm behind it ("volgens Kroost", "Kroost bestrijdt", "Acme said")
-_SPEAKS = re.compile(r"(?:volgens|aldus|according to)\s+\x00|\x00\s+(?:zegt|zei|stelt|stelde|bestrijdt|bestreed|betwist|"
-                     r"ontkent|laat weten|liet weten|reageert|reageerde|benadrukt|says|said|denies|denied|disputes|"
-                     r"disputed|insists|insisted|told)(?![\w])", re.I)
+_SPEAKS = re.compile(_SPEECH_CUES + r"\s+\x00|\x00\s+(?:" + _SPEECH_VERBS + r"|told)(?![\w])", re.I)
+# the same, read around one word in place (`_speaker_candidates`)
+_SPEECH_AFTER = re.compile(r"\s+(?:" + _SPEECH_VERBS + r"|betwistte|ontkende|benadrukte)(?![\w])")
+_SPEECH_BEFORE = re.compile(r"(?<![\w])" + _SPEECH_CUES + r"\s+\Z", re.I)
 
 
 # a name the tagger calls a place but that acts like a party: the target of a complaint or lawsuit, or a speaker
@@ -497,6 +498,14 @@ class ActorRecognizer:
         low = word.lower()
         return any(low.endswith(t) and len(low) > len(t) + 2 for t in self.long_titles)
 
+    @staticmethod
+    def _named_without_article(text: str, s: int, e: int, name: str) -> bool:
+        """Whether the story names `name` outside s..e with no capitalised article before it, and not as a surname
+        after a given name and a particle ("Marco de Wit": "De Wit" is a name)."""
+        return any(not re.search(r"(?:(?<![\w-])(?:The|De|Het)|[A-ZÀ-Þ]\w+ (?:de|van|der|den|het|ter|ten)) $",
+                                 text[max(0, o - 30):o])
+                   for o, _ in occurrences(text, name, _WORD_OR_HYPHEN, _WORD_OR_HYPHEN) if not s <= o < e)
+
     def _common_word(self, text: str, word: str) -> bool:
         """A capitalised sentence opener that is an ordinary word: the story writes it in lower case elsewhere, and it
         says nothing about what an organisation is ("Stichting", "Rechtbank") and is no given name."""
@@ -736,20 +745,12 @@ class ActorRecognizer:
         # strip leading articles, trailing possessive and punctuation
         while True:
             m = re.match(r"(?:the|de|het|een|a|an)\s+", text[s:e])
-            if m is None and text[s:e].startswith(("The ", "De ", "Het ")) and len(text[s:e].split()) >= 3 \
-                    and self._sent_initial(doc, i):
+            if m is None and self._sent_initial(doc, i) and (art := re.match(r"(?:The|De|Het)\s+", text[s:e])):
                 # "De Staatsanwaltschaft Berlin" opening a sentence; inside one ("Zwembad De Blauwe Golf", "volgens
-                # De Blauwe Golf") a capitalised article is part of the name
-                m = re.match(r"(?:The|De|Het)\s+", text[s:e])
-            if m is None and self._sent_initial(doc, i):
-                # "De ODPC legde ...": a two-word name opening a sentence loses its article when the story also
-                # names it without one ("bij de ODPC"); "De Telegraaf" keeps it
-                two = re.fullmatch(r"(?:The|De|Het)\s+(\S+)", text[s:e])
-                if two and any(not re.search(r"(?:(?<![\w-])(?:The|De|Het)|[A-ZÀ-Þ]\w+ (?:de|van|der|den|het|ter|ten)) $",
-                                             text[max(0, o - 30):o])
-                               for o, _ in occurrences(text, two.group(1), _WORD_OR_HYPHEN, _WORD_OR_HYPHEN)
-                               if not s <= o < e):
-                    m = re.match(r"(?:The|De|Het)\s+", text[s:e])  # not after "Marco de" either: "De Wit" is a name
+                # De Blauwe Golf") a capitalised article is part of the name. A two-word name ("De ODPC legde ...")
+                # loses it only when the story also names it without one ("bij de ODPC"; "De Telegraaf" keeps it)
+                if len(text[s:e].split()) >= 3 or self._named_without_article(text, s, e, text[s + art.end():e]):
+                    m = art
             if m is None:
                 # "Voor VoetbalTV komt ...", "Volgens Acme ...": a sentence-opening word is no part of the name
                 lead = re.match(r"([^\W\d_]+)\s+(?=\S)", text[s:e])
@@ -917,13 +918,18 @@ class ActorRecognizer:
     def _not_a_person(self, name: str) -> str | None:
         """The type of a name the tagger calls a person but no person bears: one with a digit ("Taxa 4x35") is a
         company, one ending in an organisation compound ("Algemene Onderwijsbond", "Klaverbank") that compound's type."""
-        if any(ch.isdigit() for ch in name) or (len(name.split()) >= 2 and name.split()[-1] in self.suffixes):
+        if any(ch.isdigit() for ch in name) or self._has_legal_form(name):
             return "company"  # "Szívhíd Kft.": a legal form
         last = name.split()[-1].lower() if name.split() else ""
         if any(last.endswith(e) and len(last) > len(e) + 2 for e in self.org_compound_endings):
             typ = self.inside.match_tail([last]) or self.type_cues.match_tail([last])
             return typ[0] if typ is not None else None
         return None
+
+    def _has_legal_form(self, name: str) -> bool:
+        """A name of two words or more ending in a legal form ("Szívhíd Kft", "Acme B.V.")."""
+        words = name.split()
+        return len(words) >= 2 and words[-1] in self.suffixes
 
     def _tagged_surnames(self, doc, actors: list[dict]) -> set[str]:
         """Names of two or three capitalised words, not in the knowledge base, whose last word the name tagger calls a
@@ -935,7 +941,7 @@ class ActorRecognizer:
         out = set()
         for g in actors:
             words = g["name"].split()
-            if not g["kb"] and 2 <= len(words) <= 3 and words[-1] in alone and words[-1] not in self.suffixes \
+            if not g["kb"] and 2 <= len(words) <= 3 and words[-1] in alone and not self._has_legal_form(g["name"]) \
                     and all(w[:1].isupper() for w in words) \
                     and not any(_CAMEL.search(w) for w in words):
                 out.add(g["name"])
@@ -1230,7 +1236,7 @@ class ActorRecognizer:
                     typ = "company"
                 if typ == "person":
                     typ = self._not_a_person(g["name"]) or typ
-            elif typ == "person" and len(g["name"].split()) >= 2 and g["name"].split()[-1] in self.suffixes:
+            elif typ == "person" and self._has_legal_form(g["name"]):
                 typ = "company"  # "Szívhíd Kft.": a legal form, whatever the context said
             elif typ == "company" and g["name"] in surname_of and self._plain_person_name(g["name"]):
                 typ = "person"  # "Desislava Koleva, a warehouse worker" ... "Ms Koleva": her, not a firm

@@ -348,10 +348,10 @@ class StatisticsParser:
                 return None
             pos = pos_at.get(t.start)
             if pos is not None:
-                nxt = toks[k + 1] if k + 1 < n else None
-                nxt_pos = pos_at.get(nxt.start) if nxt is not None and nxt.kind == "word" else None
                 if pos in ("VERB", "AUX", "ADP", "DET", "PRON", "CCONJ", "SCONJ", "ADV", "PART", "NUM", "INTJ"):
                     return None
+                nxt = toks[k + 1] if k + 1 < n else None
+                nxt_pos = pos_at.get(nxt.start) if nxt is not None and nxt.kind == "word" else None
                 if pos == "ADJ" and nxt_pos == "CCONJ" and k + 2 < n and pos_at.get(toks[k + 2].start) == "ADJ":
                     k += 2  # "9.7 million current and former customers"
                     steps += 1
