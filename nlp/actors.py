@@ -228,7 +228,7 @@ class ActorRecognizer:
         self.cues = load_cues(Path(cues_path) if cues_path else DEFAULT_CUES)
         # towns and cities of the world (GeoNames), beside the knowledge base: a place, not a name, where the text
         # uses one as a modifier or a whereabouts
-        self.towns = load_towns(kb_file.with_name("places.txt"))
+        self.towns = load_towns(kb_file.with_name("places.txt")) | load_towns(kb_file.with_name("regions.txt"))
         # common given names: a name the tagger called an organisation that opens with one is a person
         self.given_names = load_word_list(kb_file.with_name("given_names.txt"), "given-name list",
                                           "full names tagged as organisations stay organisations")
@@ -557,10 +557,12 @@ class ActorRecognizer:
             head = None
             if before and before[-1] in self.name_heads:
                 head = (i - 1, self.name_heads[before[-1]])
-            elif len(before) >= 2 and before[-2] in self.name_heads and before[-1] in ("van", "in", "te", "i") \
+            elif len(before) >= 2 and before[-2] in self.name_heads and before[-1] in ("van", "in", "te", "i", "v") \
                     and not (before[-1] == "in" and doc[i - 2].text.islower()):
                 # ("rechtbank van Oslo" is a name, "de rechtbank in Hannover" only says where a court sits)
                 head = (i - 2, self.name_heads[before[-2]])
+            if head and head[0] > 0 and doc[head[0] - 1].lower_ in self.court_kind_words and self._is_cap(doc[head[0] - 1]):
+                head = (head[0] - 1, head[1])  # "Okresní soud v Jihlavě", "Okrajno sodišče v Kranju": the court's level
             if head:
                 end = self._cap_run(doc, i, person=True)
                 if end > i:
@@ -725,12 +727,14 @@ class ActorRecognizer:
                 return ("", "ORG")
             # a court's seat after any link ("Court of Appeal of Paris"); a word the tagger took for a person only
             # after a Romance or Slavic one ("Curtea de Apel Cluj"), never "the Court of Appeal for Maria Lopez"
-            return ("", "ORG", "GPE", "LOC", "PER", "PERSON") if link in _SEAT_LINKS else ("", "ORG", "GPE", "LOC")
+            # (Czech and Slovene "v" links a court to its seat only: "Okresní soud v Jihlavě", never "X v Y" elsewhere)
+            return ("", "ORG", "GPE", "LOC", "PER", "PERSON") if link in _SEAT_LINKS | {"v"} else ("", "ORG", "GPE", "LOC")
         while span[0] >= 2 and doc[span[0] - 1].lower_ in _NAME_LINKS and doc[span[0] - 1].text.islower() \
                 and name_word(span[0] - 2) and not self._sent_initial(doc, span[0] - 2) \
                 and doc[span[0] - 2].ent_type_ in ("", "ORG"):
             span[0] -= 2
-        while span[1] + 1 < len(doc) and doc[span[1]].lower_ in _NAME_LINKS and doc[span[1]].text.islower() \
+        while span[1] + 1 < len(doc) and (doc[span[1]].lower_ in _NAME_LINKS or (court and doc[span[1]].lower_ == "v")) \
+                and doc[span[1]].text.islower() \
                 and name_word(span[1] + 1) and doc[span[1] + 1].ent_type_ in right_types(doc[span[1]].lower_):
             k = span[1] + 2
             while k < len(doc) and k - span[1] < 4 and name_word(k) and doc[k - 1].whitespace_:
@@ -872,7 +876,8 @@ class ActorRecognizer:
             if not (w[0].isupper() or w[0].isdigit() or w.lower() in joiners or w.lower() in self.particles
                     or w in self.suffixes or not w[0].isalpha() or (tail and w in _ROMANCE_JOINERS)
                     or (w == words[-1] and w in self.place_body_words) or _ELIDED_NAME.fullmatch(w)
-                    or (kind_words and w in self.court_kind_words)):
+                    or (kind_words and w in self.court_kind_words)
+                    or (kind_words and w in ("v", *self.seat_court_heads))):  # "Okresní soud v Jihlavě"
                 return None
         if words[-1].lower() in self.connectors | self.particles and not (len(words[-1]) == 1 and words[-1].isupper()):
             return None  # a name does not end in "of" or "van" ("Landgericht München I" does end in a numeral)

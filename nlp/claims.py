@@ -163,6 +163,8 @@ class ClaimExtractor:
         self.consequence_re = re.compile(rf"\w+\s+(?:{'|'.join(cons)})(?![\w])", re.I) if cons else None
         conds = roles.get("conditionals", [])
         self.conditional_re = re.compile(rf"(?<![\w])(?:{'|'.join(conds)})(?![\w])", re.I) if conds else None
+        subs = sorted(set(conds) | set(roles.get("subordinators", [])))
+        self.subordinate_clause_re = re.compile(rf"(?<![\w])(?:{'|'.join(subs)})(?![\w])", re.I) if subs else None
         inv = roles.get("inverted_conditionals", [])
         self.inverted_re = re.compile(rf"[\s{QUOTES}]*(?:{'|'.join(inv)})\s+(?=\w)", re.I) if inv else None
         indef = roles.get("indefinite", [])
@@ -929,6 +931,9 @@ class ClaimExtractor:
         if self.relative_re is not None:
             rel = re.search(rf"(?<![\w])(?:that(?![\w])|{self.relative_re.pattern})", rest, re.I)
             rest = rest[:rel.start()] if rel else rest  # "a fine that was never paid" was still imposed
+        if self.subordinate_clause_re is not None:
+            sub = self.subordinate_clause_re.search(rest)
+            rest = rest[:sub.start()] if sub else rest  # "threatens a collective lawsuit if the firm does not stop"
         words = rest.split()
         neg = self.negated_after_re.search(" ".join(words[:5])) if self.negated_after_re is not None else None
         general = self.general_after_re.search(" ".join(words[:2])) if self.general_after_re is not None else None
@@ -1387,6 +1392,13 @@ class ClaimExtractor:
                              and c.get("_claimant_party") is not None and c["_claimant_party"].type == "court"), claimant)
         if kind == "order" and claimant is not None and claimant.type == "court":
             kind = "court_ruling"  # what a court orders ("ordered the Commission to pay damages") is its ruling
+        held = False
+        if kind == "violation" and claimant is not None and claimant.type == "court" and not basis \
+                and any(" Art. " in x for x in arts) and not any(_LAWFULNESS_ARTICLE.match(x) for x in arts) \
+                and "article_citation" in self.kinds:
+            # "Dat is volgens de rechtbank in strijd met artikel 13 van de AVG": a court holding that conduct breaches
+            # a named article is its reading of that article (the corpus convention), not a party's allegation
+            kind, held = "article_citation", True
         # status and amount
         status = self._status(clause, kind)
         amount = None
@@ -1397,7 +1409,7 @@ class ClaimExtractor:
             "claimant": claimant.name if claimant else None, "target": target.name if target else None,
             "polarity": polarity, "status": status, "amount": amount,
             "text": text[a:b], "start": a, "end": b,
-            "_claimant_party": claimant, "_target_party": target,
+            "_claimant_party": claimant, "_target_party": target, **({"_holding": True} if held else {}),
         }
 
     @staticmethod
@@ -1579,6 +1591,10 @@ _BROUGHT = {"complaint", "class_action", "cease_and_desist", "objection", "appea
 _ENFORCEMENT = {"fine", "order", "reprimand", "investigation", "court_ruling"}
 # the word that makes a step hang on a request ("asks X to order", "vraagt X om", "wil dat ... oplegt")
 _REQUEST_LINK = re.compile(r"(?<![\w])(?:to|om|dat|te)(?![\w])", re.I)
+
+
+# Art. 6 GDPR (lawfulness): a court finding processing in breach of it denies a legal basis (a legal_basis claim)
+_LAWFULNESS_ARTICLE = re.compile(r"GDPR Art\. 6(?!\d)")
 
 
 def _rules(claim: dict) -> bool:

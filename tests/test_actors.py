@@ -1155,6 +1155,33 @@ def test_a_place_tagged_an_organisation_that_never_acts_is_no_actor(en_ner):
     assert set(by_name(doc)) == {"Hélène Marchetti"}, by_name(doc)
 
 
+def test_a_region_or_island_tagged_an_organisation_is_no_actor(en_ner):
+    # regions are not in the GeoNames town list: models/kb/regions.txt (batch 53-54: "in Chania, on Crete")
+    en_ner.get_pipe("test_actors_fake_ner").spans = [("Crete", "ORG"), ("Gauteng", "ORG"), ("Hélène Marchetti", "PER")]
+    doc = en_ner("Hélène Marchetti runs a union in Chania, on Crete. Her sister works in Gauteng.")
+    assert set(by_name(doc)) == {"Hélène Marchetti"}, by_name(doc)
+
+
+@pytest.mark.parametrize("lang,text,name", [
+    ("nl", "Bij de Okresní soud v Jihlavě eist ze 150.000 kronen.", "Okresní soud v Jihlavě"),
+    ("en", "The Okrajno sodišče v Kranju ruled on Tuesday.", "Okrajno sodišče v Kranju"),
+    ("nl", "De zaak ligt nu bij Retten i Kolding.", "Retten i Kolding"),
+])
+def test_czech_slovene_and_danish_courts_are_named_with_their_seat(nl_ner, en_ner, lang, text, name):
+    # (batch 53-54) a court head in lower case between its level and "v <seat>", where the tagger saw no name at all;
+    # a Danish court ("Retten", tagged) goes on across "i" to its seat
+    pipe = nl_ner if lang == "nl" else en_ner
+    pipe.get_pipe("test_actors_fake_ner").spans = [("Retten", "ORG")] if "Retten" in text else []
+    got = by_name(pipe(text))
+    assert name in got and got[name]["type"] == "court", got
+
+
+def test_a_case_name_with_v_is_not_joined_into_one_actor(en_ner):
+    en_ner.get_pipe("test_actors_fake_ner").spans = [("Data Protection Commissioner", "ORG"), ("Facebook Ireland", "ORG")]
+    doc = en_ner("In Data Protection Commissioner v Facebook Ireland the judges ruled on transfers.")
+    assert not any(" v " in n for n in by_name(doc)), by_name(doc)
+
+
 def test_a_headteacher_is_a_person(en_ner):
     en_ner.get_pipe("test_actors_fake_ner").spans = [("Katalin Vörös", "ORG")]
     doc = en_ner("Headteacher Katalin Vörös said the school had introduced the system to shorten queues.")

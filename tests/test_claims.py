@@ -1172,6 +1172,19 @@ def test_a_negated_or_general_indefinite_event_is_no_claim(pipes, lang, text):
     assert not {"fine", "class_action"} & set(kinds(run(pipes, lang, text)))
 
 
+@pytest.mark.parametrize("text", [
+    # a condition after the event does not negate it (batch 53-54)
+    "noyb sent Uber a cease-and-desist letter, demanding that it stop, and threatening a collective lawsuit if it "
+    "does not.",
+    # group cases in other words
+    "noyb says it will take a group case to the Court of Session on behalf of its members against Uber.",
+    "noyb and about 40 riders are considering a joint claim for damages against Uber.",
+    "noyb will ask a court to let riders sue Uber as a class under the state's wiretapping law.",
+])
+def test_a_threatened_or_group_case_in_other_words_is_a_class_action(pipes, text):
+    assert "class_action" in kinds(run(pipes, "en", text))
+
+
 def test_a_fine_that_was_never_paid_was_still_imposed(pipes):
     assert "fine" in kinds(run(pipes, "en", "The CNIL said a fine that was never paid by Uber would now be collected."))
 
@@ -1545,6 +1558,11 @@ def test_a_letter_without_a_demand_is_no_cease_and_desist(pipes):
     ("Uber says drivers agree to the tracking when they install the app.", "consent"),
     ("Uber insists that riders gave their consent on the first screen.", "consent"),
     ("The CNIL found that most riders never consented to the profiling.", "consent"),
+    # anyone consenting, and people who agreed to be contacted (batch 53-54: "Ms Doherty had consented to references
+    # being given", "everyone on its lists had consented to be contacted", "had agreed to be contacted")
+    ("Uber told the CNIL that everyone on its lists had consented to be contacted about new services.", "consent"),
+    ("Uber argued that Max Schrems had consented to references being given when he signed up.", "consent"),
+    ("The CNIL had no record that any of the people Uber called had agreed to be contacted.", "consent"),
     # the contract stated with a possessive or an infinitive
     ("Uber says the tracking is needed to perform its contract with drivers.", "contract"),
     ("The CNIL said Uber could not rely on its contracts with couriers to justify the tracking.", "contract"),
@@ -2549,6 +2567,22 @@ def test_a_courts_holding_on_an_article_is_an_article_citation(pipes, lang, text
     assert c["claimant"] in ("Court of Justice of the European Union", "Rechtbank Amsterdam")
     assert c["polarity"] == polarity and c["articles"]
     assert "court_ruling" not in kinds(run(pipes, lang, text))
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("nl", "Meta gebruikte de gegevens voor advertenties. Dat is volgens de rechtbank Amsterdam in strijd met artikel 13 "
+           "van de AVG."),
+    ("en", "Meta kept the scans for years. The CJEU said that this breached Article 5(1)(e) of the GDPR."),
+])
+def test_a_court_finding_a_breach_of_an_article_holds_what_it_says(pipes, lang, text):
+    # a court saying conduct breaches a named article is its holding on that article, not an allegation (batch 53-54)
+    c = only(run(pipes, lang, text), "article_citation")
+    assert c["claimant"] in ("Court of Justice of the European Union", "Rechtbank Amsterdam") and c["articles"]
+    assert "violation" not in kinds(run(pipes, lang, text))
+    # a regulator saying the same is its finding of a violation; a court finding a breach of Art. 6 denies a basis
+    assert "violation" in kinds(run(pipes, "nl", "Dat is volgens de AP in strijd met artikel 13 van de AVG."))
+    assert "article_citation" not in kinds(run(pipes, "nl", "Meta verwerkte de gegevens volgens de rechtbank Amsterdam "
+                                                            "in strijd met artikel 6 van de AVG."))
 
 
 def test_a_court_deciding_the_case_under_an_article_still_rules(pipes):
