@@ -1185,6 +1185,20 @@ def test_a_threatened_or_group_case_in_other_words_is_a_class_action(pipes, text
     assert "class_action" in kinds(run(pipes, "en", text))
 
 
+@pytest.mark.parametrize("lang,text", [
+    ("nl", "Bits of Freedom heeft een klacht ingediend tegen Uber bij de AP. De AP bevestigt de klacht te hebben "
+           "ontvangen."),
+    ("nl", "Bits of Freedom heeft een klacht ingediend tegen Uber bij de AP. De AP bevestigt dat de klacht is "
+           "binnengekomen."),
+    ("en", "noyb filed a complaint against Uber with the CNIL. The CNIL confirmed it had received the complaint."),
+])
+def test_a_complaint_confirmed_as_received_is_the_complaint_again(pipes, lang, text):
+    # the corpus convention since 2026-12-02: stated again, annotated again ("bevestigt" is no court's ruling here)
+    claims = run(pipes, lang, text)
+    assert kinds(claims) == ["complaint", "complaint"], claims
+    assert claims[1]["claimant"] == claims[0]["claimant"] and claims[1]["status"] == "filed", claims
+
+
 def test_a_fine_that_was_never_paid_was_still_imposed(pipes):
     assert "fine" in kinds(run(pipes, "en", "The CNIL said a fine that was never paid by Uber would now be collected."))
 
