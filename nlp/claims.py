@@ -159,7 +159,8 @@ class ClaimExtractor:
         self.forward_ruling = re.compile(rf"\W*(?:{'|'.join(fwd_ruling)})(?![\w])", re.I) if fwd_ruling else None
         self.forward_speech = re.compile(rf"\W*(?:{'|'.join(fwd)})(?![\w])", re.I) if fwd else None
         self.denial_re = words_re(roles.get("denials", []))
-        self.received_re = words_re(roles.get("received", []))
+        # a complaint confirmed as received, a reprimand or fine accepted: the event stated again, annotated again
+        self.restated_re = words_re(roles.get("restated", []))
         cons = roles.get("consequence", [])
         self.consequence_re = re.compile(rf"\w+\s+(?:{'|'.join(cons)})(?![\w])", re.I) if cons else None
         conds = roles.get("conditionals", [])
@@ -424,7 +425,7 @@ class ClaimExtractor:
         hits = [h for h in hits if h.kind in ASSERTION_KINDS or not self._unreal_indefinite(text, ss, se, h)]
         # generic background ("boetes kunnen oplopen tot ...") is no claim
         segs = self._segments(text, ss, se)
-        received = self.received_re is not None and bool(self.received_re.search(text, ss, se))
+        restated = self.restated_re is not None and bool(self.restated_re.search(text, ss, se))
         kept = []
         for h in hits:
             seg = next(((a, b) for a, b in segs if a <= h.start < b), (ss, se))
@@ -434,7 +435,7 @@ class ClaimExtractor:
                 continue
             if h.kind == "violation" and self.denial_re is not None and self.denial_re.search(text, seg[0], h.start):
                 continue  # "Meta betwist dat het de regels overtreedt": the accused denies it, nobody finds it
-            if h.definite and not (h.kind == "complaint" and received):
+            if h.definite and not (h.kind in _RESTATED_STATUS and restated):
                 sub = self._soft_clause(text, seg, h.start, h.end)
                 if not self._reports_act(h.kind, sub, text[sub[0]:sub[1]], money, citations):
                     continue
@@ -494,9 +495,9 @@ class ClaimExtractor:
         out: list[dict] = []
         for gi, ((a, b), group) in enumerate(groups):
             main = max(group, key=lambda h: (h.priority, -h.start))
-            if main.kind != "complaint" and self.received_re is not None and self.received_re.search(text, a, b):
+            if main.kind not in _RESTATED_STATUS and self.restated_re is not None and self.restated_re.search(text, a, b):
                 # "De GBA bevestigt de klacht te hebben ontvangen": confirming receipt of a complaint is no ruling
-                main = next((h for h in group if h.kind == "complaint"), main)
+                main = next((h for h in group if h.kind in _RESTATED_STATUS), main)
             if main.kind == "court_ruling" and any(h.basis == "@anaphoric" for h in group) \
                     and self._status(text[a:b], "court_ruling") == "rejected":
                 # "The judge rejected that argument": a court denying the basis a party claimed is a legal_basis claim
@@ -514,16 +515,17 @@ class ClaimExtractor:
             seg_next = groups[gi + 1][0][0] if gi + 1 < len(groups) else se
             claim = self._claim(doc, text, (a, b), (ss, se), main, group, parties, sent_cits, money, speaker,
                                 prev_topic, enforcer, main_target, doc_claims + out, out, seg_next)
-            if claim and claim["kind"] == "complaint" and self.received_re is not None \
-                    and self.received_re.search(text, a, b):
-                claim["status"] = "filed"  # "The ICO confirmed it had received the complaint": filed, not upheld
+            if claim and claim["kind"] in _RESTATED_STATUS and self.restated_re is not None \
+                    and self.restated_re.search(text, a, b):
+                # "The ICO confirmed it had received the complaint": filed, not upheld; "accepts the reprimand": imposed
+                claim["status"] = _RESTATED_STATUS[claim["kind"]]
             if claim and claim["kind"] in ("fine", "order") and self.request_re is not None:
                 self._requested(text, (ss, se), claim, parties, doc_claims + out, main)
             if claim and held is not None:
                 claim.update(kind="article_citation", _holding=True, polarity=self._polarity(
                     text, a, b, _Hit(held.start, held.end, "article_citation", 10, None), None))
             if claim and main.definite and all(h.definite or h.kind != main.kind for h in group) \
-                    and not (self.received_re is not None and self.received_re.search(text, ss, se)) and any(
+                    and not (self.restated_re is not None and self.restated_re.search(text, ss, se)) and any(
                     c["kind"] == claim["kind"] and c["target"] == claim["target"] and claim["claimant"] in (None, c["claimant"])
                     and claim["status"] in (None, c["status"]) for c in doc_claims):
                 continue  # "De klachten zijn ingediend in ...", "Its complaints, lodged in ...": the event again
@@ -1602,6 +1604,8 @@ _ENFORCEMENT = {"fine", "order", "reprimand", "investigation", "court_ruling"}
 _REQUEST_LINK = re.compile(r"(?<![\w])(?:to|om|dat|te)(?![\w])", re.I)
 
 
+# the kinds an event stated again is annotated again as (`restated` cues), with the status it then has
+_RESTATED_STATUS = {"complaint": "filed", "reprimand": "imposed", "fine": "imposed"}
 # Art. 6 GDPR (lawfulness): a court finding processing in breach of it denies a legal basis (a legal_basis claim)
 _LAWFULNESS_ARTICLE = re.compile(r"GDPR Art\. 6(?!\d)")
 
