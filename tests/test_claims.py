@@ -1203,6 +1203,17 @@ def test_a_complaint_confirmed_as_received_is_the_complaint_again(pipes, lang, t
     assert claims[1]["status"] == ("filed" if kind == "complaint" else "imposed"), claims
 
 
+@pytest.mark.parametrize("text", [
+    # the past tense of "draagt op" and duties to prove or to publish (batch 53-54)
+    "De AP droeg Uber verder op om binnen een maand alle ritgegevens te wissen.",
+    "De AP gaf Uber een berisping en droeg het bedrijf op de lijsten weg te halen.",
+    "Volgens de AP moet Uber binnen zestig dagen aantonen dat alle lijsten zijn verwijderd.",
+])
+def test_dutch_orders_in_the_past_tense_and_duties_to_prove(pipes, text):
+    c = only(run(pipes, "nl", text), "order")
+    assert (c["claimant"], c["target"]) == ("Autoriteit Persoonsgegevens", "Uber"), c
+
+
 def test_a_fine_that_was_never_paid_was_still_imposed(pipes):
     assert "fine" in kinds(run(pipes, "en", "The CNIL said a fine that was never paid by Uber would now be collected."))
 
