@@ -17,7 +17,7 @@ from nlp.language import SUPPORTED, detect_language
 logger = logging.getLogger(__name__)
 
 # Bump whenever extraction output can change: stored facts carry it, and a new version re-extracts.
-EXTRACTOR_VERSION = "0.7.9"
+EXTRACTOR_VERSION = "0.8.0"
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 PIPELINE_CONFIG = MODELS_DIR / "configs" / "pipeline.toml"
 # Longer texts are cut for extraction (the stored article keeps its full text).
@@ -41,6 +41,7 @@ def _register_components() -> None:
     import nlp.claim_kinds  # noqa: F401
     import nlp.claim_roles  # noqa: F401
     import nlp.claims  # noqa: F401
+    import nlp.corpus_ner  # noqa: F401
     import nlp.postags  # noqa: F401
     import nlp.statistics  # noqa: F401
 

@@ -84,6 +84,7 @@ class Rules:
     of_words: set[str] = field(default_factory=set)
     # "@krone" -> {currency code -> country words}: currency words that several countries use
     currency_countries: dict[str, dict[str, re.Pattern]] = field(default_factory=dict)
+    currency_defaults: dict[str, str] = field(default_factory=dict)  # "@dollar" -> USD where no country is named
 
 
 def _words_regex(words: list[str]) -> re.Pattern:
@@ -138,6 +139,7 @@ def load_rules(lang: str) -> Rules:
         of_words={"van", "of"},
         currency_countries={"@" + family: {code: _words_regex(words) for code, words in codes.items()}
                             for family, codes in common.get("currency_countries", {}).items()},
+        currency_defaults={"@" + family: code for family, code in common.get("currency_defaults", {}).items()},
     )
 
 
@@ -795,7 +797,7 @@ class StatisticsExtractor:
                 distance = at - m.end() if m.end() <= at else len(text) + m.start() - at   # before beats after
                 if best is None or distance < best[0]:
                     best = (distance, code)
-        return best[1] if best else None
+        return best[1] if best else self.r.currency_defaults.get(family)
 
     def _source(self, text, toks, q, s_start, s_end, mentions, sents, s_idx) -> str | None:
         if not mentions:

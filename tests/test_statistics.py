@@ -316,6 +316,18 @@ def test_krone_amounts_take_the_currency_of_the_country_the_text_names():
     assert ex.extract("Het bedrijf betaalde 50.000 kronen.", lang="nl")["statistics"] == []
 
 
+def test_dollars_take_the_currency_of_the_country_the_text_names_else_us_dollars():
+    """(batch 53-54) an Australian tribunal's award "1.500 dollar" is AUD; a story naming no dollar country keeps
+    USD; the Albanian lek is a currency."""
+    from nlp.pipeline import build_nlp
+    nl = build_nlp("nl")("Het tribunaal in Sydney kende haar 1.500 dollar toe. De maximale boete is 40.000 dollar.")
+    assert [(s["value"], s["unit"]) for s in nl._.statistics] == [(1500, "AUD"), (40_000, "AUD")]
+    en = build_nlp("en")
+    assert [(s["value"], s["unit"]) for s in en("Google paid 20 million dollars.")._.statistics] == [(20_000_000, "USD")]
+    assert [s["unit"] for s in en("The Ontario firm paid 5,000 dollars.")._.statistics] == ["CAD"]
+    assert [s["unit"] for s in en("The IDP fined it 4.5 million lek.")._.statistics] == ["ALL"]
+
+
 def test_brazilian_reais_are_a_currency_and_real_alone_is_not():
     from nlp.pipeline import build_nlp
     doc = build_nlp("en")("The ANPD set a daily fine of 50,000 reais. The firm had 3 real problems.")
