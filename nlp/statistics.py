@@ -358,6 +358,11 @@ class StatisticsParser:
                     k += 2  # "9.7 million current and former customers"
                     steps += 1
                     continue
+                if pos == "ADJ" and nxt_pos == "ADJ" and k + 2 < n and toks[k + 2].kind == "word" \
+                        and pos_at.get(toks[k + 2].start) == "NOUN":
+                    k += 1  # "three other Belgian clubs": two describing words before the noun
+                    steps += 1
+                    continue
                 if pos in ("ADJ", "PROPN", "NOUN") and nxt_pos in ("NOUN", "PROPN") and not (
                         pos == "NOUN" and nxt_pos == "PROPN") and nxt is not None and nxt.low not in self.r.not_nouns:
                     k += 1
