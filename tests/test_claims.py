@@ -2714,6 +2714,10 @@ def test_a_request_the_regulator_acted_on_leaves_the_regulator_the_claimant(pipe
     ("nl", "Max Schrems vroeg Uber in maart om inzage in zijn gegevens."),
     ("nl", "Max Schrems heeft Uber inmiddels gevraagd al zijn gegevens te wissen."),
     ("en", "Max Schrems asked Uber for his file and found four reports in it."),
+    # (batch 53-54) who looked at my account, a request made, a request to see the data
+    ("en", "Max Schrems first asked Uber in early 2022 which employees had consulted his account."),
+    ("en", "Max Schrems found the report after an access request he made to Uber in March."),
+    ("en", "Max Schrems sent Uber a formal request to see the personal data held about him."),
     ("nl", "Toen Max Schrems Uber om inzage in zijn gegevens vroeg, bleek dat het bedrijf zijn rapport had."),
     # a complaint in the same sentence does not hide the request
     ("nl", "Max Schrems vroeg Uber om inzage en diende daarna een klacht in bij de AP."),

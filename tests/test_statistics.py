@@ -398,6 +398,7 @@ def test_francs_shillings_pesos_and_the_rand_take_the_country_the_text_names():
     ("en", "About 40% of those aged 18 to 34 used the app.", [(40, "percent")]),
     ("en", "A service for children under 13 has to ask their parents.", []),
     ("en", "The authority has also written to at least three other Belgian clubs.", [(3, "count")]),
+    ("nl", "Het systeem draaide al drie seizoenen bij de skiliften.", []),
     ("nl", "Van de 199 gemeenten die zo'n melding tonen, maken er 88 het weigeren moeilijker.",
      [(199, "count"), (88, "count")]),
     ("nl", "Het bedrijf heeft 1.300 medewerkers, van wie er ruim 900 thuis werken.", [(1300, "count"), (900, "count")]),

