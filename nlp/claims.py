@@ -55,6 +55,7 @@ class _Kind:
     nearest_subject: bool = False
     definite: re.Pattern | None = None
     money_verbs: re.Pattern | None = None
+    money_not_fine: re.Pattern | None = None  # a clause with one of these pays no fine (a penalty per week, damages)
     support_before_only: bool = False
     subordinate: re.Pattern | None = None
     gate: Gate | None = None  # rules out sentences the triggers cannot match, cheaply
@@ -110,6 +111,7 @@ class ClaimExtractor:
                 nearest_subject=bool(spec.get("nearest_subject", False)),
                 definite=_full_re(spec.get("definite", [])),
                 money_verbs=words_re(spec.get("money_verbs", [])),
+                money_not_fine=words_re(spec.get("money_not_fine", [])),
                 support_before_only=bool(spec.get("support_before_only", False)),
                 subordinate=_full_re(spec.get("subordinate", [])),
             )
@@ -460,6 +462,8 @@ class ClaimExtractor:
                     continue
                 seg_text = text[seg[0]:seg[1]]
                 verb = fine.money_verbs.search(seg_text)
+                if verb and fine.money_not_fine is not None and fine.money_not_fine.search(seg_text):
+                    continue  # "dan moet het 20.000 euro betalen voor elke week dat ...": a penalty payment, no fine
                 # the verb inside a tariff ("can be fined up to NZ$10,000") fines nobody
                 if verb and not (fine.generic and any(g.start() < verb.end() and verb.start() < g.end()
                                                       for g in fine.generic.finditer(seg_text))):

@@ -1167,6 +1167,13 @@ def test_an_inverted_condition_reports_no_event(pipes, lang, text):
     ("nl", "Een boete legt de AP niet op aan Uber."),
     ("en", "A class action can only proceed in Ireland once a court has certified the group."),
     ("nl", "Een collectieve actie kan pas beginnen als de rechter de stichting representatief vindt."),
+    # (dev) powers with figures in them, fines not wanted or not allowed, penalties per week, damages
+    ("nl", "Onder de nieuwe wet kunnen alleen de kantonnale autoriteiten boetes tot 250.000 frank opleggen."),
+    ("nl", "Het toezicht ligt bij het ministerie, dat ook boetes kan opleggen."),
+    ("nl", "Bits of Freedom had liever een boete gezien."),
+    ("nl", "Een boete kon de AP niet opleggen: de wet sluit geldboetes voor gemeenten uit."),
+    ("nl", "Doet Uber dat niet, dan moet het 20.000 euro betalen voor elke week dat het ermee doorgaat."),
+    ("nl", "De rechter bepaalde dat Uber haar 2.000 euro schadevergoeding moet betalen."),
 ])
 def test_a_negated_or_general_indefinite_event_is_no_claim(pipes, lang, text):
     assert not {"fine", "class_action"} & set(kinds(run(pipes, lang, text)))
