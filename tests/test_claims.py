@@ -1174,6 +1174,9 @@ def test_an_inverted_condition_reports_no_event(pipes, lang, text):
     ("nl", "Een boete kon de AP niet opleggen: de wet sluit geldboetes voor gemeenten uit."),
     ("nl", "Doet Uber dat niet, dan moet het 20.000 euro betalen voor elke week dat het ermee doorgaat."),
     ("nl", "De rechter bepaalde dat Uber haar 2.000 euro schadevergoeding moet betalen."),
+    ("en", "Unlike European regulators, the Canadian commissioner cannot fine companies."),
+    ("en", "Fines of up to CHF 250,000 can be imposed by cantonal authorities."),
+    ("en", "If Uber does not comply, it will owe a penalty of €100,000 for every day of delay."),
 ])
 def test_a_negated_or_general_indefinite_event_is_no_claim(pipes, lang, text):
     assert not {"fine", "class_action"} & set(kinds(run(pipes, lang, text)))
