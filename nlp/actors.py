@@ -207,6 +207,8 @@ class _CueSet:
 # (Dutch "van" and "voor" are left out: "Tessa Oudshoorn van Datasonde" names a person and her employer)
 _NAME_LINKS = frozenset({"de", "di", "del", "della", "do", "da", "dos", "das", "des", "du", "of", "for", "für", "der",
                          "i", "w", "pour", "na"})
+# the Czech and Slovene court heads that "v" ("in") links to their seat
+_V_SEAT_HEADS = frozenset({"soud", "sodišče"})
 # a court's seat tagged a person joins its name only after these links: "Curtea de Apel Cluj", not "the Court of
 # Appeal for Maria Lopez" (the heads and kind words are `seat_court_heads` / `court_kind_words` in actor_cues.toml)
 _SEAT_LINKS = frozenset({"de", "di", "do", "da", "du", "des", "del", "della", "i", "w", "na"})
@@ -228,7 +230,8 @@ class ActorRecognizer:
         self.cues = load_cues(Path(cues_path) if cues_path else DEFAULT_CUES)
         # towns and cities of the world (GeoNames), beside the knowledge base: a place, not a name, where the text
         # uses one as a modifier or a whereabouts
-        self.towns = load_towns(kb_file.with_name("places.txt")) | load_towns(kb_file.with_name("regions.txt"))
+        self.towns = load_towns(kb_file.with_name("places.txt")) | load_word_list(
+            kb_file.with_name("regions.txt"), "region list", "regions used as whereabouts may be taken for names")
         # common given names: a name the tagger called an organisation that opens with one is a person
         self.given_names = load_word_list(kb_file.with_name("given_names.txt"), "given-name list",
                                           "full names tagged as organisations stay organisations")
@@ -561,7 +564,8 @@ class ActorRecognizer:
                     and not (before[-1] == "in" and doc[i - 2].text.islower()):
                 # ("rechtbank van Oslo" is a name, "de rechtbank in Hannover" only says where a court sits)
                 head = (i - 2, self.name_heads[before[-2]])
-            if head and head[0] > 0 and doc[head[0] - 1].lower_ in self.court_kind_words and self._is_cap(doc[head[0] - 1]):
+            if head and head[1] == "court" and head[0] > 0 and doc[head[0] - 1].lower_ in self.court_kind_words \
+                    and self._is_cap(doc[head[0] - 1]):
                 head = (head[0] - 1, head[1])  # "Okresní soud v Jihlavě", "Okrajno sodišče v Kranju": the court's level
             if head:
                 end = self._cap_run(doc, i, person=True)
@@ -727,13 +731,14 @@ class ActorRecognizer:
                 return ("", "ORG")
             # a court's seat after any link ("Court of Appeal of Paris"); a word the tagger took for a person only
             # after a Romance or Slavic one ("Curtea de Apel Cluj"), never "the Court of Appeal for Maria Lopez"
-            # (Czech and Slovene "v" links a court to its seat only: "Okresní soud v Jihlavě", never "X v Y" elsewhere)
+            # (Czech and Slovene "v" links only soud / sodišče to its seat: "Okresní soud v Jihlavě", never "X v Y")
             return ("", "ORG", "GPE", "LOC", "PER", "PERSON") if link in _SEAT_LINKS | {"v"} else ("", "ORG", "GPE", "LOC")
         while span[0] >= 2 and doc[span[0] - 1].lower_ in _NAME_LINKS and doc[span[0] - 1].text.islower() \
                 and name_word(span[0] - 2) and not self._sent_initial(doc, span[0] - 2) \
                 and doc[span[0] - 2].ent_type_ in ("", "ORG"):
             span[0] -= 2
-        while span[1] + 1 < len(doc) and (doc[span[1]].lower_ in _NAME_LINKS or (court and doc[span[1]].lower_ == "v")) \
+        v_seat = any(w in _V_SEAT_HEADS for w in words)
+        while span[1] + 1 < len(doc) and (doc[span[1]].lower_ in _NAME_LINKS or (v_seat and doc[span[1]].lower_ == "v")) \
                 and doc[span[1]].text.islower() \
                 and name_word(span[1] + 1) and doc[span[1] + 1].ent_type_ in right_types(doc[span[1]].lower_):
             k = span[1] + 2
@@ -877,7 +882,8 @@ class ActorRecognizer:
                     or w in self.suffixes or not w[0].isalpha() or (tail and w in _ROMANCE_JOINERS)
                     or (w == words[-1] and w in self.place_body_words) or _ELIDED_NAME.fullmatch(w)
                     or (kind_words and w in self.court_kind_words)
-                    or (kind_words and w in ("v", *self.seat_court_heads))):  # "Okresní soud v Jihlavě"
+                    or (kind_words and w in self.seat_court_heads)
+                    or (w == "v" and any(x.lower() in _V_SEAT_HEADS for x in words))):  # "Okresní soud v Jihlavě"
                 return None
         if words[-1].lower() in self.connectors | self.particles and not (len(words[-1]) == 1 and words[-1].isupper()):
             return None  # a name does not end in "of" or "van" ("Landgericht München I" does end in a numeral)

@@ -162,13 +162,16 @@ class ClaimExtractor:
         self.forward_speech = re.compile(rf"\W*(?:{'|'.join(fwd)})(?![\w])", re.I) if fwd else None
         self.denial_re = words_re(roles.get("denials", []))
         # a complaint confirmed as received, a reprimand or fine accepted: the event stated again, annotated again
-        self.restated_re = words_re(roles.get("restated", []))
+        received, accepted = words_re(roles.get("received", [])), words_re(roles.get("accepted", []))
+        self.restated_res = {k: rx for k, rx in (("complaint", received), ("reprimand", accepted), ("fine", accepted))
+                             if rx is not None}
+        self.restated_veto = words_re(roles.get("restated_veto", []))
         cons = roles.get("consequence", [])
         self.consequence_re = re.compile(rf"\w+\s+(?:{'|'.join(cons)})(?![\w])", re.I) if cons else None
         conds = roles.get("conditionals", [])
         self.conditional_re = re.compile(rf"(?<![\w])(?:{'|'.join(conds)})(?![\w])", re.I) if conds else None
-        subs = sorted(set(conds) | set(roles.get("subordinators", [])))
-        self.subordinate_clause_re = re.compile(rf"(?<![\w])(?:{'|'.join(subs)})(?![\w])", re.I) if subs else None
+        # where a condition after an event begins ("threatening a collective lawsuit if it does not")
+        self.condition_cut_re = words_re(roles.get("condition_cuts", []))
         inv = roles.get("inverted_conditionals", [])
         self.inverted_re = re.compile(rf"[\s{QUOTES}]*(?:{'|'.join(inv)})\s+(?=\w)", re.I) if inv else None
         indef = roles.get("indefinite", [])
@@ -427,7 +430,7 @@ class ClaimExtractor:
         hits = [h for h in hits if h.kind in ASSERTION_KINDS or not self._unreal_indefinite(text, ss, se, h)]
         # generic background ("boetes kunnen oplopen tot ...") is no claim
         segs = self._segments(text, ss, se)
-        restated = self.restated_re is not None and bool(self.restated_re.search(text, ss, se))
+        restated = self._restated_kinds(text, ss, se)
         kept = []
         for h in hits:
             seg = next(((a, b) for a, b in segs if a <= h.start < b), (ss, se))
@@ -437,7 +440,7 @@ class ClaimExtractor:
                 continue
             if h.kind == "violation" and self.denial_re is not None and self.denial_re.search(text, seg[0], h.start):
                 continue  # "Meta betwist dat het de regels overtreedt": the accused denies it, nobody finds it
-            if h.definite and not (h.kind in _RESTATED_STATUS and restated):
+            if h.definite and h.kind not in restated:
                 sub = self._soft_clause(text, seg, h.start, h.end)
                 if not self._reports_act(h.kind, sub, text[sub[0]:sub[1]], money, citations):
                     continue
@@ -499,9 +502,10 @@ class ClaimExtractor:
         out: list[dict] = []
         for gi, ((a, b), group) in enumerate(groups):
             main = max(group, key=lambda h: (h.priority, -h.start))
-            if main.kind not in _RESTATED_STATUS and self.restated_re is not None and self.restated_re.search(text, a, b):
+            here = self._restated_kinds(text, a, b) if restated else set()
+            if here and main.kind not in here:
                 # "De GBA bevestigt de klacht te hebben ontvangen": confirming receipt of a complaint is no ruling
-                main = next((h for h in group if h.kind in _RESTATED_STATUS), main)
+                main = next((h for h in group if h.kind in here), main)
             if main.kind == "court_ruling" and any(h.basis == "@anaphoric" for h in group) \
                     and self._status(text[a:b], "court_ruling") == "rejected":
                 # "The judge rejected that argument": a court denying the basis a party claimed is a legal_basis claim
@@ -519,8 +523,7 @@ class ClaimExtractor:
             seg_next = groups[gi + 1][0][0] if gi + 1 < len(groups) else se
             claim = self._claim(doc, text, (a, b), (ss, se), main, group, parties, sent_cits, money, speaker,
                                 prev_topic, enforcer, main_target, doc_claims + out, out, seg_next)
-            if claim and claim["kind"] in _RESTATED_STATUS and self.restated_re is not None \
-                    and self.restated_re.search(text, a, b):
+            if claim and claim["kind"] in here:
                 # "The ICO confirmed it had received the complaint": filed, not upheld; "accepts the reprimand": imposed
                 claim["status"] = _RESTATED_STATUS[claim["kind"]]
             if claim and claim["kind"] in ("fine", "order") and self.request_re is not None:
@@ -529,7 +532,7 @@ class ClaimExtractor:
                 claim.update(kind="article_citation", _holding=True, polarity=self._polarity(
                     text, a, b, _Hit(held.start, held.end, "article_citation", 10, None), None))
             if claim and main.definite and all(h.definite or h.kind != main.kind for h in group) \
-                    and not (self.restated_re is not None and self.restated_re.search(text, ss, se)) and any(
+                    and main.kind not in here and any(
                     c["kind"] == claim["kind"] and c["target"] == claim["target"] and claim["claimant"] in (None, c["claimant"])
                     and claim["status"] in (None, c["status"]) for c in doc_claims):
                 continue  # "De klachten zijn ingediend in ...", "Its complaints, lodged in ...": the event again
@@ -936,6 +939,20 @@ class ClaimExtractor:
                 c["kind"] = "class_action"
                 c["status"] = self._status(c["text"], "class_action")
 
+    def _restated_kinds(self, text: str, a: int, b: int) -> set[str]:
+        """The kinds whose event the clause text[a:b] states again by its cue ("bevestigt de klacht te hebben
+        ontvangen": complaint; "zegt de berisping te aanvaarden": reprimand, fine), none where it is refused or negated
+        ("accepteert de boete niet", "weigert de boete te accepteren")."""
+        found = set()
+        for kind, rx in self.restated_res.items():
+            for m in rx.finditer(text, a, b):
+                # the refusal or negation sits by the cue, not elsewhere in the sentence ("..., maar doet geen
+                # uitspraken over lopende zaken" still confirms the complaint)
+                if self.restated_veto is None or not self.restated_veto.search(text, max(a, m.start() - 20),
+                                                                                min(b, m.end() + 12)):
+                    found.add(kind)
+        return found
+
     def _unreal_indefinite(self, text: str, ss: int, se: int, h: _Hit) -> bool:
         """Whether a trigger with an indefinite determiner ("a fine", "een boete") is negated or generalised by the
         words after it in its clause: "A fine was not imposed", "Een collectieve actie kan pas ..."."""
@@ -946,8 +963,8 @@ class ClaimExtractor:
         if self.relative_re is not None:
             rel = re.search(rf"(?<![\w])(?:that(?![\w])|{self.relative_re.pattern})", rest, re.I)
             rest = rest[:rel.start()] if rel else rest  # "a fine that was never paid" was still imposed
-        if self.subordinate_clause_re is not None:
-            sub = self.subordinate_clause_re.search(rest)
+        if self.condition_cut_re is not None:
+            sub = self.condition_cut_re.search(rest)
             rest = rest[:sub.start()] if sub else rest  # "threatens a collective lawsuit if the firm does not stop"
         words = rest.split()
         neg = self.negated_after_re.search(" ".join(words[:5])) if self.negated_after_re is not None else None
@@ -1414,6 +1431,7 @@ class ClaimExtractor:
             # "Dat is volgens de rechtbank in strijd met artikel 13 van de AVG": a court holding that conduct breaches
             # a named article is its reading of that article (the corpus convention), not a party's allegation
             kind, held = "article_citation", True
+            polarity = self._polarity(text, a, b, _Hit(main.start, main.end, kind, 10, None), None)  # "did not breach"
         # status and amount
         status = self._status(clause, kind)
         amount = None

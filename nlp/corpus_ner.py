@@ -17,7 +17,7 @@ from pathlib import Path
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
-from spacy.util import filter_spans
+from spacy.util import filter_spans, minibatch
 
 from nlp.located_model import LocatedModel
 
@@ -52,9 +52,9 @@ class CorpusNer(LocatedModel):
         if self.tagger is None:
             yield from docs
             return
-        docs = list(docs)
-        for doc, other in zip(docs, self.tagger.pipe((d.text for d in docs), batch_size=batch_size)):
-            yield self._add(doc, other)
+        for batch in minibatch(docs, size=batch_size):  # streams: a batch at a time, never the whole input
+            for doc, other in zip(batch, self.tagger.pipe((d.text for d in batch), batch_size=batch_size)):
+                yield self._add(doc, other)
 
     @staticmethod
     def _add(doc: Doc, other: Doc) -> Doc:

@@ -795,7 +795,7 @@ class StatisticsExtractor:
 
     def _country_currency(self, family: str, text: str, at: int) -> str | None:
         """The code of the `family` currency ("@krone") whose country the text names nearest before `at`, else
-        nearest after it."""
+        nearest after it; with none named, the family's default (`currency_defaults`: "@dollar" -> USD) or None."""
         best: tuple[int, str] | None = None
         for code, rx in self.r.currency_countries[family].items():
             for m in rx.finditer(text):

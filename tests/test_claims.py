@@ -1167,6 +1167,10 @@ def test_an_inverted_condition_reports_no_event(pipes, lang, text):
     ("nl", "Een boete legt de AP niet op aan Uber."),
     ("en", "A class action can only proceed in Ireland once a court has certified the group."),
     ("nl", "Een collectieve actie kan pas beginnen als de rechter de stichting representatief vindt."),
+    # (review) "toen", "mocht", "once" are no conditions: the negation after them still counts
+    ("nl", "Een boete werd toen niet opgelegd aan Uber."),
+    ("nl", "Een boete mocht de AP niet opleggen aan Uber."),
+    ("en", "A fine once again was not imposed on Uber."),
     # (dev) powers with figures in them, fines not wanted or not allowed, penalties per week, damages
     ("nl", "Onder de nieuwe wet kunnen alleen de kantonnale autoriteiten boetes tot 250.000 frank opleggen."),
     ("nl", "Het toezicht ligt bij het ministerie, dat ook boetes kan opleggen."),
@@ -1203,6 +1207,7 @@ def test_a_threatened_or_group_case_in_other_words_is_a_class_action(pipes, text
     ("en", "noyb filed a complaint against Uber with the CNIL. The CNIL confirmed it had received the complaint."),
     ("nl", "De AP heeft Uber een berisping gegeven. Uber zegt de berisping te accepteren."),
 ])
+
 def test_a_complaint_confirmed_as_received_is_the_complaint_again(pipes, lang, text):
     # the corpus convention: an event stated again is annotated again ("bevestigt" is no court's ruling here); a
     # reprimand the party accepts too
@@ -1211,6 +1216,15 @@ def test_a_complaint_confirmed_as_received_is_the_complaint_again(pipes, lang, t
     assert kinds(claims) == [kind, kind] and kind in ("complaint", "reprimand"), claims
     assert claims[1]["claimant"] == claims[0]["claimant"], claims
     assert claims[1]["status"] == ("filed" if kind == "complaint" else "imposed"), claims
+
+
+def test_a_refused_or_negated_acceptance_or_a_court_confirming_is_no_event_again(pipes):
+    # (review) the cues stand for one kind each and are vetoed by a refusal or negation beside them
+    text = "De AP legde Uber een boete op. Uber accepteert de boete niet. Uber weigert de boete te accepteren."
+    assert kinds(run(pipes, "nl", text)) == ["fine"]
+    text = "The CNIL fined Uber €150 million. The CJEU confirmed the fine Uber had received from the CNIL."
+    claims = run(pipes, "en", text)
+    assert claims[-1]["kind"] == "fine" and claims[-1]["status"] == "upheld", claims
 
 
 @pytest.mark.parametrize("text", [
@@ -2618,6 +2632,10 @@ def test_a_court_finding_a_breach_of_an_article_holds_what_it_says(pipes, lang, 
     c = only(run(pipes, lang, text), "article_citation")
     assert c["claimant"] in ("Court of Justice of the European Union", "Rechtbank Amsterdam") and c["articles"]
     assert "violation" not in kinds(run(pipes, lang, text))
+    assert c["polarity"] == "affirm", c
+    # a court holding that conduct does not breach the article denies it
+    text = "Meta kept the scans for years. The CJEU said that this did not breach Article 5(1)(e) of the GDPR."
+    assert only(run(pipes, "en", text), "article_citation")["polarity"] == "deny"
     # a regulator saying the same is its finding of a violation; a court finding a breach of Art. 6 denies a basis
     assert "violation" in kinds(run(pipes, "nl", "Dat is volgens de AP in strijd met artikel 13 van de AVG."))
     assert "article_citation" not in kinds(run(pipes, "nl", "Meta verwerkte de gegevens volgens de rechtbank Amsterdam "

@@ -326,6 +326,9 @@ def test_dollars_take_the_currency_of_the_country_the_text_names_else_us_dollars
     assert [(s["value"], s["unit"]) for s in en("Google paid 20 million dollars.")._.statistics] == [(20_000_000, "USD")]
     assert [s["unit"] for s in en("The Ontario firm paid 5,000 dollars.")._.statistics] == ["CAD"]
     assert [s["unit"] for s in en("The IDP fined it 4.5 million lek.")._.statistics] == ["ALL"]
+    # a US fine in a story that also names Singapore (review)
+    nl2 = build_nlp("nl")("Meta, dat ook in Singapore zit, kreeg in de VS een boete van 5 miljard dollar.")
+    assert [s["unit"] for s in nl2._.statistics] == ["USD"]
 
 
 def test_brazilian_reais_are_a_currency_and_real_alone_is_not():
