@@ -211,7 +211,8 @@ _NAME_LINKS = frozenset({"de", "di", "del", "della", "do", "da", "dos", "das", "
 _V_SEAT_HEADS = frozenset({"soud", "sodišče"})
 # a court's seat tagged a person joins its name only after these links: "Curtea de Apel Cluj", not "the Court of
 # Appeal for Maria Lopez" (the heads and kind words are `seat_court_heads` / `court_kind_words` in actor_cues.toml)
-_SEAT_LINKS = frozenset({"de", "di", "do", "da", "du", "des", "del", "della", "i", "w", "na"})
+# (and "v", which reaches this only after soud / sodišče: "Okresní soud v Jihlavě", never "X v Y")
+_SEAT_LINKS = frozenset({"de", "di", "do", "da", "du", "des", "del", "della", "i", "w", "na", "v"})
 # an elided article before a name ("Kinés Libres de l'Ouest", "Le Courrier de l'Albret")
 _ELIDED_NAME = re.compile(r"[ldLD]['’][A-ZÀ-Ý][\w-]+")
 
@@ -731,8 +732,7 @@ class ActorRecognizer:
                 return ("", "ORG")
             # a court's seat after any link ("Court of Appeal of Paris"); a word the tagger took for a person only
             # after a Romance or Slavic one ("Curtea de Apel Cluj"), never "the Court of Appeal for Maria Lopez"
-            # (Czech and Slovene "v" links only soud / sodišče to its seat: "Okresní soud v Jihlavě", never "X v Y")
-            return ("", "ORG", "GPE", "LOC", "PER", "PERSON") if link in _SEAT_LINKS | {"v"} else ("", "ORG", "GPE", "LOC")
+            return ("", "ORG", "GPE", "LOC", "PER", "PERSON") if link in _SEAT_LINKS else ("", "ORG", "GPE", "LOC")
         while span[0] >= 2 and doc[span[0] - 1].lower_ in _NAME_LINKS and doc[span[0] - 1].text.islower() \
                 and name_word(span[0] - 2) and not self._sent_initial(doc, span[0] - 2) \
                 and doc[span[0] - 2].ent_type_ in ("", "ORG"):
