@@ -60,6 +60,10 @@ class Cues:
     individual: re.Pattern | None = None  # "a policyholder", "een weduwe uit Gent": one unnamed person
     plural: set[str] = field(default_factory=set)
     anaphora: dict[str, re.Pattern] = field(default_factory=dict)
+    # descriptions that point back at a company where the story calls one so ("the agency" after "a debt collection
+    # agency"), and at their usual type otherwise: [anaphora_company_if] forms -> cues
+    company_if_forms: set[str] = field(default_factory=set)
+    company_if: re.Pattern | None = None
     speech_alt: str = ""
     possessive_alt: str = ""  # "its", "zijn": a possessive before a post ("said its chair, X"), from [affiliation]
     before_alt: str = ""
@@ -124,6 +128,8 @@ class Cues:
             individual=individual_re(roles.get("individual_articles", []), roles.get("individuals", [])),
             plural={f.lower() for f in lex.get("anaphora_plural", {}).get("forms", [])},
             anaphora={t: rx for t, forms in ana.items() if (rx := words_re([_with_adjective(f) for f in forms]))},
+            company_if_forms={_plain(f) for f in lex.get("anaphora_company_if", {}).get("forms", [])},
+            company_if=words_re(lex.get("anaphora_company_if", {}).get("cues", [])),
             speech_alt="|".join(sorted(verbs, key=len, reverse=True)) or "(?!)",
             possessive_alt="|".join(lex.get("affiliation", {}).get("possessives", [])) or "(?!)",
             before_alt="|".join(sorted(sp.get("before", []), key=len, reverse=True)) or "(?!)",
@@ -228,11 +234,18 @@ def collect_parties(text: str, actors, cues: Cues) -> list[Party]:
             extra.append(Party(ante.name, ante.type, m.start(), m.end(), anaphor=True))
             taken.append((m.start(), m.end()))
     folded = fold(text)
-    for typ, rx in cues.anaphora.items():
-        if not cues.anaphora_gates[typ].admits(text, folded):
+    described = _described_party(parties, cues.company_if, text) if cues.company_if is not None else None
+    for anaphora_typ, rx in cues.anaphora.items():
+        if not cues.anaphora_gates[anaphora_typ].admits(text, folded):
             continue
         for m in rx.finditer(text):
             if not free(m.start(), m.end()):
+                continue
+            typ = anaphora_typ
+            if described is not None and _plain(m.group(0)) in cues.company_if_forms:
+                if described.end > m.start():
+                    continue  # said before the story names the agency: leave it
+                extra.append(Party(described.name, described.type, m.start(), m.end(), anaphor=True))
                 continue
             # a description directly followed by a name is an apposition, not an anaphor
             # (of the same type: in "stuurden de organisaties Google een brief" the name is the object)
@@ -281,6 +294,19 @@ def _has_head(words: list[str], head: str) -> bool:
     if not words:
         return False
     return words[-1] == head or (len(words) == 1 and len(words[0]) >= len(head) + 4 and words[0].endswith(head))
+
+
+def _described_party(parties: list[Party], cue: re.Pattern, text: str) -> Party | None:
+    """The named party the story describes with the cue ("Recouvrement Flandres, a debt-collection agency", "the
+    staffing agency Plenawork"): the name nearest before the first description (within 40 characters) or right
+    after it."""
+    for m in cue.finditer(text):
+        named = [p for p in parties if not p.anaphor and p.type not in ("regulator", "court")]
+        after = [p for p in named if 0 <= p.start - m.end() <= 3]
+        before = [p for p in named if 0 <= m.start() - p.end <= 40]
+        if after or before:
+            return after[0] if after else before[-1]
+    return None
 
 
 def _plain(form: str) -> str:

@@ -41,7 +41,10 @@ META_KEY = "privnews"  # the model's meta.json section: extractor version it was
 # 60 -> 75 when Dutch class actions reached 64 (batch 51-52 in dev): out of fold on 741 dev articles revision scores the
 # same either way (F1 0.742 / 0.761 en / nl with 60 and with 75), and with 60 the seed article lost its class action
 # again; 75 leaves Dutch class actions and cease-and-desist letters and English reprimands (62-64) to the rules
-ADD_THRESHOLD, DROP_THRESHOLD, MIN_EXAMPLES = 0.5, 0.03, 75
+# 75 -> 80 when Dutch class actions reached 78 (batch 55-56 in dev): the seed article lost its class action a third
+# time ("... stuurde Meta een cease-and-desist brief en overweegt nu een mogelijke massaclaimzaak": a sentence whose
+# words speak of the letter). The bar only postpones this; see docs/learned_claims.md "Limits"
+ADD_THRESHOLD, DROP_THRESHOLD, MIN_EXAMPLES = 0.5, 0.03, 80
 # Violations stated as plain conduct are the largest class the rules miss (dev recall 0.40): adding them from 0.35
 # scored best out of fold (0.25-0.6 swept on 633 dev articles: F1 +0.006 / +0.004 en / nl; again on 669 with the
 # 0.7.7 rules: +0.001 / +0.003; no other kind, `other` and objections included, gained from its own threshold)

@@ -841,9 +841,17 @@ class ClaimExtractor:
             m = self.data_request_re.search(text, ss, se)
             if m is None or (self.data_request_generic is not None and self.data_request_generic.search(text, ss, se)):
                 continue
-            if any(c["start"] < se and c["end"] > ss and c["kind"] in _REQUEST_LIKE for c in claims + out):
+            # a step that holds the request ("asks the AP to order ... to delete"); a step in a clause of its own
+            # before it ("Haddad objected in writing ... and asked Norrbacka to delete everything") leaves the request
+            # its own claim
+            coordinated = re.search(r"(?<![\w])(?:and|en)\s+(?:then\s+|also\s+|later\s+|daarna\s+|ook\s+)?\Z",
+                                    text[ss:m.start()]) is not None
+            if any(c["start"] <= m.start() < c["end"] and c["kind"] in _REQUEST_LIKE
+                   and not (coordinated and c["kind"] in ("objection", "appeal")) for c in claims + out):
                 continue
-            before = [p for p in parties if ss <= p.start and p.end <= m.start()]
+            # an authority named as the one complained to is not the asker ("She complained to NAIH and asked ...")
+            before = [p for p in parties if ss <= p.start and p.end <= m.start()
+                      and not (p.type in _AUTHORITIES and _ADDRESSEE_BEFORE.search(text, max(ss, p.start - 12), p.start))]
             if before and before[-1].type in _AUTHORITIES:
                 continue  # "the ICO asked Logis to delete the footage": an authority's demand, not a data subject's
             # the nearest party before the request, or before the Dutch object that precedes a final verb ("nadat
@@ -854,7 +862,11 @@ class ClaimExtractor:
             if asker is not None and any(p.start > asker.start and p.type in _AUTHORITIES for p in before):
                 continue  # "Jan zegt dat de AP Havenzicht vroeg de beelden te wissen": the authority asked
             pron = next(reversed(list(_PRONOUN.finditer(text, ss, m.start()))), None)  # the nearest "she" before it
-            if asker is None and pron is not None and m.start() - pron.end() < 60 and not _PLURAL_ASK.match(text, m.start()):
+            # near the request, or the sentence's subject before a coordinated verb ("She noticed a microphone ... and
+            # asked the company for a copy")
+            near = pron is not None and (m.start() - pron.end() < 60 or (
+                not text[ss:pron.start()].strip(" \"'“‘") and re.search(r"(?<![\w])(?:and|en)\s+$", text[pron.end():m.start()])))
+            if asker is None and near and not _PLURAL_ASK.match(text, m.start()):
                 # "she": the person the story names most often so far (the latest of equals)
                 persons = [p for p in parties if p.type == "person" and p.end <= ss]
                 named = Counter(p.name for p in persons)
@@ -874,6 +886,13 @@ class ClaimExtractor:
             claim.update(claimant=asker.name, target=target.name if target else None, status="sent", polarity=None,
                          _claimant_party=asker, _target_party=target)
             out.append(claim)
+            # the request words read as an authority's question ("asked X for a copy") when the asker is a person:
+            # the investigation given to the story's regulator is this request (not one told before the asker, "The
+            # inquiry started after a customer asked HanseDrive for a copy")
+            claims[:] = [c for c in claims if not (c["kind"] == "investigation" and c["start"] <= m.start() < c["end"]
+                                                   and c["start"] >= max(ss, asker.start)
+                                                   and asker.type == "person" and not any(
+                                                       ss <= p.start < m.start() and p.type in _AUTHORITIES for p in parties))]
         return out
 
     def _prosecutor(self, text: str, parties: list[Party], enforcer: Party | None) -> Party | None:
@@ -1576,6 +1595,8 @@ _REQUEST_LIKE = ("other", "objection", "cease_and_desist", "class_action", "appe
 _ASKERS = ("person", "ngo", UNNAMED)
 # who asks as a public body, not as a data subject (`_data_requests`)
 _AUTHORITIES = ("regulator", "court", "government")
+# the preposition before a body spoken or complained to ("complained to NAIH", "klaagde bij de AP")
+_ADDRESSEE_BEFORE = re.compile(r"(?<![\w])(?:to|with|bij|aan)\s+(?:the\s+|de\s+|het\s+)?\Z", re.I)
 _PRONOUN = re.compile(r"(?<![\w])(?:she|he|ze|zij|hij)(?![\w])", re.I)
 # a plural verb after "ze/zij" ("Ze vroegen ...") names a group, not the story's person
 _PLURAL_ASK = re.compile(r"(?:vroegen|vragen|eisten|eisen|verzochten|stuurden|dienden|deden)(?![\w])", re.I)

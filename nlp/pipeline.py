@@ -17,7 +17,7 @@ from nlp.language import SUPPORTED, detect_language
 logger = logging.getLogger(__name__)
 
 # Bump whenever extraction output can change: stored facts carry it, and a new version re-extracts.
-EXTRACTOR_VERSION = "0.8.0"
+EXTRACTOR_VERSION = "0.8.1"
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 PIPELINE_CONFIG = MODELS_DIR / "configs" / "pipeline.toml"
 # Longer texts are cut for extraction (the stored article keeps its full text).

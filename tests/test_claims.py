@@ -2995,3 +2995,157 @@ def test_one_persons_damages_claim_is_a_lawsuit(pipes, text, status):
 def test_a_regulators_warning_letter_is_no_cease_and_desist_letter(pipes):
     assert "cease_and_desist" not in kinds(run(pipes, "en", "The ICO sent a warning letter to the council about the "
                                                              "cameras."))
+
+
+# ---- batch 55-56 (read 2026-12-02 evening) --------------------------------------------------------------
+
+PARTIES_55 = ACTORS + [("Consumentenbond", "ngo", "Consumentenbond"), ("Polderwatt", "company", "Polderwatt"),
+                       ("Ius Omnibus", "ngo", "Ius Omnibus"), ("Tejo Análises", "company", "Tejo Análises"),
+                       ("UĦM", "ngo", "UĦM"), ("Kalkara Interactive", "company", "Kalkara Interactive"),
+                       ("Ingrid Moser", "person", "Ingrid Moser"), ("Salzachtal Mobil", "company", "Salzachtal Mobil"),
+                       ("Katalin Bódis", "person", "Katalin Bódis"), ("Párkapu", "company", "Párkapu"),
+                       ("Desislava Koleva", "person", "Desislava Koleva"), ("Stoyan Marinov", "person", "Stoyan Marinov"),
+                       ("Parents for Safe Records", "ngo", "Parents for Safe Records"),
+                       ("Brambleway Nurseries", "company", "Brambleway Nurseries"),
+                       ("AEPD", "regulator", "AEPD"), ("Administraciones Montgó", "company", "Administraciones Montgó"),
+                       ("Sorrisi Adriatici", "company", "Sorrisi Adriatici"),
+                       ("Financial Services Union", "ngo", "Financial Services Union", "FSU"),
+                       ("Belvale Insurance", "company", "Belvale Insurance", "Belvale")]
+
+
+@pytest.mark.parametrize("lang,text,claimant,target", [
+    ("nl", "De Consumentenbond eist dat Polderwatt stopt met het uitlezen van de slimme meter.", "Consumentenbond",
+     "Polderwatt"),
+    ("en", "In a letter, Ius Omnibus also demanded that Tejo Análises stop sending results by email.", "Ius Omnibus",
+     "Tejo Análises"),
+    ("en", "UĦM has filed a judicial protest against Kalkara Interactive over the keystroke scores.", "UĦM",
+     "Kalkara Interactive"),
+])
+def test_a_demand_that_a_party_stop_is_a_cease_and_desist(pipes, lang, text, claimant, target):
+    claim = only(run(pipes, lang, text, actors=PARTIES_55), "cease_and_desist")
+    assert (claim["claimant"], claim["target"]) == (claimant, target)
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("nl", "Artikel 12 van de AVG eist dat betrokkenen tijdig worden geïnformeerd over Polderwatt."),
+    ("nl", "De wet eist dat Polderwatt de meterstanden bewaart."),
+    ("en", "Article 12 demands that people be told in plain words what Polderwatt does."),
+])
+def test_a_law_that_demands_something_is_no_cease_and_desist(pipes, lang, text):
+    assert "cease_and_desist" not in kinds(run(pipes, lang, text, actors=PARTIES_55))
+
+
+def test_a_persons_erasure_demand_is_no_cease_and_desist(pipes):
+    text = "Ingrid Moser klaagde. In februari eiste ze dat Salzachtal Mobil al haar gegevens zou wissen."
+    assert "cease_and_desist" not in kinds(run(pipes, "nl", text, actors=PARTIES_55))
+
+
+@pytest.mark.parametrize("text", [
+    "Salzachtal Mobil has six weeks to delete the audio files, the AEPD said.",
+    "The AEPD found the cameras unlawful. Salzachtal Mobil must also replace the stickers on its buses within a month.",
+])
+def test_a_deadline_to_act_is_an_order(pipes, text):
+    assert "order" in kinds(run(pipes, "en", text, actors=PARTIES_55))
+
+
+def test_a_deadline_to_comply_alone_is_no_new_order(pipes):
+    assert "order" not in kinds(run(pipes, "en", "Salzachtal Mobil has three months to comply.", actors=PARTIES_55))
+
+
+@pytest.mark.parametrize("text", [
+    "Moser nam de bus elke dag. Administraciones Montgó legt zich bij de berisping neer, zegt de AEPD.",
+    "'De berisping voor de informatie aan patiënten nemen we voor lief,' zegt Administraciones Montgó.",
+])
+def test_a_reprimand_the_party_accepts_is_stated_again(pipes, text):
+    earlier = "De AEPD heeft Administraciones Montgó een berisping gegeven. "
+    claims = [c for c in run(pipes, "nl", earlier + text, actors=PARTIES_55) if c["start"] >= len(earlier)]
+    assert only(claims, "reprimand")["status"] == "imposed"
+
+
+def test_a_rap_on_the_knuckles_is_a_reprimand(pipes):
+    text = "De AEPD heeft Administraciones Montgó op de vingers getikt om de camera's."
+    claim = only(run(pipes, "nl", text, actors=PARTIES_55), "reprimand")
+    assert (claim["claimant"], claim["target"]) == ("AEPD", "Administraciones Montgó")
+
+
+def test_verzet_against_a_fine_is_an_appeal(pipes):
+    text = "De Garante legde een boete op. Sorrisi Adriatici gaat ertegen in verzet bij de rechtbank van Pescara."
+    assert "appeal" in kinds(run(pipes, "nl", text, actors=PARTIES_55 + [("Garante", "regulator", "Garante")]))
+
+
+@pytest.mark.parametrize("lang,text,polarity", [
+    ("en", "None of the drivers had agreed to their driving data being used for pricing, the AEPD found.", "deny"),
+    ("en", "Nobody agreed that those pictures would sit on a server for six years, said a parent.", "deny"),
+    ("en", "Patients' X-rays were turned into a product without anyone asking them, Parents for Safe Records said.",
+     "deny"),
+    ("en", "Salzachtal Mobil said drivers agreed to share their data when they switched on the service.", "affirm"),
+    ("nl", "Polderwatt voerde aan dat ouders uitdrukkelijk hadden ingestemd.", "affirm"),
+    ("nl", "Volgens Polderwatt hebben klanten bij het afsluiten van hun contract ingestemd met onze voorwaarden.",
+     "affirm"),
+])
+def test_consent_in_plain_words(pipes, lang, text, polarity):
+    claim = only(run(pipes, lang, text, actors=PARTIES_55), "legal_basis")
+    assert (claim["basis"], claim["polarity"]) == ("consent", polarity)
+
+
+def test_nobody_asking_a_question_is_no_consent_basis(pipes):
+    text = "The failure was that nobody asked what else the attackers might have touched, the ICO said."
+    assert "legal_basis" not in kinds(run(pipes, "en", text, actors=PARTIES_55))
+
+
+@pytest.mark.parametrize("text", [
+    "The case began with a complaint from Ingrid Moser, a teacher. She noticed a microphone above the driver's seat "
+    "and asked Salzachtal Mobil for a copy of the recordings of her journeys.",
+    "Katalin Bódis was a client. She complained to the AEPD in August 2023 and asked Párkapu to delete everything it "
+    "held about her.",
+])
+def test_a_persons_own_data_request_after_another_clause(pipes, text):
+    claim = only(run(pipes, "en", text, actors=PARTIES_55), "other")
+    assert claim["status"] == "sent" and claim["target"] in ("Salzachtal Mobil", "Párkapu")
+    assert claim["claimant"] in ("Ingrid Moser", "Katalin Bódis")
+
+
+def test_an_objection_and_a_request_in_one_sentence_are_two_claims(pipes):
+    text = "In June Katalin Bódis objected in writing to the logging and asked Párkapu to delete everything older " \
+           "than a month."
+    assert {"objection", "other"} <= set(kinds(run(pipes, "en", text, actors=PARTIES_55)))
+
+
+def test_the_agency_in_a_story_about_a_collection_agency_is_that_company(pipes):
+    text = ("The CNIL fined Párkapu, a debt-collection agency based in Lille, for recording calls. The case began "
+            "with a complaint from Katalin Bódis. She asked the agency for a copy of her recorded calls.")
+    claim = only(run(pipes, "en", text, actors=PARTIES_55), "other")
+    assert (claim["claimant"], claim["target"]) == ("Katalin Bódis", "Párkapu")
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("en", "Parents for Safe Records have told Brambleway Nurseries they will take it to court as a group unless it "
+           "pays."),
+    ("nl", "Als Belvale niet betaalt, stapt de FSU namens zijn leden naar de rechter."),
+])
+def test_going_to_court_as_a_group_is_a_class_action(pipes, lang, text):
+    assert "class_action" in kinds(run(pipes, lang, text, actors=PARTIES_55))
+    assert "appeal" not in kinds(run(pipes, lang, text, actors=PARTIES_55))
+
+
+def test_objecting_to_a_fine_is_an_appeal(pipes):
+    text = "Desislava Koleva first objected to the fine with the AEPD, which rejected the objection in 2023."
+    assert "appeal" in kinds(run(pipes, "en", text, actors=PARTIES_55))
+
+
+@pytest.mark.parametrize("text", [
+    "Desislava Koleva intends to sue Stoyan Marinov for damages.",
+    "'Als ik niets hoor, dan stap ik naar de rechter,' zegt Desislava Koleva over Stoyan Marinov.",
+])
+def test_a_person_going_to_court_brings_a_lawsuit(pipes, text):
+    lang = "nl" if "zegt" in text else "en"
+    claims = run(pipes, lang, text, actors=PARTIES_55)
+    assert "other" in kinds(claims) and "appeal" not in kinds(claims), claims
+
+
+@pytest.mark.parametrize("text", [
+    "The Act, unlike most state privacy laws, allows consumers to sue Brambleway Nurseries.",
+    "Portuguese law allows an association to sue on behalf of everyone affected.",
+])
+def test_a_law_that_lets_people_sue_is_no_lawsuit(pipes, text):
+    assert not {"other", "complaint", "class_action"} & set(kinds(run(pipes, "en", text, actors=PARTIES_55)))
