@@ -213,7 +213,10 @@ _SEAT_LINK_OF_HEAD = {"soud": "v", "sodišče": "v", "sud": "u"}
 # a court's seat tagged a person joins its name only after these links: "Curtea de Apel Cluj", not "the Court of
 # Appeal for Maria Lopez" (the heads and kind words are `seat_court_heads` / `court_kind_words` in actor_cues.toml)
 # (and "v" / "u", which reach this only after soud / sodišče / sud: "Okresní soud v Jihlavě", never "X v Y")
-_MONEY_NAME = re.compile(r"(?:[A-Z]{3}|[€$£¥])\s?\d[\d.,\s]*(?:\s?(?:m|bn|k|million|billion|miljoen|miljard))?")
+_MONEY_NAME = re.compile(r"(?:[A-Z]{3}|[A-Z]{1,3}\$|[€$£¥₹₱₩₺₦])\s?\d[\d.,\s]*(?:\s?(?:m|bn|k|million|billion|miljoen|miljard))?")
+# the second word of a title the tagger split ("Attorney General Letitia James" tagged "General Letitia James")
+_TITLE_HEAD_BEFORE = re.compile(r"(?<![\w-])(?:Attorney|Solicitor|Advocate|Surgeon|Inspector|Postmaster|Procurator|Auditor|"
+                                r"Secretary|Director|Registrar)\s+\Z")
 _SEAT_LINKS = frozenset({"de", "di", "do", "da", "du", "des", "del", "della", "i", "w", "na", "v", "u"})
 # an elided article before a name ("Kinés Libres de l'Ouest", "Le Courrier de l'Albret")
 _ELIDED_NAME = re.compile(r"[ldLD]['’][A-ZÀ-Ý][\w-]+")
@@ -892,6 +895,12 @@ class ActorRecognizer:
             return None  # a name does not end in "of" or "van" ("Landgericht München I" does end in a numeral)
         if _MONEY_NAME.fullmatch(surface):
             return None  # "BGN 7,400", "EUR 2 million": an amount the tagger took for a name
+        if words[0] in ("General", "general") and _TITLE_HEAD_BEFORE.search(text, max(0, s - 16), s):
+            if len(words) == 1:
+                return None
+            s += len(words[0]) + 1  # "(Attorney) General Letitia James": the person is Letitia James
+            surface = text[s:e]
+            words = surface.split()
         if cand["src"] == "ner" and len(words) == 1 and surface.isupper() and len(surface) >= 2:
             # "duplicate SIM cards", "a new SIM card": an acronym between a describing word and a noun, wherever it
             # occurs, names a kind of thing, not an actor

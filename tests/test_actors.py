@@ -1369,3 +1369,13 @@ def test_places_of_several_words_and_countries_are_no_actors(nl_ner, en_ner, lan
     pipe = nl_ner if lang == "nl" else en_ner
     pipe.get_pipe("test_actors_fake_ner").spans = [(place, "ORG")]
     assert place not in by_name(pipe(text))
+
+
+def test_the_second_word_of_a_title_is_not_part_of_the_name(en_ner):
+    # (dev) "Attorney General Letitia James" tagged "General Letitia James", and "the Attorney General" as "General"
+    en_ner.get_pipe("test_actors_fake_ner").spans = [("General Letitia James", "PERSON"), ("General", "ORG"),
+                                                     ("R$14,400", "ORG")]
+    got = by_name(en_ner("New York Attorney General Letitia James sued the firm, the Attorney General said. "
+                         "The fine was R$14,400."))
+    assert got["Letitia James"]["type"] == "person", got
+    assert not {"General", "General Letitia James", "R$14,400"} & set(got), got

@@ -3149,3 +3149,71 @@ def test_a_person_going_to_court_brings_a_lawsuit(pipes, text):
 ])
 def test_a_law_that_lets_people_sue_is_no_lawsuit(pipes, text):
     assert not {"other", "complaint", "class_action"} & set(kinds(run(pipes, "en", text, actors=PARTIES_55)))
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("en", "Leaving the scans open to every member of staff was also a failure to secure them under Article 32, the "
+           "ICO said."),
+    ("en", "According to the ICO, Uber reported the breach eleven days after learning of it, well beyond the 72 hours "
+           "allowed by Article 33."),
+    ("nl", "Volgens de AP meldde Uber het lek niet binnen 72 uur, zoals artikel 33 van de AVG voorschrijft."),
+])
+def test_a_regulator_saying_an_article_was_not_met_finds_a_violation(pipes, lang, text):
+    # the convention: a regulator's finding that a named article was breached is a violation with that article
+    claims = run(pipes, lang, text)
+    assert "article_citation" not in kinds(claims), claims
+    assert any(c["kind"] == "violation" and c["articles"] for c in claims), claims
+
+
+def test_a_court_reading_an_article_stays_a_citation(pipes):
+    text = "The CJEU held that Article 82 does not require a threshold of seriousness."
+    assert "article_citation" in kinds(run(pipes, "en", text))
+
+
+@pytest.mark.parametrize("text", [
+    "De AP legde Uber een boete op. Tegen de boete heeft het bedrijf bezwaar gemaakt.",
+    "De AP legde Uber een boete op. Uber is het niet eens met de boete en heeft bezwaar gemaakt bij de AP.",
+    "De AP legde Uber een boete op. Over het bezwaar beslist de AP binnen twaalf weken.",
+    "De AP legde Uber een boete op. Daarmee ziet het bedrijf af van bezwaar bij de AP.",
+])
+def test_an_objection_to_a_decision_in_other_words_is_an_appeal(pipes, text):
+    claims = run(pipes, "nl", text)
+    assert "appeal" in kinds(claims) and "objection" not in kinds(claims), claims
+
+
+def test_she_sued_the_company(pipes):
+    text = "Morag Doig worked as a carer for Uber until 2024. Doig lost her job. She sued the company in February 2025."
+    claim = only(run(pipes, "en", text, actors=ACTORS + [("Morag Doig", "person", "Morag Doig", "Doig")]), "other")
+    assert (claim["claimant"], claim["status"]) == ("Morag Doig", "filed")
+
+
+@pytest.mark.parametrize("lang,text,basis", [
+    ("nl", "De gemeente beriep zich op haar publieke taak. Die taak dekt volgens de AP niet het delen van dossiers.",
+     "public_task"),
+    ("en", "The council relied on its public task. Filming homes goes beyond what that task requires, the ICO said.",
+     "public_task"),
+    ("nl", "Uber wees op de wet. Die wettelijke plicht geldt volgens de AP alleen voor de eigen administratie.",
+     "legal_obligation"),
+])
+def test_a_basis_named_again_by_its_noun_is_that_basis(pipes, lang, text, basis):
+    claims = [c for c in run(pipes, lang, text) if c["kind"] == "legal_basis"]
+    second = [c for c in claims if c["start"] > text.index(".")]
+    assert second and second[0]["basis"] == basis, claims
+
+
+@pytest.mark.parametrize("text,kind", [
+    ("The CNIL fined Uber. The CNIL inspected the control room in January.", "investigation"),
+    ("The ICO said it would look at the findings about Uber.", "investigation"),
+    ("The CNIL fined Uber and gave the firm 30 days to switch off the microphones.", "order"),
+    ("The DPC found the sharing unlawful and directed Uber to stop doing so.", "order"),
+])
+def test_inspections_and_deadlines_in_plain_words(pipes, text, kind):
+    assert kind in kinds(run(pipes, "en", text))
+
+
+@pytest.mark.parametrize("text", [
+    "noyb sent Uber a letter on Monday. The letter gives Uber 14 days to stop the scans.",
+    "The group gives the company 14 days to stop the scans, noyb said of Uber.",
+])
+def test_a_letters_deadline_is_no_order(pipes, text):
+    assert "order" not in kinds(run(pipes, "en", text))
