@@ -5,6 +5,7 @@ from typer.testing import CliRunner
 from flows.cli import app
 from flows.pipeline import run_all
 from flows.settings import load_settings
+from tests.runs import SAMPLE_ENTRIES_PER_FEED
 from warehouse.db import connect, named_query
 
 pytestmark = pytest.mark.slow
@@ -13,7 +14,9 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def twice(tmp_path_factory, flows_on_session_server):
     tmp = tmp_path_factory.mktemp("e2e")
-    settings = load_settings(db=tmp / "privnews.duckdb", data_dir=tmp / "data")
+    # the newest entries of each sample feed (tests/runs.py): the time of this test must not grow with the corpus
+    settings = load_settings(db=tmp / "privnews.duckdb", data_dir=tmp / "data",
+                             ingest={"max_entries_per_feed": SAMPLE_ENTRIES_PER_FEED})
     first = run_all(settings)
     con = connect(settings.db, read_only=True)
     snapshot = {t: con.execute(f"select count(*) from {t}").fetchall()[0][0]
@@ -57,7 +60,8 @@ def test_second_run_adds_nothing_and_ids_are_unique(twice):
 def test_cli_summary_says_nothing_new(twice, flows_on_session_server):
     settings = twice[0]
     result = CliRunner().invoke(app, ["run", "--db", str(settings.db), "--no-digest"],
-                                env={"PRIVNEWS_DATA_DIR": str(settings.data_dir)})
+                                env={"PRIVNEWS_DATA_DIR": str(settings.data_dir),
+                                     "PRIVNEWS_INGEST__MAX_ENTRIES_PER_FEED": str(SAMPLE_ENTRIES_PER_FEED)})
     assert result.exit_code == 0, result.output
     assert "Nothing new" in result.output
     assert "Newest claims" in result.output
