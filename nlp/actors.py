@@ -566,6 +566,8 @@ class ActorRecognizer:
             head = None
             if before and before[-1] in self.name_heads:
                 head = (i - 1, self.name_heads[before[-1]])
+            elif len(before) >= 2 and i >= 2 and doc[i - 2].text == "sud" and doc[i - 1].text == "u":
+                head = (i - 2, "court")  # "Upravni sud u Splitu" (only lower case: "Sud Ouest", "SUD Rail" are no courts)
             elif len(before) >= 2 and before[-2] in self.name_heads and (before[-1] in ("van", "in", "te", "i", "v")
                                                                           or _SEAT_LINK_OF_HEAD.get(before[-2]) == before[-1]) \
                     and not (before[-1] == "in" and doc[i - 2].text.islower()):

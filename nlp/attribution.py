@@ -242,9 +242,9 @@ def collect_parties(text: str, actors, cues: Cues) -> list[Party]:
             if not free(m.start(), m.end()):
                 continue
             typ = anaphora_typ
-            if described is not None and _plain(m.group(0)) in cues.company_if_forms:
-                if described.end > m.start():
-                    continue  # said before the story names the agency: leave it
+            if described is not None and _plain(m.group(0)) in cues.company_if_forms and described.end <= m.start() \
+                    and not _ENFORCES_AFTER.match(text, m.end()):
+                # ("The agency fined Marlow Staffing": the regulator, whatever the story calls an agency)
                 extra.append(Party(described.name, described.type, m.start(), m.end(), anaphor=True))
                 continue
             # a description directly followed by a name is an apposition, not an anaphor
@@ -294,6 +294,11 @@ def _has_head(words: list[str], head: str) -> bool:
     if not words:
         return False
     return words[-1] == head or (len(words) == 1 and len(words[0]) >= len(head) + 4 and words[0].endswith(head))
+
+
+# a verb only an authority does, right after "the agency"
+_ENFORCES_AFTER = re.compile(r"\s+(?:also\s+|has\s+|had\s+|then\s+)?(?:fined|fines|ordered|orders|reprimanded|imposed|"
+                             r"sanctioned|investigated|opened|concluded|ruled|found that|decided)(?![\w])", re.I)
 
 
 def _described_party(parties: list[Party], cue: re.Pattern, text: str) -> Party | None:

@@ -120,6 +120,7 @@ class ClaimExtractor:
             b: rx for b, forms in basis.items() if b not in ("weak", "weak_support", "anaphoric") and (rx := words_re(forms))
         }
         self.basis_gates = {b: Gate(rx) for b, rx in self.basis_res.items()}
+        self.basis_anaphor_res = {b: rx for b, forms in lex.get("basis_anaphors", {}).items() if (rx := words_re(forms))}
         self.basis_anaphoric = words_re(basis.get("anaphoric", []))
         self.basis_anaphoric_gate = Gate(self.basis_anaphoric) if self.basis_anaphoric is not None else None
         self.basis_weak = _full_re(basis.get("weak", []))
@@ -196,6 +197,7 @@ class ClaimExtractor:
         self.finding_verbs = words_re(fnd.get("verbs", []))
         self.shortcoming_re = words_re(fnd.get("shortcoming", []))
         self.breach_re = words_re(fnd.get("breach", []))
+        self.scope_re = words_re(fnd.get("scope", []))
         # "..., the authority found.": a finding verb right after the finder states a finding, also of plain conduct
         inv = fnd.get("inverted_verbs", [])
         self.inverted_finding_re = re.compile(rf"\s+(?:{'|'.join(inv)})(?![\w])", re.I) if inv else None
@@ -399,6 +401,11 @@ class ClaimExtractor:
         if self.basis_anaphoric is not None and self.basis_anaphoric_gate.admits(sent, folded):
             for m in self.basis_anaphoric.finditer(sent):
                 hits.append(_Hit(ss + m.start(), ss + m.end(), "legal_basis", lb.priority if lb else 50, "@anaphoric"))
+        for basis, rx in self.basis_anaphor_res.items():
+            named_before = self.basis_res.get(basis)
+            for m in rx.finditer(sent):
+                if named_before is not None and named_before.search(text, 0, ss + m.start()):
+                    hits.append(_Hit(ss + m.start(), ss + m.end(), "legal_basis", lb.priority if lb else 50, basis))
         for basis, rx in self.basis_res.items():
             if not self.basis_gates[basis].admits(sent, folded):
                 continue
@@ -812,8 +819,9 @@ class ClaimExtractor:
                 continue
             m = self.lawsuit_re.search(text, c["start"], c["end"])
             pron = _SUBJECT_PRONOUN.fullmatch(text, c["start"], m.start()) if m is not None else None
-            if pron is None or party.start < m.end():
-                continue
+            if pron is None or party.start < m.end() or _PASSIVE.search(text, c["start"], m.start()) \
+                    or _AGENT_BEFORE.search(text, max(m.end(), party.start - 6), party.start):
+                continue  # "She was sued by Rydo Ltd": the party after the verb brings it
             persons = [p for p in parties if p.type == "person" and p.end <= c["start"]]
             named = Counter(p.name for p in persons)
             plaintiff = max(reversed(persons), key=lambda p: named[p.name], default=None)
@@ -931,8 +939,9 @@ class ClaimExtractor:
             party = c.get("_claimant_party")
             if c["kind"] != "article_citation" or party is None or party.type != "regulator" or not c["articles"]:
                 continue
-            if not any(rx is not None and rx.search(c["text"]) for rx in (self.shortcoming_re, self.breach_re)):
-                continue
+            if not any(rx is not None and rx.search(c["text"]) for rx in (self.shortcoming_re, self.breach_re)) \
+                    or (self.scope_re is not None and self.scope_re.search(c["text"])):
+                continue  # ("Article 2 does not cover household cameras": what a law covers, no breach)
             if any(o is not c and o["kind"] == "violation" and o["start"] < c["end"] and o["end"] > c["start"]
                    for o in claims):
                 continue  # the finding is already a violation of its own
@@ -1641,6 +1650,8 @@ _AUTHORITIES = ("regulator", "court", "government")
 # the preposition before a body spoken or complained to ("complained to NAIH", "klaagde bij de AP")
 _ADDRESSEE_BEFORE = re.compile(r"(?<![\w])(?:to|with|bij|aan)\s+(?:the\s+|de\s+|het\s+)?\Z", re.I)
 # a clause that opens with "she"/"he" and its verb a few words on ("She sued", "Hij stapte daarop naar de rechter")
+_PASSIVE = re.compile(r"(?<![\w])(?:was|were|been|being|is|are|be|werd|wordt|werden|worden)(?![\w])", re.I)
+_AGENT_BEFORE = re.compile(r"(?<![\w])(?:by|door)\s+(?:the\s+|de\s+|het\s+)?\Z", re.I)
 _SUBJECT_PRONOUN = re.compile(r"(?:she|he|ze|zij|hij)\s+(?:\S+\s+){0,3}", re.I)
 _PRONOUN = re.compile(r"(?<![\w])(?:she|he|ze|zij|hij)(?![\w])", re.I)
 # a plural verb after "ze/zij" ("Ze vroegen ...") names a group, not the story's person

@@ -1379,3 +1379,10 @@ def test_the_second_word_of_a_title_is_not_part_of_the_name(en_ner):
                          "The fine was R$14,400."))
     assert got["Letitia James"]["type"] == "person", got
     assert not {"General", "General Letitia James", "R$14,400"} & set(got), got
+
+
+def test_sud_is_a_court_only_in_lower_case_before_its_seat(en_ner):
+    # "Sud" is south in French and Italian names ("Sud Ouest", "SUD Rail")
+    en_ner.get_pipe("test_actors_fake_ner").spans = [("Sud Ouest", "ORG"), ("SUD Rail", "ORG")]
+    got = by_name(en_ner("The French newspaper Sud Ouest reported it. The union SUD Rail filed a complaint."))
+    assert got["Sud Ouest"]["type"] != "court" and got["SUD Rail"]["type"] != "court", got

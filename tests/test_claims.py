@@ -3217,3 +3217,71 @@ def test_inspections_and_deadlines_in_plain_words(pipes, text, kind):
 ])
 def test_a_letters_deadline_is_no_order(pipes, text):
     assert "order" not in kinds(run(pipes, "en", text))
+
+
+# ---- review of the batch 55-56 round: what the new rules must leave alone ----------------------------------------
+
+@pytest.mark.parametrize("lang,text", [
+    ("en", "Lawmakers demanded that Meta explain the change."),
+    ("nl", "De oppositie eist dat de minister opheldering geeft over Meta."),
+])
+def test_a_demand_for_anything_but_a_stop_is_no_cease_and_desist(pipes, lang, text):
+    assert "cease_and_desist" not in kinds(run(pipes, lang, text))
+
+
+def test_a_demand_reported_in_a_that_clause_is_still_a_cease_and_desist(pipes):
+    text = "noyb said that it has demanded that Meta stop the training."
+    assert "cease_and_desist" in kinds(run(pipes, "en", text))
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("nl", "De gemeente besteedde die taak uit aan Uber."),
+    ("en", "Uber outsourced this task to a contractor. Investors showed such an interest in Uber."),
+])
+def test_a_basis_noun_before_any_basis_is_named_is_no_basis(pipes, lang, text):
+    assert "legal_basis" not in kinds(run(pipes, lang, text))
+
+
+def test_die_plicht_after_a_legal_obligation_is_that_basis(pipes):
+    text = "Uber zegt wettelijk verplicht te zijn de gegevens te bewaren. Die plicht geldt volgens de AP niet voor alles."
+    claims = [c for c in run(pipes, "nl", text) if c["kind"] == "legal_basis" and c["start"] > text.index(".")]
+    assert claims and claims[0]["basis"] == "legal_obligation", claims
+
+
+@pytest.mark.parametrize("text", [
+    "Meta gave users 30 days to download their photos.",
+    "Customers of Uber have 14 days to notify the bank.",
+])
+def test_a_deadline_nobody_set_as_regulator_is_no_order(pipes, text):
+    assert "order" not in kinds(run(pipes, "en", text))
+
+
+@pytest.mark.parametrize("lang,text,kind", [
+    ("nl", "Bewoners komen in verzet tegen de slimme camera's van Uber.", "appeal"),
+    ("nl", "De minister werd door de Tweede Kamer op de vingers getikt.", "reprimand"),
+    ("nl", "De gemeenteraad heeft uitdrukkelijk ingestemd met de begroting.", "legal_basis"),
+    ("en", "Uber said it will look at the findings of the report.", "investigation"),
+])
+def test_idioms_are_no_claims(pipes, lang, text, kind):
+    assert kind not in kinds(run(pipes, lang, text))
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("en", "The ICO said it had no power to act because Article 2 does not cover Uber's household cameras."),
+    ("nl", "De AP zegt dat artikel 17 geen absoluut recht op verwijdering geeft aan klanten van Uber."),
+])
+def test_a_regulator_on_what_an_article_covers_cites_it(pipes, lang, text):
+    assert "violation" not in kinds(run(pipes, lang, text))
+
+
+def test_she_was_sued_by_the_company(pipes):
+    text = "Morag Doig criticised Uber online. She was then sued by Uber for defamation."
+    claims = run(pipes, "en", text, actors=ACTORS + [("Morag Doig", "person", "Morag Doig")])
+    assert all(c["claimant"] != "Morag Doig" for c in claims), claims
+
+
+def test_the_agency_that_fines_is_the_regulator(pipes):
+    text = ("The CNIL said Párkapu, a staffing agency in Lyon, kept copies of ID cards. The agency fined Párkapu "
+            "€20,000 euros.")
+    fine = only(run(pipes, "en", text, actors=PARTIES_55 + [("CNIL", "regulator")]), "fine")
+    assert (fine["claimant"], fine["target"]) == ("CNIL", "Párkapu")
