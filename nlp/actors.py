@@ -210,13 +210,14 @@ _NAME_LINKS = frozenset({"de", "di", "del", "della", "do", "da", "dos", "das", "
 # the Czech and Slovene court heads that "v" ("in") links to their seat
 # the Czech, Slovene and Croatian court heads and the link to their seat ("Okresní soud v Jihlavě", "Upravni sud u Splitu")
 _SEAT_LINK_OF_HEAD = {"soud": "v", "sodišče": "v", "sud": "u"}
-# a court's seat tagged a person joins its name only after these links: "Curtea de Apel Cluj", not "the Court of
-# Appeal for Maria Lopez" (the heads and kind words are `seat_court_heads` / `court_kind_words` in actor_cues.toml)
-# (and "v" / "u", which reach this only after soud / sodišče / sud: "Okresní soud v Jihlavě", never "X v Y")
+# an amount the tagger took for a name ("BGN 7,400", "R$14,400")
 _MONEY_NAME = re.compile(r"(?:[A-Z]{3}|[A-Z]{1,3}\$|[€$£¥₹₱₩₺₦])\s?\d[\d.,\s]*(?:\s?(?:m|bn|k|million|billion|miljoen|miljard))?")
 # the second word of a title the tagger split ("Attorney General Letitia James" tagged "General Letitia James")
 _TITLE_HEAD_BEFORE = re.compile(r"(?<![\w-])(?:Attorney|Solicitor|Advocate|Surgeon|Inspector|Postmaster|Procurator|Auditor|"
                                 r"Secretary|Director|Registrar)\s+\Z")
+# a court's seat tagged a person joins its name only after these links: "Curtea de Apel Cluj", not "the Court of
+# Appeal for Maria Lopez" (the heads and kind words are `seat_court_heads` / `court_kind_words` in actor_cues.toml)
+# (and "v" / "u", which reach this only after soud / sodišče / sud: "Okresní soud v Jihlavě", never "X v Y")
 _SEAT_LINKS = frozenset({"de", "di", "do", "da", "du", "des", "del", "della", "i", "w", "na", "v", "u"})
 # an elided article before a name ("Kinés Libres de l'Ouest", "Le Courrier de l'Albret")
 _ELIDED_NAME = re.compile(r"[ldLD]['’][A-ZÀ-Ý][\w-]+")

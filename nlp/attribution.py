@@ -235,13 +235,12 @@ def collect_parties(text: str, actors, cues: Cues) -> list[Party]:
             taken.append((m.start(), m.end()))
     folded = fold(text)
     described = _described_party(parties, cues.company_if, text) if cues.company_if is not None else None
-    for anaphora_typ, rx in cues.anaphora.items():
-        if not cues.anaphora_gates[anaphora_typ].admits(text, folded):
+    for typ, rx in cues.anaphora.items():
+        if not cues.anaphora_gates[typ].admits(text, folded):
             continue
         for m in rx.finditer(text):
             if not free(m.start(), m.end()):
                 continue
-            typ = anaphora_typ
             if described is not None and _plain(m.group(0)) in cues.company_if_forms and described.end <= m.start() \
                     and not _ENFORCES_AFTER.match(text, m.end()):
                 # ("The agency fined Marlow Staffing": the regulator, whatever the story calls an agency)
@@ -305,8 +304,8 @@ def _described_party(parties: list[Party], cue: re.Pattern, text: str) -> Party 
     """The named party the story describes with the cue ("Recouvrement Flandres, a debt-collection agency", "the
     staffing agency Plenawork"): the name nearest before the first description (within 40 characters) or right
     after it."""
+    named = [p for p in parties if not p.anaphor and p.type not in ("regulator", "court")]
     for m in cue.finditer(text):
-        named = [p for p in parties if not p.anaphor and p.type not in ("regulator", "court")]
         after = [p for p in named if 0 <= p.start - m.end() <= 3]
         before = [p for p in named if 0 <= m.start() - p.end <= 40]
         if after or before:

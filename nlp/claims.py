@@ -822,9 +822,7 @@ class ClaimExtractor:
             if pron is None or party.start < m.end() or _PASSIVE.search(text, c["start"], m.start()) \
                     or _AGENT_BEFORE.search(text, max(m.end(), party.start - 6), party.start):
                 continue  # "She was sued by Rydo Ltd": the party after the verb brings it
-            persons = [p for p in parties if p.type == "person" and p.end <= c["start"]]
-            named = Counter(p.name for p in persons)
-            plaintiff = max(reversed(persons), key=lambda p: named[p.name], default=None)
+            plaintiff = _story_person(parties, c["start"])
             if plaintiff is None or plaintiff.name == party.name:
                 continue
             c.update(claimant=plaintiff.name, _claimant_party=plaintiff, target=party.name, _target_party=party)
@@ -899,10 +897,7 @@ class ClaimExtractor:
             near = pron is not None and (m.start() - pron.end() < 60 or (
                 not text[ss:pron.start()].strip(" \"'“‘") and re.search(r"(?<![\w])(?:and|en)\s+$", text[pron.end():m.start()])))
             if asker is None and near and not _PLURAL_ASK.match(text, m.start()):
-                # "she": the person the story names most often so far (the latest of equals)
-                persons = [p for p in parties if p.type == "person" and p.end <= ss]
-                named = Counter(p.name for p in persons)
-                asker = max(reversed(persons), key=lambda p: named[p.name], default=None)
+                asker = _story_person(parties, ss)  # "she"
             if asker is None:
                 continue
             asked = next((p for p in parties if m.start() <= p.start < se and p.name != asker.name), None)
@@ -1649,9 +1644,10 @@ _ASKERS = ("person", "ngo", UNNAMED)
 _AUTHORITIES = ("regulator", "court", "government")
 # the preposition before a body spoken or complained to ("complained to NAIH", "klaagde bij de AP")
 _ADDRESSEE_BEFORE = re.compile(r"(?<![\w])(?:to|with|bij|aan)\s+(?:the\s+|de\s+|het\s+)?\Z", re.I)
-# a clause that opens with "she"/"he" and its verb a few words on ("She sued", "Hij stapte daarop naar de rechter")
+# a passive verb or agent ("She was sued by Rydo Ltd"): the party after it brings the lawsuit (`_pronoun_plaintiffs`)
 _PASSIVE = re.compile(r"(?<![\w])(?:was|were|been|being|is|are|be|werd|wordt|werden|worden)(?![\w])", re.I)
 _AGENT_BEFORE = re.compile(r"(?<![\w])(?:by|door)\s+(?:the\s+|de\s+|het\s+)?\Z", re.I)
+# a clause that opens with "she"/"he" and its verb a few words on ("She sued", "Hij stapte daarop naar de rechter")
 _SUBJECT_PRONOUN = re.compile(r"(?:she|he|ze|zij|hij)\s+(?:\S+\s+){0,3}", re.I)
 _PRONOUN = re.compile(r"(?<![\w])(?:she|he|ze|zij|hij)(?![\w])", re.I)
 # a plural verb after "ze/zij" ("Ze vroegen ...") names a group, not the story's person
@@ -1922,6 +1918,13 @@ def _doc_roles(parties: list[Party]) -> tuple[Party | None, Party | None]:
     counts = {n: c + (1.0 if first[n].start < _LEAD_CHARS else 0.0) for n, c in counts.items() if n in first}
     main_target = first[max(counts, key=lambda k: (counts[k], -first[k].start))] if counts else None
     return _top_party(parties, ("regulator",)), main_target
+
+
+def _story_person(parties: list[Party], end: int) -> Party | None:
+    """The person a "she"/"he" points at: the one the story names most often before `end` (the latest of equals)."""
+    persons = [p for p in parties if p.type == "person" and p.end <= end]
+    named = Counter(p.name for p in persons)
+    return max(reversed(persons), key=lambda p: named[p.name], default=None)
 
 
 def _court_orders(text: str, claims: list[dict], parties: list[Party], sentences: list[tuple[int, int]]) -> None:
